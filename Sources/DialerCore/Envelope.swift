@@ -1,0 +1,100 @@
+import Foundation
+
+/// One stored event: its place in the log, its identity, its payload, and its link in the hash chain.
+public struct Envelope: Sendable, Hashable {
+    /// Global sequence number, gap-free from 1.
+    public var seq: UInt64
+    /// Unique id of the event.
+    public var id: UUID
+    /// Stored type name (never derived from a Swift type name).
+    public var type: String
+    /// Version of the payload's shape for this type; bumped on change, upcast on read.
+    public var version: UInt32
+    /// When the log recorded it; never earlier than the event before it.
+    public var recordedAt: Timestamp
+    /// The stream it belongs to, such as `campaign:ID`, `run:ID` or `job:ID`.
+    public var stream: String
+    /// The id of the run or job this event is part of.
+    public var correlationID: UUID?
+    /// The id of the event that caused this one.
+    public var causationID: UUID?
+    /// A key that makes appending this event at most once.
+    public var idempotencyKey: String?
+    /// The payload, canonical JSON.
+    public var payload: CanonicalJSON
+    /// The hash of the previous event (all zeros for the first).
+    public var prevHash: SHA256Digest
+    /// SHA-256 of the canonical envelope without `hash`.
+    public var hash: SHA256Digest
+
+    /// An envelope with every field given.
+    public init(
+        seq: UInt64, id: UUID, type: String, version: UInt32, recordedAt: Timestamp, stream: String,
+        correlationID: UUID?, causationID: UUID?, idempotencyKey: String?, payload: CanonicalJSON,
+        prevHash: SHA256Digest, hash: SHA256Digest
+    ) {
+        self.seq = seq
+        self.id = id
+        self.type = type
+        self.version = version
+        self.recordedAt = recordedAt
+        self.stream = stream
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.idempotencyKey = idempotencyKey
+        self.payload = payload
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    /// Seals a validated draft as event `seq` after `prevHash`: the hash is computed here.
+    public static func sealing(
+        _ draft: EventDraft, seq: UInt64, id: UUID, recordedAt: Timestamp, payload: CanonicalJSON,
+        prevHash: SHA256Digest
+    ) -> Envelope {
+        var envelope = Envelope(
+            seq: seq, id: id, type: draft.type, version: draft.version, recordedAt: recordedAt,
+            stream: draft.stream, correlationID: draft.correlationID, causationID: draft.causationID,
+            idempotencyKey: draft.idempotencyKey, payload: payload, prevHash: prevHash, hash: .zero)
+        envelope.hash = envelope.computedHash()
+        return envelope
+    }
+
+    /// The hash this envelope's content should have.
+    public func computedHash() -> SHA256Digest { SHA256Digest.of(canonicalBytes(includingHash: false)) }
+
+    /// The canonical JSON of the envelope: sorted keys, absent optionals as `null`.
+    public func canonicalBytes(includingHash: Bool = true) -> [UInt8] {
+        var w = CanonicalJSONWriter(capacity: payload.bytes.count + 400)
+        w.writeRaw("{\"causation_id\":")
+        Self.write(uuid: causationID, to: &w)
+        w.writeRaw(",\"correlation_id\":")
+        Self.write(uuid: correlationID, to: &w)
+        if includingHash {
+            w.writeRaw(",\"hash\":\"\(hash.hex)\"")
+        }
+        w.writeRaw(",\"id\":")
+        Self.write(uuid: id, to: &w)
+        w.writeRaw(",\"idempotency_key\":")
+        if let idempotencyKey { w.write(string: idempotencyKey) } else { w.writeRaw("null") }
+        w.writeRaw(",\"payload\":")
+        w.writeRaw(bytes: payload.bytes)
+        w.writeRaw(",\"prev_hash\":\"\(prevHash.hex)\",\"recorded_at\":\"\(recordedAt.rfc3339)\",\"seq\":")
+        w.write(int: Int64(seq))
+        w.writeRaw(",\"stream\":")
+        w.write(string: stream)
+        w.writeRaw(",\"type\":")
+        w.write(string: type)
+        w.writeRaw(",\"version\":")
+        w.write(int: Int64(version))
+        w.writeRaw("}")
+        return w.bytes
+    }
+
+    /// The canonical JSON as one line of text.
+    public var jsonLine: String { String(decoding: canonicalBytes(), as: UTF8.self) }
+
+    private static func write(uuid: UUID?, to w: inout CanonicalJSONWriter) {
+        if let uuid { w.writeRaw("\"\(uuid.uuidString.lowercased())\"") } else { w.writeRaw("null") }
+    }
+}

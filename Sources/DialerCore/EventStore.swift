@@ -1,0 +1,93 @@
+/// The append-only event log as a port: the LMDB log and the in-memory twin both conform and pass one
+/// contract suite.
+public protocol EventStore: Sendable {
+    /// Appends a batch atomically: all of it or none of it. A draft whose idempotency key is already in
+    /// the log (or earlier in the batch) is not appended; its result names the existing sequence.
+    func append(_ drafts: [EventDraft]) throws -> [AppendResult]
+
+    /// Runs `body` against one consistent snapshot of the log; appends made meanwhile are not seen.
+    /// The snapshot must not escape `body`.
+    func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result
+}
+
+/// A consistent read-only view of the log at one moment.
+public protocol EventSnapshot {
+    /// The sequence of the newest event, 0 when the log is empty.
+    func lastSequence() throws -> UInt64
+    /// The event at `seq`, or nil.
+    func envelope(at seq: UInt64) throws -> Envelope?
+    /// Visits the events matching `query` in order; `visit` returns false to stop.
+    func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws
+    /// The newest sequence recorded at or before `instant` (0 if none): an as-of point in time.
+    func lastSequence(recordedAtOrBefore instant: Timestamp) throws -> UInt64
+    /// The sequence of the event carrying idempotency key `key`, or nil.
+    func sequence(forIdempotencyKey key: String) throws -> UInt64?
+}
+
+/// What one draft of an appended batch became.
+public enum AppendResult: Sendable, Hashable {
+    /// Newly appended as this envelope.
+    case appended(Envelope)
+    /// Not appended: its idempotency key was already in the log at this sequence.
+    case existing(seq: UInt64)
+
+    /// The sequence of the event that holds this draft's fact.
+    public var seq: UInt64 {
+        switch self {
+        case .appended(let envelope): return envelope.seq
+        case .existing(let seq): return seq
+        }
+    }
+}
+
+/// Which events to read: a sequence range, optionally one stream or one type, in either direction.
+public struct EventQuery: Sendable, Hashable {
+    /// Only events of this stream.
+    public var stream: String?
+    /// Only events of this type.
+    public var type: String?
+    /// Only events with a sequence greater than this.
+    public var afterSeq: UInt64
+    /// Only events with a sequence at most this (an as-of point).
+    public var throughSeq: UInt64
+    /// Newest first instead of oldest first.
+    public var newestFirst: Bool
+    /// At most this many events.
+    public var limit: Int?
+
+    /// A query; with no arguments it reads the whole log oldest first.
+    public init(
+        stream: String? = nil, type: String? = nil, afterSeq: UInt64 = 0, throughSeq: UInt64 = .max,
+        newestFirst: Bool = false, limit: Int? = nil
+    ) {
+        self.stream = stream
+        self.type = type
+        self.afterSeq = afterSeq
+        self.throughSeq = throughSeq
+        self.newestFirst = newestFirst
+        self.limit = limit
+    }
+
+    /// Whether `envelope` passes the stream and type filters and the sequence range.
+    public func matches(_ envelope: Envelope) -> Bool {
+        envelope.seq > afterSeq && envelope.seq <= throughSeq
+            && (stream == nil || envelope.stream == stream) && (type == nil || envelope.type == type)
+    }
+}
+
+extension EventStore {
+    /// The sequence of the newest event, 0 when empty.
+    public func lastSequence() throws -> UInt64 { try withSnapshot { try $0.lastSequence() } }
+
+    /// The events matching `query`, collected.
+    public func events(_ query: EventQuery = EventQuery()) throws -> [Envelope] {
+        try withSnapshot { snapshot in
+            var collected: [Envelope] = []
+            try snapshot.scan(query) { collected.append($0); return true }
+            return collected
+        }
+    }
+
+    /// The event at `seq`, or nil.
+    public func envelope(at seq: UInt64) throws -> Envelope? { try withSnapshot { try $0.envelope(at: seq) } }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Synchronization
+
+/// The in-memory twin of the LMDB log: same contract, for unit tests of pure logic and for projectors.
+public final class InMemoryEventStore: EventStore {
+    private let state = Mutex<[Envelope]>([])
+    private let clock: @Sendable () -> Timestamp
+
+    /// An empty store that stamps events with `clock`.
+    public init(clock: @escaping @Sendable () -> Timestamp) { self.clock = clock }
+
+    public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
+        let batch = try ValidatedBatch(drafts)
+        return state.withLock { events in
+            let head = events.last.map(LogHead.init(after:)) ?? .empty
+            let sealed = batch.seal(after: head, now: clock()) { key in
+                events.first { $0.idempotencyKey == key }?.seq
+            }
+            events.append(contentsOf: sealed.appended)
+            return sealed.results
+        }
+    }
+
+    public func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result {
+        try body(Snapshot(events: state.withLock { $0 }))
+    }
+
+    private struct Snapshot: EventSnapshot {
+        let events: [Envelope]
+
+        func lastSequence() -> UInt64 { events.last?.seq ?? 0 }
+
+        func envelope(at seq: UInt64) -> Envelope? {
+            seq >= 1 && seq <= events.count ? events[Int(seq - 1)] : nil
+        }
+
+        func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+            var remaining = query.limit ?? Int.max
+            let ordered: any Sequence<Envelope> = query.newestFirst ? AnySequence(events.reversed()) : events
+            for envelope in ordered where remaining > 0 && query.matches(envelope) {
+                remaining -= 1
+                guard try visit(envelope) else { return }
+            }
+        }
+
+        func lastSequence(recordedAtOrBefore instant: Timestamp) -> UInt64 {
+            events.last { $0.recordedAt <= instant }?.seq ?? 0
+        }
+
+        func sequence(forIdempotencyKey key: String) -> UInt64? {
+            events.first { $0.idempotencyKey == key }?.seq
+        }
+    }
+}

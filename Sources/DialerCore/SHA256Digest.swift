@@ -1,0 +1,84 @@
+import Crypto
+import Foundation
+
+/// A SHA-256 digest held inline (no allocation), printed as 64 lowercase hex digits.
+public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
+    /// The digest as four big-endian words.
+    public var words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// The all-zero digest: the `prev_hash` of the first event.
+    public static let zero = SHA256Digest(words: (0, 0, 0, 0))
+
+    /// A digest from its four big-endian words.
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
+    /// A digest from exactly 32 bytes.
+    public init?<Bytes: Collection>(bytes: Bytes) where Bytes.Element == UInt8 {
+        guard bytes.count == 32 else { return nil }
+        var w: [UInt64] = [0, 0, 0, 0]
+        for (i, byte) in bytes.enumerated() { w[i / 8] = w[i / 8] << 8 | UInt64(byte) }
+        words = (w[0], w[1], w[2], w[3])
+    }
+
+    /// Parses 64 hex digits.
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let hi = Self.nibble(chars[i]), let lo = Self.nibble(chars[i + 1]) else { return nil }
+            bytes.append(hi << 4 | lo)
+        }
+        self.init(bytes: bytes)
+    }
+
+    /// The SHA-256 of `data`.
+    public static func of<Bytes: DataProtocol>(_ data: Bytes) -> SHA256Digest {
+        SHA256Digest(bytes: Array(SHA256.hash(data: data)))!
+    }
+
+    /// The 32 bytes, big-endian.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        return out
+    }
+
+    /// 64 lowercase hex digits.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+
+    public static func == (lhs: SHA256Digest, rhs: SHA256Digest) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+            && lhs.words.3 == rhs.words.3
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,130 @@
+/// An instant in UTC with millisecond precision: the unit of `recorded_at` and of as-of points.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    public var milliseconds: Int64
+
+    /// The instant `milliseconds` after the Unix epoch.
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+    /// RFC 3339 in UTC with exactly three fractional digits: `2026-11-25T03:05:01.123Z`.
+    public var rfc3339: String {
+        let (days, msOfDay) = milliseconds.floorDivided(by: 86_400_000)
+        let (year, month, day) = Self.civil(fromDays: days)
+        let seconds = msOfDay / 1000
+        var text = ""
+        text.reserveCapacity(24)
+        text += Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
+        text += "T" + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":"
+        text += Self.pad(seconds % 60, 2) + "." + Self.pad(msOfDay % 1000, 3) + "Z"
+        return text
+    }
+
+    public var description: String { rfc3339 }
+
+    /// Parses an RFC 3339 date-time with `Z` or a numeric offset; fractions beyond milliseconds are
+    /// truncated. `field` names the input in the error.
+    public init(rfc3339 text: String, field: String = "instant") throws {
+        guard let parsed = Self.parse(Array(text.utf8)) else {
+            throw DialerCoreError.invalidField(field: field, reason: "\"\(text)\" is not an RFC 3339 instant")
+        }
+        self = parsed
+    }
+
+    private static func parse(_ b: [UInt8]) -> Timestamp? {
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= b.count else { return nil }
+            var value: Int64 = 0
+            for i in range {
+                guard (48...57).contains(b[i]) else { return nil }
+                value = value * 10 + Int64(b[i] - 48)
+            }
+            return value
+        }
+        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74 || b[10] == 0x20,
+            b[13] == 0x3A, b[16] == 0x3A,
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        var index = 19
+        var millis: Int64 = 0
+        if b[index] == 0x2E {
+            index += 1
+            var digits = 0
+            while index < b.count, (48...57).contains(b[index]) {
+                if digits < 3 { millis = millis * 10 + Int64(b[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<max(digits, 3) { millis *= 10 }
+        }
+        guard index < b.count else { return nil }
+        var offsetMinutes: Int64 = 0
+        switch b[index] {
+        case 0x5A, 0x7A:
+            index += 1
+        case 0x2B, 0x2D:
+            guard b.count == index + 6, b[index + 3] == 0x3A, let oh = number(index + 1..<index + 3),
+                let om = number(index + 4..<index + 6), oh < 24, om < 60
+            else { return nil }
+            offsetMinutes = (oh * 60 + om) * (b[index] == 0x2D ? -1 : 1)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == b.count else { return nil }
+        let days = Self.days(fromCivil: year, month, day)
+        let secondsOfDay = hour * 3600 + minute * 60 + min(second, 59)
+        let ms = (days * 86_400 + secondsOfDay - offsetMinutes * 60) * 1000 + millis
+        return Timestamp(milliseconds: ms)
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The proleptic Gregorian date of a day number since 1970-01-01.
+    public static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}
+
+extension Int64 {
+    /// Quotient and non-negative remainder (floor division), for instants before the epoch.
+    func floorDivided(by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let q = self / divisor
+        let r = self % divisor
+        return r < 0 ? (q - 1, r + divisor) : (q, r)
+    }
+}

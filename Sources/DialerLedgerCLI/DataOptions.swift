@@ -1,0 +1,44 @@
+import ArgumentParser
+import DialerCore
+import EventLog
+import Foundation
+
+/// `--data DIR`: the folder holding the log and every other piece of state.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Data folder.", valueName: "DIR"))
+    var data: String?
+
+    /// The data folder: `--data`, else `$DIALER_LEDGER_DATA`, else `./.dialer-ledger`.
+    var folder: String {
+        if let data { return data }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["DIALER_LEDGER_DATA"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "./.dialer-ledger"
+    }
+
+    /// The log folder inside the data folder.
+    var logPath: String { folder + "/log" }
+
+    /// Opens the log; commands that only read never create one.
+    func openLog(_ access: LMDBEventStore.Access) throws -> LMDBEventStore {
+        try LMDBEventStore(path: logPath, access: access)
+    }
+}
+
+/// Runs a command body; an error is printed as one line on standard error and exits with status 2.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError("dialer-ledger: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

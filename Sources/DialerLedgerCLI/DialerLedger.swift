@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `dialer-ledger` command: parsing only; the work happens in the library targets.
+@main
+struct DialerLedger: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dialer-ledger",
+        abstract: "Event-sourced dialer reports and campaign scheduling for NICE CXone.",
+        discussion: """
+            Every command takes --data DIR (default $DIALER_LEDGER_DATA, else ./.dialer-ledger); the \
+            event log lives in DIR/log.
+            Exit codes: 0 success, 1 an unsound log (verify), 2 an error (named on standard error), \
+            64 bad usage.
+            """,
+        subcommands: [VerifyCommand.self, EventsCommand.self, SampleCommand.self]
+    )
+}

@@ -1,0 +1,113 @@
+import DialerCore
+import Foundation
+
+/// Deterministic, realistic report-run events for the demo, the benchmarks and the crash tests:
+/// each batch is one simulated run for one campaign-day (run started, the hourly page as CXone sends
+/// it, derived hours, report generated). Every event carries an idempotency key made of the tag, the
+/// batch and its position, so writing the same tag again appends nothing twice.
+struct SampleEvents {
+    let tag: String
+    let campaigns: [String]
+    let batchSize: Int
+    let firstDay: Int64
+
+    /// The events of batch `batch`.
+    func batch(_ batch: Int) -> [EventDraft] {
+        let campaign = campaigns[batch % campaigns.count]
+        let day = firstDay + Int64(batch / campaigns.count)
+        let runID = Self.uuid("\(tag)/run/\(batch)")
+        let hours = (0..<24).map { hourlyRow(campaign: campaign, day: day, hour: $0) }
+        let dayStart = Timestamp(milliseconds: day * 86_400_000)
+        let dayEnd = Timestamp(milliseconds: (day + 1) * 86_400_000)
+        var drafts: [EventDraft] = []
+        for index in 0..<batchSize {
+            let (type, stream, payload): (String, String, JSONValue)
+            if index == 0 {
+                type = "ReportRunStarted"
+                stream = "run:\(runID.uuidString.lowercased())"
+                payload = [
+                    "trigger": "sample", "campaigns": [.string(campaign)], "rule_set": "seed", "time_zone": "UTC",
+                    "window": ["start": .string(dayStart.rfc3339), "end": .string(dayEnd.rfc3339)],
+                ]
+            } else if index == batchSize - 1 {
+                type = "ReportGenerated"
+                stream = "run:\(runID.uuidString.lowercased())"
+                payload = [
+                    "report_id": .string(Self.uuid("\(tag)/report/\(batch)").uuidString.lowercased()),
+                    "rule_set": "seed", "sha256": .string(SHA256Digest.of(Array("\(tag)\(batch)".utf8)).hex),
+                    "size": .int(Int64(8_000 + batch % 977)), "as_of_seq": 0,
+                ]
+            } else if index == 1 {
+                type = "MetricPageFetched"
+                stream = "campaign:\(campaign)"
+                payload = [
+                    "campaign_id": .string(campaign), "status": 200,
+                    "request": [
+                        "start_date": .string(dayStart.rfc3339), "end_date": .string(dayEnd.rfc3339),
+                        "interval": "HOURLY",
+                    ],
+                    "rows": .array(hours.compactMap { $0 }),
+                ]
+            } else {
+                let hour = (index - 2) % 24
+                let row = hours[hour]
+                type = "IntervalDerived"
+                stream = "campaign:\(campaign)"
+                let attempted = row?["calls_attempted"]?.intValue ?? 0
+                payload = [
+                    "campaign_id": .string(campaign),
+                    "hour": .string(Timestamp(milliseconds: (day * 24 + Int64(hour)) * 3_600_000).rfc3339),
+                    "calls_attempted": .int(attempted),
+                    "calls_connected": row?["calls_connected"] ?? 0,
+                    "calls_abandoned": row?["abandoned"] ?? 0,
+                    "source": row == nil ? "interpolated" : "observed",
+                    "kept": .bool(attempted >= 20),
+                    "dropped_by": attempted >= 20 ? .null : "min_calls",
+                    "rule_set": "seed",
+                ]
+            }
+            drafts.append(
+                EventDraft(
+                    type: type, stream: stream, payload: payload, correlationID: runID,
+                    idempotencyKey: "sample:\(tag):\(batch):\(index)"))
+        }
+        return drafts
+    }
+
+    /// One hour as CXone reports it, or nil for an hour without calls (CXone leaves those out).
+    private func hourlyRow(campaign: String, day: Int64, hour: Int) -> JSONValue? {
+        var random = SplitMix64(seed: UInt64(bitPattern: day) &* 31 &+ UInt64(hour) &+ UInt64(campaign.utf8.count) &* 7919)
+        let curve = [0, 0, 0, 0, 0, 0, 0, 0.2, 0.6, 1.0, 0.95, 0.9, 0.7, 0.8, 0.9, 0.85, 0.75, 0.6, 0.4, 0.3, 0.1, 0, 0, 0]
+        guard curve[hour] > 0 else { return nil }
+        let attempted = Int64(Double(120 + random.next() % 80) * curve[hour])
+        let connected = attempted * Int64(25 + random.next() % 20) / 100
+        let abandoned = random.next() % 17 == 0 ? -1 : Int64(random.next() % 6)
+        return [
+            "date": .string(Timestamp(milliseconds: (day * 24 + Int64(hour)) * 3_600_000).rfc3339),
+            "calls_attempted": .int(attempted), "calls_connected": .int(connected), "abandoned": .int(abandoned),
+            "avg_talk_time": .number(Double(9_000 + random.next() % 9_000) / 100),
+        ]
+    }
+
+    /// A stable UUID derived from `name` (SHA-256, version and variant bits set).
+    static func uuid(_ name: String) -> UUID {
+        var bytes = Array(SHA256Digest.of(Array(name.utf8)).bytes.prefix(16))
+        bytes[6] = bytes[6] & 0x0F | 0x80
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so samples are the same on every machine.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> Int64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int64(bitPattern: (z ^ (z >> 31)) >> 1)
+    }
+}

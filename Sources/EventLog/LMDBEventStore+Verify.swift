@@ -1,0 +1,137 @@
+import CLMDB
+import DialerCore
+
+/// What `verify` found: counts for a sound log, or the first problem.
+public struct LogVerification: Sendable, Equatable {
+    /// Events walked.
+    public var eventCount: UInt64 = 0
+    /// Hash of the newest event (zero for an empty log).
+    public var head: SHA256Digest = .zero
+    /// Distinct streams.
+    public var streamCount = 0
+    /// Distinct types.
+    public var typeCount = 0
+    /// Events carrying an idempotency key.
+    public var idempotencyKeyCount = 0
+    /// The first problem, or nil when the log is sound.
+    public var problem: LogProblem?
+
+    /// An empty report, filled in by `verify`.
+    public init() {}
+}
+
+/// One fault in a log: the first bad sequence (when one is to blame) and what is wrong.
+public struct LogProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The sequence at fault.
+    public var seq: UInt64?
+    /// What is wrong.
+    public var reason: String
+
+    public var description: String { seq.map { "seq \($0): \(reason)" } ?? reason }
+}
+
+extension LMDBEventStore {
+    /// Walks the whole chain and every index in one snapshot: gap-free sequence, decodable records,
+    /// hashes that match their content, links to the previous hash, canonical payloads, monotone time,
+    /// and index entries in both directions. Stops at the first problem.
+    public func verify() throws -> LogVerification {
+        let dbs = databases
+        return try translatingErrors {
+            try environment.read { txn in
+                var report = LogVerification()
+                report.problem = try Self.verifyChain(txn, dbs, &report)
+                if report.problem == nil {
+                    report.problem = try Self.verifyIndexCounts(txn, dbs, report)
+                }
+                return report
+            }
+        }
+    }
+
+    private static func verifyChain(
+        _ txn: borrowing LMDBReadTransaction, _ dbs: LogDatabases, _ report: inout LogVerification
+    ) throws -> LogProblem? {
+        var streams = Set<String>()
+        var types = Set<String>()
+        var previous = LogHead.empty
+        return try txn.withCursor(dbs.events) { cursor -> LogProblem? in
+            var more = try cursor.first()
+            while more {
+                let expected = previous.seq + 1
+                guard cursor.key.count == 8, let seq = IndexKey.trailingSeq(cursor.key) else {
+                    return LogProblem(seq: expected, reason: "malformed key in the events database")
+                }
+                guard seq == expected else {
+                    return LogProblem(seq: expected, reason: "missing (the next stored event is seq \(seq))")
+                }
+                let event: Envelope
+                do {
+                    event = try EnvelopeRecord.decode(cursor.value, seq: seq)
+                } catch let error as EventLogError {
+                    return LogProblem(seq: seq, reason: error.description)
+                }
+                if let fault = try checkEvent(event, seq: seq, after: previous, txn, dbs) {
+                    return LogProblem(seq: seq, reason: fault)
+                }
+                streams.insert(event.stream)
+                types.insert(event.type)
+                if event.idempotencyKey != nil { report.idempotencyKeyCount += 1 }
+                previous = LogHead(after: event)
+                more = try cursor.next()
+            }
+            report.eventCount = previous.seq
+            report.head = previous.hash
+            report.streamCount = streams.count
+            report.typeCount = types.count
+            return nil
+        }
+    }
+
+    /// The fault of one event, or nil.
+    private static func checkEvent(
+        _ e: Envelope, seq: UInt64, after previous: LogHead, _ txn: borrowing LMDBReadTransaction, _ dbs: LogDatabases
+    ) throws -> String? {
+        if e.seq != seq { return "the record says seq \(e.seq)" }
+        let computed = e.computedHash()
+        if computed != e.hash { return "content does not match its hash (stored \(e.hash), computed \(computed))" }
+        if e.prevHash != previous.hash { return "prev_hash does not match the hash of seq \(previous.seq)" }
+        if e.recordedAt < previous.recordedAt { return "recorded_at \(e.recordedAt) is earlier than seq \(previous.seq)'s" }
+        if (try? CanonicalJSON(bytes: e.payload.bytes, validating: true)) == nil { return "payload is not canonical JSON" }
+        if try !txn.contains(dbs.byStream, key: IndexKey.named(e.stream, seq: seq)) { return "missing from the stream index" }
+        if try !txn.contains(dbs.byType, key: IndexKey.named(e.type, seq: seq)) { return "missing from the type index" }
+        if try !txn.contains(dbs.byTime, key: IndexKey.time(e.recordedAt, seq: seq)) { return "missing from the time index" }
+        if let key = e.idempotencyKey {
+            let indexed = try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) { $0.flatMap(IndexKey.trailingSeq) }
+            if indexed != seq {
+                return indexed.map { "its idempotency key is indexed to seq \($0)" } ?? "missing from the idempotency index"
+            }
+        }
+        return nil
+    }
+
+    /// Every index entry must belong to an event: with each event's entries present, equal counts
+    /// prove it; otherwise the first stray entry is named.
+    private static func verifyIndexCounts(
+        _ txn: borrowing LMDBReadTransaction, _ dbs: LogDatabases, _ report: LogVerification
+    ) throws -> LogProblem? {
+        let expected: [(MDB_dbi, String, Int)] = [
+            (dbs.byStream, "stream", Int(report.eventCount)), (dbs.byType, "type", Int(report.eventCount)),
+            (dbs.byTime, "time", Int(report.eventCount)),
+            (dbs.byIdempotencyKey, "idempotency", report.idempotencyKeyCount),
+        ]
+        for (dbi, name, count) in expected where try txn.count(dbi) != count {
+            let stray = try txn.withCursor(dbi) { cursor -> UInt64? in
+                var more = try cursor.first()
+                while more {
+                    let seq = IndexKey.trailingSeq(dbi == dbs.byIdempotencyKey ? cursor.value : cursor.key) ?? 0
+                    if seq == 0 || seq > report.eventCount { return seq }
+                    more = try cursor.next()
+                }
+                return nil
+            }
+            let reason = "the \(name) index holds \(try txn.count(dbi)) entries for \(count) events"
+            return LogProblem(seq: stray, reason: stray == nil ? reason : "the \(name) index points to no stored event (\(reason))")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,105 @@
+import CLMDB
+import DialerCore
+
+/// A read transaction seen through `EventSnapshot`; refuses use once its closure has returned.
+final class LMDBSnapshot: EventSnapshot {
+    private let txnPointer: OpaquePointer
+    private let dbs: LogDatabases
+    private var isOpen = true
+
+    init(txn: OpaquePointer, databases: LogDatabases) {
+        txnPointer = txn
+        dbs = databases
+    }
+
+    func close() { isOpen = false }
+
+    private func txn() throws -> LMDBReadTransaction {
+        guard isOpen else { throw DialerCoreError.snapshotClosed }
+        return LMDBReadTransaction(txn: txnPointer)
+    }
+
+    func lastSequence() throws -> UInt64 {
+        try txn().withCursor(dbs.events) { cursor in try cursor.last() ? IndexKey.trailingSeq(cursor.key) ?? 0 : 0 }
+    }
+
+    func envelope(at seq: UInt64) throws -> Envelope? {
+        try txn().withValue(dbs.events, key: IndexKey.seq(seq)) { raw in
+            try raw.map { try EnvelopeRecord.decode($0, seq: seq) }
+        }
+    }
+
+    func lastSequence(recordedAtOrBefore instant: Timestamp) throws -> UInt64 {
+        let bound = instant.milliseconds == .max ? instant : Timestamp(milliseconds: instant.milliseconds + 1)
+        return try txn().withCursor(dbs.byTime) { cursor in
+            let positioned = try cursor.seek(atLeast: IndexKey.time(bound, seq: 0)) ? try cursor.previous() : try cursor.last()
+            guard positioned, let when = IndexKey.instant(ofTimeKey: cursor.key), when <= instant else { return 0 }
+            return IndexKey.trailingSeq(cursor.key) ?? 0
+        }
+    }
+
+    func sequence(forIdempotencyKey key: String) throws -> UInt64? {
+        let normalized = CanonicalJSONWriter.nfc(key)
+        return try txn().withValue(dbs.byIdempotencyKey, key: Array(normalized.utf8)) { $0.flatMap(IndexKey.trailingSeq) }
+    }
+
+    func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+        guard query.afterSeq < query.throughSeq, (query.limit ?? 1) > 0 else { return }
+        if let name = query.stream ?? query.type {
+            try scanIndex(query.stream != nil ? dbs.byStream : dbs.byType, name: name, query, visit)
+        } else {
+            try scanEvents(query, visit)
+        }
+    }
+
+    private func scanEvents(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+        var remaining = query.limit ?? .max
+        try txn().withCursor(dbs.events) { cursor in
+            var positioned = try position(&cursor, prefix: [], query)
+            while positioned, let seq = IndexKey.trailingSeq(cursor.key), query.afterSeq < seq, seq <= query.throughSeq {
+                guard try visit(try EnvelopeRecord.decode(cursor.value, seq: seq)) else { return }
+                remaining -= 1
+                if remaining == 0 { return }
+                positioned = query.newestFirst ? try cursor.previous() : try cursor.next()
+            }
+        }
+    }
+
+    private func scanIndex(_ dbi: MDB_dbi, name: String, _ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+        let prefix = IndexKey.prefix(CanonicalJSONWriter.nfc(name))
+        var remaining = query.limit ?? .max
+        let reader = try txn()
+        try reader.withCursor(dbi) { cursor in
+            var positioned = try position(&cursor, prefix: prefix, query)
+            while positioned, cursor.key.count == prefix.count + 8, cursor.key.starts(with: prefix),
+                let seq = IndexKey.trailingSeq(cursor.key), query.afterSeq < seq, seq <= query.throughSeq
+            {
+                let envelope = try reader.withValue(dbs.events, key: IndexKey.seq(seq)) { raw -> Envelope in
+                    guard let raw else { throw EventLogError.corruptRecord(seq: seq, reason: "indexed but not stored") }
+                    return try EnvelopeRecord.decode(raw, seq: seq)
+                }
+                if query.matches(envelope) {
+                    guard try visit(envelope) else { return }
+                    remaining -= 1
+                    if remaining == 0 { return }
+                }
+                positioned = query.newestFirst ? try cursor.previous() : try cursor.next()
+            }
+        }
+    }
+
+    /// Puts the cursor on the first key of the range in the query's direction.
+    private func position(_ cursor: inout LMDBCursor, prefix: [UInt8], _ query: EventQuery) throws -> Bool {
+        if !query.newestFirst {
+            return try cursor.seek(atLeast: prefix + IndexKey.seq(query.afterSeq + 1))
+        }
+        let bound: [UInt8]
+        if query.throughSeq == .max {
+            guard !prefix.isEmpty else { return try cursor.last() }
+            bound = Array(prefix.dropLast()) + [1]  // sorts just after every "name NUL seq" key
+        } else {
+            bound = prefix + IndexKey.seq(query.throughSeq + 1)
+        }
+        return try cursor.seek(atLeast: bound) ? try cursor.previous() : try cursor.last()
+    }
+}
