@@ -40,11 +40,12 @@ let package = Package(
             dependencies: ["DialerCore", "EventLog"],
             path: "Benchmarks/EventLogBench"
         ),
-        .testTarget(name: "DialerCoreTests", dependencies: ["DialerCore"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "DialerCore"]),
+        .target(name: "DialerTesting", dependencies: ["DialerCore"]),
+        .testTarget(name: "DialerCoreTests", dependencies: ["DialerCore", "DialerTesting"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "DialerCore", "DialerTesting"]),
         .testTarget(
             name: "DialerLedgerCLITests",
-            dependencies: ["DialerLedgerCLI", "EventLog", "DialerCore"]
+            dependencies: ["DialerLedgerCLI", "EventLog", "DialerCore", "DialerTesting"]
         ),
     ]
 )

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Runs the built `dialer-ledger` executable as a child process, as a user would.
+public struct CommandLineTool: Sendable {
+    /// The executable's path.
+    public let executable: String
+
+    /// Finds `name` beside the running test binary (SwiftPM puts products there), or at
+    /// `$DIALER_LEDGER_BIN`.
+    public init(_ name: String = "dialer-ledger") throws {
+        if let override = ProcessInfo.processInfo.environment["DIALER_LEDGER_BIN"] {
+            executable = override
+            return
+        }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent(name).path
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                executable = candidate
+                return
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        throw ToolNotFound(name: name, searchedFrom: CommandLine.arguments[0])
+    }
+
+    /// What a finished run printed and returned.
+    public struct Outcome: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        /// Standard output split into non-empty lines.
+        public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs the tool with `arguments` to completion.
+    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        try run(executable: executable, arguments, environment: environment)
+    }
+
+    /// Runs any executable with `arguments` to completion, capturing its output.
+    public func run(executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        // Output goes to files, not pipes, so a chatty child can never block on a full pipe.
+        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)")
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outFile)
+            try? FileManager.default.removeItem(at: errFile)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outFile)
+        process.standardError = try FileHandle(forWritingTo: errFile)
+        try process.run()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: try String(contentsOf: outFile, encoding: .utf8),
+            stderr: try String(contentsOf: errFile, encoding: .utf8))
+    }
+
+    /// Starts the tool with `arguments` and returns the running process (output discarded).
+    public func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
+/// The executable under test was not built where expected.
+public struct ToolNotFound: Error, CustomStringConvertible {
+    public let name: String
+    public let searchedFrom: String
+    public var description: String { "\(name) not found near \(searchedFrom); build it or set DIALER_LEDGER_BIN" }
+}

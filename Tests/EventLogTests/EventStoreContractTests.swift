@@ -1,0 +1,145 @@
+import DialerCore
+import DialerTesting
+import EventLog
+import Foundation
+import Testing
+
+/// The contract every `EventStore` meets: the LMDB log and the in-memory twin run the same checks.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
+    case memory, lmdb
+    var testDescription: String { rawValue }
+
+    /// A fresh store with `clock`, and a cleanup.
+    func make(clock: ManualClock) throws -> (any EventStore, () -> Void) {
+        switch self {
+        case .memory:
+            return (InMemoryEventStore(clock: clock.closure), {})
+        case .lmdb:
+            let folder = try TemporaryFolder()
+            let store = try LMDBEventStore(path: folder.appending("log"), clock: clock.closure)
+            return (store, { folder.remove() })
+        }
+    }
+}
+
+private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "IntervalDerived", key: String? = nil) -> EventDraft {
+    EventDraft(type: type, stream: stream, payload: ["n": .int(Int64(n))], idempotencyKey: key)
+}
+
+@Suite struct EventStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func appendsAGapFreeHashChain(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        #expect(try store.lastSequence() == 0)
+        let first = try store.append((1...3).map { draft($0) })
+        let second = try store.append([draft(4)])
+        #expect((first + second).map(\.seq) == [1, 2, 3, 4])
+        let events = try store.events()
+        #expect(events.map(\.seq) == [1, 2, 3, 4])
+        #expect(events[0].prevHash == .zero)
+        for (previous, next) in zip(events, events.dropFirst()) { #expect(next.prevHash == previous.hash) }
+        for event in events { #expect(event.hash == event.computedHash()) }
+        #expect(try store.envelope(at: 4)?.payload.decoded() == ["n": 4])
+        #expect(try store.envelope(at: 5) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func rejectsABatchWithOneBadDraftWhole(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        _ = try store.append([draft(1)])
+        #expect(throws: DialerCoreError.invalidField(field: "events[1].stream", reason: "must not be empty")) {
+            try store.append([draft(2), draft(3, stream: "")])
+        }
+        #expect(try store.lastSequence() == 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func appendsAnIdempotencyKeyOnce(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        let first = try store.append([draft(1, key: "upload:r1"), draft(2)])
+        #expect(first.map(\.seq) == [1, 2])
+        let again = try store.append([draft(3), draft(1, key: "upload:r1"), draft(4, key: "mail:r1"), draft(5, key: "mail:r1")])
+        #expect(again == [.appended(try #require(try store.envelope(at: 3))), .existing(seq: 1),
+                          .appended(try #require(try store.envelope(at: 4))), .existing(seq: 4)])
+        #expect(try store.lastSequence() == 4)
+        try store.withSnapshot { (snapshot: any EventSnapshot) throws in
+            #expect(try snapshot.sequence(forIdempotencyKey: "upload:r1") == 1)
+            #expect(try snapshot.sequence(forIdempotencyKey: "mail:r1") == 4)
+            #expect(try snapshot.sequence(forIdempotencyKey: "nope") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func readsByStreamTypeRangeAndDirection(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        for n in 1...12 {
+            _ = try store.append([draft(n, stream: "campaign:C\(n % 3)", type: n % 2 == 0 ? "Even" : "Odd")])
+        }
+        #expect(try store.events(EventQuery(stream: "campaign:C1")).map(\.seq) == [1, 4, 7, 10])
+        #expect(try store.events(EventQuery(type: "Even")).map(\.seq) == [2, 4, 6, 8, 10, 12])
+        #expect(try store.events(EventQuery(stream: "campaign:C1", type: "Even")).map(\.seq) == [4, 10])
+        #expect(try store.events(EventQuery(afterSeq: 3, throughSeq: 6)).map(\.seq) == [4, 5, 6])
+        #expect(try store.events(EventQuery(newestFirst: true, limit: 3)).map(\.seq) == [12, 11, 10])
+        #expect(try store.events(EventQuery(stream: "campaign:C2", throughSeq: 8, newestFirst: true)).map(\.seq) == [8, 5, 2])
+        #expect(try store.events(EventQuery(type: "Odd", afterSeq: 5, limit: 2)).map(\.seq) == [7, 9])
+        #expect(try store.events(EventQuery(stream: "campaign:C")).isEmpty)
+        #expect(try store.events(EventQuery(stream: "campaign:C1", newestFirst: true)).map(\.seq) == [10, 7, 4, 1])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func readsAsOfAnInstantWithRecordedTimeThatNeverGoesBack(kind: StoreKind) throws {
+        let clock = ManualClock(Timestamp(milliseconds: 10_000))
+        let (store, cleanup) = try kind.make(clock: clock)
+        defer { cleanup() }
+        _ = try store.append([draft(1), draft(2)])  // at 10 000
+        clock.advance(milliseconds: 5_000)
+        _ = try store.append([draft(3)])  // at 15 000
+        clock.advance(milliseconds: -9_000)
+        _ = try store.append([draft(4)])  // clock says 6 000; recorded as 15 000
+        let times = try store.events().map(\.recordedAt.milliseconds)
+        #expect(times == [10_000, 10_000, 15_000, 15_000])
+        try store.withSnapshot { (snapshot: any EventSnapshot) throws in
+            #expect(try snapshot.lastSequence(recordedAtOrBefore: Timestamp(milliseconds: 9_999)) == 0)
+            #expect(try snapshot.lastSequence(recordedAtOrBefore: Timestamp(milliseconds: 10_000)) == 2)
+            #expect(try snapshot.lastSequence(recordedAtOrBefore: Timestamp(milliseconds: 14_999)) == 2)
+            #expect(try snapshot.lastSequence(recordedAtOrBefore: Timestamp(milliseconds: 99_999)) == 4)
+            #expect(try AsOf.instant(Timestamp(milliseconds: 12_000)).resolve(in: snapshot) == 2)
+            #expect(try AsOf.sequence(99).resolve(in: snapshot) == 4)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aSnapshotDoesNotSeeLaterAppends(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        _ = try store.append([draft(1)])
+        var escaped: (any EventSnapshot)?
+        try store.withSnapshot { (snapshot: any EventSnapshot) throws in
+            let appender = Thread { _ = try? store.append([draft(2), draft(3)]) }
+            appender.start()
+            while try store.lastSequence() < 3 { usleep(1_000) }
+            #expect(try snapshot.lastSequence() == 1)
+            #expect(try snapshot.envelope(at: 2) == nil)
+            escaped = snapshot
+        }
+        #expect(try store.lastSequence() == 3)
+        if kind == .lmdb {
+            #expect(throws: DialerCoreError.snapshotClosed) { try escaped?.lastSequence() }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func findsStreamsAndKeysWhateverTheirUnicodeNormalization(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        _ = try store.append([draft(1, stream: "campaign:Cafe\u{301}", key: "mail:Cafe\u{301}")])
+        let stored = try #require(try store.envelope(at: 1))
+        #expect(Array(stored.stream.utf8) == Array("campaign:Caf\u{E9}".utf8))
+        #expect(try store.events(EventQuery(stream: "campaign:Caf\u{E9}")).count == 1)
+        #expect(try store.append([draft(2, key: "mail:Caf\u{E9}")]) == [.existing(seq: 1)])
+    }
+}
