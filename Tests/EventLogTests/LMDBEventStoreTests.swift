@@ -1,0 +1,171 @@
+import DialerCore
+import DialerTesting
+import Foundation
+import Testing
+
+@testable import EventLog
+
+@Suite struct LMDBEventStoreTests {
+    private func sampleDraft(_ n: Int, payloadBytes: Int = 300, key: String? = nil) -> EventDraft {
+        EventDraft(
+            type: "IntervalDerived", stream: "campaign:C\(n % 4)",
+            payload: ["n": .int(Int64(n)), "pad": .string(String(repeating: "x", count: payloadBytes))],
+            idempotencyKey: key)
+    }
+
+    @Test func keepsEventsHeadAndKeysAcrossReopening() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.appending("log")
+        do {
+            let store = try LMDBEventStore(path: path)
+            _ = try store.append((1...5).map { sampleDraft($0, key: "k\($0)") })
+        }
+        let reopened = try LMDBEventStore(path: path)
+        #expect(try reopened.lastSequence() == 5)
+        let next = try reopened.append([sampleDraft(6), sampleDraft(1, key: "k1")])
+        #expect(next.map(\.seq) == [6, 1])
+        let events = try reopened.events()
+        #expect(events[5].prevHash == events[4].hash)
+        #expect(try reopened.verify().problem == nil)
+    }
+
+    @Test func growsTheMapWhenItIsFull() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try LMDBEventStore(path: folder.appending("log"), initialMapSize: 256 << 10)
+        let startSize = store.mapSize
+        for batch in 0..<20 {
+            _ = try store.append((0..<100).map { sampleDraft(batch * 100 + $0, payloadBytes: 1_000) })
+        }
+        #expect(store.mapSize > startSize)
+        #expect(try store.lastSequence() == 2_000)
+        let verification = try store.verify()
+        #expect(verification.problem == nil)
+        #expect(verification.eventCount == 2_000)
+    }
+
+    @Test func verifyNamesAFlippedByteInAPayload() throws {
+        let (store, folder) = try filledStore(events: 20)
+        defer { folder.remove() }
+        try LogTampering(store: store).flipByte(ofEvent: 13, at: -5)
+        let problem = try #require(try store.verify().problem)
+        #expect(problem.seq == 13)
+        #expect(problem.reason.hasPrefix("content does not match its hash"))
+    }
+
+    @Test(arguments: [0, 1, 9, 17, 40, 60])
+    func verifyNamesAFlippedByteAnywhereInTheRecord(offset: Int) throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        try LogTampering(store: store).flipByte(ofEvent: 7, at: offset)
+        #expect(try store.verify().problem?.seq == 7)
+    }
+
+    @Test func verifyNamesAMissingSequence() throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        try LogTampering(store: store).deleteEvent(4)
+        #expect(try store.verify().problem == LogProblem(seq: 4, reason: "missing (the next stored event is seq 5)"))
+    }
+
+    @Test func verifyNamesAMissingLastEventThroughItsIndexEntries() throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        try LogTampering(store: store).deleteEvent(10)
+        let problem = try #require(try store.verify().problem)
+        #expect(problem.seq == 10)
+        #expect(problem.reason.contains("points to no stored event"))
+    }
+
+    @Test func verifyNamesAMissingIndexEntry() throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        try LogTampering(store: store).deleteStreamEntry(of: try #require(try store.envelope(at: 6)))
+        #expect(try store.verify().problem == LogProblem(seq: 6, reason: "missing from the stream index"))
+    }
+
+    @Test func verifyNamesAStrayIndexEntry() throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        try LogTampering(store: store).addStrayTypeEntry(seq: 11)
+        #expect(try store.verify().problem?.seq == 11)
+    }
+
+    @Test func refusesAFolderThatIsNotALogAndWritesNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.appending("log")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let junk = Data(repeating: 0x41, count: 8_192)
+        try junk.write(to: URL(fileURLWithPath: path + "/data.mdb"))
+        for access in [LMDBEventStore.Access.readWrite, .readOnly] {
+            #expect(throws: EventLogError.notALog(path: path, reason: "data.mdb is not an LMDB file")) {
+                try LMDBEventStore(path: path, access: access)
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path + "/data.mdb")) == junk)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path) == ["data.mdb"])
+    }
+
+    @Test func refusesAFolderHoldingOtherFiles() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: folder.appending("notes.txt")))
+        #expect(throws: EventLogError.notALog(path: folder.path, reason: "the folder holds other files (notes.txt)")) {
+            try LMDBEventStore(path: folder.path)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["notes.txt"])
+    }
+
+    @Test func refusesAnLMDBFileThatIsNotALog() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.appending("log")
+        try LogTampering.makeForeignEnvironment(at: path)
+        let before = try fileDigest(path + "/data.mdb")
+        #expect(throws: EventLogError.notALog(path: path, reason: "an LMDB file without a DialerLedger format marker")) {
+            try LMDBEventStore(path: path)
+        }
+        #expect(try fileDigest(path + "/data.mdb") == before)
+    }
+
+    @Test func refusesALogOfANewerFormatAndWritesNothing() throws {
+        let (store, folder) = try filledStore(events: 3)
+        defer { folder.remove() }
+        try LogTampering(store: store).setFormatVersion(2)
+        let before = try fileDigest(store.path + "/data.mdb")
+        for access in [LMDBEventStore.Access.readWrite, .readOnly] {
+            #expect(throws: EventLogError.newerFormat(path: store.path, found: 2, supported: 1)) {
+                try LMDBEventStore(path: store.path, access: access)
+            }
+        }
+        #expect(try fileDigest(store.path + "/data.mdb") == before)
+    }
+
+    @Test func readOnlyOpeningNeverCreatesALog() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.appending("log")
+        #expect(throws: EventLogError.noLog(path: path)) { try LMDBEventStore(path: path, access: .readOnly) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func refusesAFileWhereTheFolderShouldBe() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.appending("log")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: EventLogError.notALog(path: path, reason: "it is a file, not a folder")) {
+            try LMDBEventStore(path: path)
+        }
+    }
+
+    private func filledStore(events: Int) throws -> (LMDBEventStore, TemporaryFolder) {
+        let folder = try TemporaryFolder()
+        let store = try LMDBEventStore(path: folder.appending("log"))
+        _ = try store.append((1...events).map { sampleDraft($0, payloadBytes: 40, key: $0 % 3 == 0 ? "key-\($0)" : nil) })
+        #expect(try store.verify().problem == nil)
+        return (store, folder)
+    }
+}
