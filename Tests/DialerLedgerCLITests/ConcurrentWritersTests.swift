@@ -1,0 +1,88 @@
+import DialerCore
+import DialerTesting
+import EventLog
+import Foundation
+import Testing
+
+/// Processes writing one log at once, and processes killed mid-write.
+@Suite(.serialized) struct ConcurrentWritersTests {
+    let tool: CommandLineTool
+
+    init() throws { tool = try CommandLineTool() }
+
+    /// Groups the log's events by batch (correlation id) and checks every batch is whole and contiguous.
+    private func wholeBatches(in store: LMDBEventStore, batchSize: Int) throws -> [String: Set<Int>] {
+        var batchesByTag: [String: Set<Int>] = [:]
+        var current: (id: UUID?, first: UInt64, count: Int) = (nil, 0, 0)
+        func close() {
+            if current.id != nil { #expect(current.count == batchSize, "batch at seq \(current.first) is partial") }
+        }
+        for event in try store.events() {
+            let parts = try #require(event.idempotencyKey).split(separator: ":")
+            let (tag, batch, position) = (String(parts[1]), Int(parts[2])!, Int(parts[3])!)
+            if event.correlationID != current.id {
+                close()
+                current = (event.correlationID, event.seq, 0)
+                #expect(position == 0, "batch starting at seq \(event.seq) does not start at position 0")
+                let inserted = batchesByTag[tag, default: []].insert(batch).inserted
+                #expect(inserted, "batch \(batch) of \(tag) appears twice")
+            }
+            #expect(position == current.count, "seq \(event.seq) is out of place in its batch")
+            current.count += 1
+        }
+        close()
+        return batchesByTag
+    }
+
+    @Test func twoProcessesAppendingAtOnceLoseNothing() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // Create the log first so both writers race on appends, not on creation.
+        _ = try tool.run(["sample", "--data", folder.path, "--batches", "0"])
+        let writers = try ["left", "right"].map {
+            try tool.start(["sample", "--data", folder.path, "--tag", $0, "--batches", "150", "--batch-size", "20"])
+        }
+        for writer in writers {
+            writer.waitUntilExit()
+            #expect(writer.terminationStatus == 0)
+        }
+        let store = try LMDBEventStore(path: folder.appending("log"), access: .readOnly)
+        #expect(try store.verify().problem == nil)
+        #expect(try store.lastSequence() == 6_000)
+        let batches = try wholeBatches(in: store, batchSize: 20)
+        #expect(batches["left"] == Set(0..<150))
+        #expect(batches["right"] == Set(0..<150))
+        // Proof the two really ran at once: their batches interleave.
+        let owners = try store.events(EventQuery(type: "ReportRunStarted")).map { $0.idempotencyKey!.split(separator: ":")[1] }
+        let switches = zip(owners, owners.dropFirst()).filter { $0 != $1 }.count
+        #expect(switches > 1)
+    }
+
+    @Test func killedWritersLeaveAWholePrefixOfBatches() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var generator = SystemRandomNumberGenerator()
+        var previousCount: UInt64 = 0
+        var growths = 0
+        for round in 0..<12 {
+            let writer = try tool.start([
+                "sample", "--data", folder.path, "--tag", "crash", "--batches", "1000000", "--batch-size", "50",
+            ])
+            usleep(UInt32.random(in: 80_000...400_000, using: &generator))
+            kill(writer.processIdentifier, SIGKILL)
+            writer.waitUntilExit()
+            #expect(writer.terminationReason == .uncaughtSignal, "round \(round): the writer finished before the kill")
+
+            let store = try LMDBEventStore(path: folder.appending("log"), access: .readOnly)
+            let verification = try store.verify()
+            #expect(verification.problem == nil, "round \(round): \(String(describing: verification.problem))")
+            let count = try store.lastSequence()
+            #expect(count % 50 == 0, "round \(round): \(count) events is not a whole number of batches")
+            let batches = try wholeBatches(in: store, batchSize: 50)
+            #expect(batches["crash", default: []] == Set(0..<Int(count / 50)), "round \(round): not a prefix")
+            if count > previousCount { growths += 1 }
+            previousCount = count
+        }
+        #expect(growths >= 6, "writers made progress in only \(growths) of 12 rounds")
+    }
+}

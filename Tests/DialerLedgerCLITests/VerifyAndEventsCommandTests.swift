@@ -1,0 +1,100 @@
+import DialerCore
+import DialerTesting
+import Foundation
+import Testing
+
+/// The `verify`, `events` and `sample` commands, run as a user runs them.
+@Suite struct VerifyAndEventsCommandTests {
+    let tool: CommandLineTool
+
+    init() throws { tool = try CommandLineTool() }
+
+    @Test func verifyPassesASampleAndNamesAFlippedByte() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sample = try tool.run(["sample", "--data", folder.path])
+        #expect(sample.status == 0)
+        #expect(sample.stdout.hasPrefix("sample \"demo\": appended 162 events in 6 batches"))
+
+        let sound = try tool.run(["verify", "--data", folder.path])
+        #expect(sound.status == 0)
+        #expect(sound.stdout.hasPrefix("log sound: 162 events (seq 1…162), 9 streams, 4 types, 162 idempotency keys"))
+
+        // Batch 3, position 5 is seq 3 * 27 + 5 + 1 = 87. Flip every stored copy of its key inside event
+        // records (where a big-endian length precedes it; the index stores it little-endian), so the live
+        // page is changed whatever copy-on-write left behind.
+        let dataFile = URL(fileURLWithPath: folder.appending("log/data.mdb"))
+        var bytes = [UInt8](try Data(contentsOf: dataFile))
+        let needle: [UInt8] = [0, 15] + Array("sample:demo:3:5".utf8)
+        var flipped = 0
+        var index = 0
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0], Array(bytes[index..<index + needle.count]) == needle {
+                bytes[index + needle.count - 1] ^= 0x01
+                flipped += 1
+            }
+            index += 1
+        }
+        #expect(flipped >= 1)
+        try Data(bytes).write(to: dataFile)
+
+        let unsound = try tool.run(["verify", "--data", folder.path])
+        #expect(unsound.status == 1)
+        #expect(unsound.stderr.contains("seq 87: content does not match its hash"))
+    }
+
+    @Test func verifyExplainsAMissingLog() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let outcome = try tool.run(["verify", "--data", folder.appending("nowhere")])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr == "dialer-ledger: \(folder.appending("nowhere"))/log: no DialerLedger log here\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.appending("nowhere")))
+    }
+
+    @Test func eventsPrintCanonicalLinesWithFilters() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        _ = try tool.run(["sample", "--data", folder.path])
+        let tail = try tool.run(["events", "tail", "-n", "3", "--data", folder.path])
+        #expect(tail.status == 0)
+        let seqs = try tail.lines.map { try JSONParser.parse($0)["seq"]?.intValue }
+        #expect(seqs == [160, 161, 162])
+        for line in tail.lines {
+            #expect(try CanonicalJSON(bytes: Array(line.utf8), validating: true).bytes == Array(line.utf8))
+        }
+
+        let show = try tool.run(["events", "show", "28", "--data", folder.path])
+        #expect(try JSONParser.parse(show.stdout.trimmingCharacters(in: .newlines))["type"] == "ReportRunStarted")
+
+        let count = { (args: [String]) throws -> String in
+            try tool.run(["events", "count", "--data", folder.path] + args).stdout
+        }
+        #expect(try count([]) == "162\n")
+        #expect(try count(["--type", "ReportGenerated"]) == "6\n")
+        #expect(try count(["--stream", "campaign:CAMPAIGN_002"]) == "50\n")
+        #expect(try count(["--as-of", "seq:100"]) == "100\n")
+        #expect(try count(["--type", "ReportRunStarted", "--as-of", "seq:55"]) == "3\n")
+        #expect(try count(["--until", "2000-01-01T00:00:00Z"]) == "0\n")
+        #expect(try count(["--since", "2000-01-01T00:00:00Z"]) == "162\n")
+
+        let listed = try tool.run(["events", "list", "--after", "150", "--limit", "2", "--data", folder.path])
+        #expect(try listed.lines.map { try JSONParser.parse($0)["seq"]?.intValue } == [151, 152])
+
+        let missing = try tool.run(["events", "show", "999", "--data", folder.path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "dialer-ledger: SEQ: no event 999; the log holds 1…162\n")
+
+        let badTime = try tool.run(["events", "count", "--since", "yesterday", "--data", folder.path])
+        #expect(badTime.status == 2)
+        #expect(badTime.stderr == "dialer-ledger: --since: \"yesterday\" is not an RFC 3339 instant\n")
+    }
+
+    @Test func dataFolderComesFromTheEnvironmentWhenNotGiven() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let outcome = try tool.run(["sample", "--batches", "1"], environment: ["DIALER_LEDGER_DATA": folder.path])
+        #expect(outcome.status == 0)
+        #expect(FileManager.default.fileExists(atPath: folder.appending("log/data.mdb")))
+    }
+}
