@@ -9,7 +9,8 @@ public enum AsOf: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String, field: String = "as_of") throws {
         if text.hasPrefix("seq:") {
             guard let seq = UInt64(text.dropFirst(4)) else {
-                throw DialerCoreError.invalidField(field: field, reason: "\"\(text)\" is not seq:N with N a whole number")
+                throw DialerCoreError.invalidField(
+                    field: field, reason: "\"\(text)\" is not seq:N with N a whole number")
             }
             self = .sequence(seq)
         } else {

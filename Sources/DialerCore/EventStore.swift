@@ -83,7 +83,9 @@ extension EventStore {
     public func events(_ query: EventQuery = EventQuery()) throws -> [Envelope] {
         try withSnapshot { snapshot in
             var collected: [Envelope] = []
-            try snapshot.scan(query) { collected.append($0); return true }
+            try snapshot.scan(query) {
+                collected.append($0); return true
+            }
             return collected
         }
     }

@@ -33,7 +33,8 @@ struct EventFilterOptions: ParsableArguments {
         }
         if let since {
             let instant = try Timestamp(rfc3339: since, field: "--since")
-            query.afterSeq = try snapshot.lastSequence(recordedAtOrBefore: Timestamp(milliseconds: instant.milliseconds - 1))
+            query.afterSeq = try snapshot.lastSequence(
+                recordedAtOrBefore: Timestamp(milliseconds: instant.milliseconds - 1))
         }
         return query
     }

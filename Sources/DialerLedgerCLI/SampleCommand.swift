@@ -19,7 +19,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "How many batches (runs).") var batches = 6
     @Option(name: .customLong("batch-size"), help: "Events per batch (run).") var batchSize = 27
     @Option(help: "Campaign ids, comma-separated.") var campaigns = "CAMPAIGN_001,CAMPAIGN_002,CAMPAIGN_003"
-    @Option(name: .customLong("first-day"), help: ArgumentHelp("UTC date of the first run's day.", valueName: "YYYY-MM-DD"))
+    @Option(
+        name: .customLong("first-day"), help: ArgumentHelp("UTC date of the first run's day.", valueName: "YYYY-MM-DD"))
     var firstDay = "2026-11-02"
 
     func validate() throws {

@@ -76,8 +76,11 @@ struct SampleEvents {
 
     /// One hour as CXone reports it, or nil for an hour without calls (CXone leaves those out).
     private func hourlyRow(campaign: String, day: Int64, hour: Int) -> JSONValue? {
-        var random = SplitMix64(seed: UInt64(bitPattern: day) &* 31 &+ UInt64(hour) &+ UInt64(campaign.utf8.count) &* 7919)
-        let curve = [0, 0, 0, 0, 0, 0, 0, 0.2, 0.6, 1.0, 0.95, 0.9, 0.7, 0.8, 0.9, 0.85, 0.75, 0.6, 0.4, 0.3, 0.1, 0, 0, 0]
+        var random = SplitMix64(
+            seed: UInt64(bitPattern: day) &* 31 &+ UInt64(hour) &+ UInt64(campaign.utf8.count) &* 7919)
+        let curve = [
+            0, 0, 0, 0, 0, 0, 0, 0.2, 0.6, 1.0, 0.95, 0.9, 0.7, 0.8, 0.9, 0.85, 0.75, 0.6, 0.4, 0.3, 0.1, 0, 0, 0,
+        ]
         guard curve[hour] > 0 else { return nil }
         let attempted = Int64(Double(120 + random.next() % 80) * curve[hour])
         let connected = attempted * Int64(25 + random.next() % 20) / 100
@@ -94,8 +97,11 @@ struct SampleEvents {
         var bytes = Array(SHA256Digest.of(Array(name.utf8)).bytes.prefix(16))
         bytes[6] = bytes[6] & 0x0F | 0x80
         bytes[8] = bytes[8] & 0x3F | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 }
 

@@ -18,7 +18,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notALog(let path, let reason): return "\(path): not a DialerLedger log (\(reason))"
         case .noLog(let path): return "\(path): no DialerLedger log here"
         case .newerFormat(let path, let found, let supported):
-            return "\(path): log format version \(found) is newer than this program reads (\(supported)); upgrade dialer-ledger"
+            return
+                "\(path): log format version \(found) is newer than this program reads (\(supported)); upgrade dialer-ledger"
         case .notWritable(let path, let reason): return "\(path): cannot write here (\(reason))"
         case .storage(let path, let reason): return "\(path): storage error (\(reason))"
         case .corruptRecord(let seq, let reason): return "seq \(seq): stored record is unreadable (\(reason))"

@@ -95,15 +95,26 @@ extension LMDBEventStore {
         let computed = e.computedHash()
         if computed != e.hash { return "content does not match its hash (stored \(e.hash), computed \(computed))" }
         if e.prevHash != previous.hash { return "prev_hash does not match the hash of seq \(previous.seq)" }
-        if e.recordedAt < previous.recordedAt { return "recorded_at \(e.recordedAt) is earlier than seq \(previous.seq)'s" }
-        if (try? CanonicalJSON(bytes: e.payload.bytes, validating: true)) == nil { return "payload is not canonical JSON" }
-        if try !txn.contains(dbs.byStream, key: IndexKey.named(e.stream, seq: seq)) { return "missing from the stream index" }
+        if e.recordedAt < previous.recordedAt {
+            return "recorded_at \(e.recordedAt) is earlier than seq \(previous.seq)'s"
+        }
+        if (try? CanonicalJSON(bytes: e.payload.bytes, validating: true)) == nil {
+            return "payload is not canonical JSON"
+        }
+        if try !txn.contains(dbs.byStream, key: IndexKey.named(e.stream, seq: seq)) {
+            return "missing from the stream index"
+        }
         if try !txn.contains(dbs.byType, key: IndexKey.named(e.type, seq: seq)) { return "missing from the type index" }
-        if try !txn.contains(dbs.byTime, key: IndexKey.time(e.recordedAt, seq: seq)) { return "missing from the time index" }
+        if try !txn.contains(dbs.byTime, key: IndexKey.time(e.recordedAt, seq: seq)) {
+            return "missing from the time index"
+        }
         if let key = e.idempotencyKey {
-            let indexed = try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) { $0.flatMap(IndexKey.trailingSeq) }
+            let indexed = try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) {
+                $0.flatMap(IndexKey.trailingSeq)
+            }
             if indexed != seq {
-                return indexed.map { "its idempotency key is indexed to seq \($0)" } ?? "missing from the idempotency index"
+                return indexed.map { "its idempotency key is indexed to seq \($0)" }
+                    ?? "missing from the idempotency index"
             }
         }
         return nil
@@ -130,7 +141,8 @@ extension LMDBEventStore {
                 return nil
             }
             let reason = "the \(name) index holds \(try txn.count(dbi)) entries for \(count) events"
-            return LogProblem(seq: stray, reason: stray == nil ? reason : "the \(name) index points to no stored event (\(reason))")
+            return LogProblem(
+                seq: stray, reason: stray == nil ? reason : "the \(name) index points to no stored event (\(reason))")
         }
         return nil
     }

@@ -32,7 +32,8 @@ final class LMDBSnapshot: EventSnapshot {
     func lastSequence(recordedAtOrBefore instant: Timestamp) throws -> UInt64 {
         let bound = instant.milliseconds == .max ? instant : Timestamp(milliseconds: instant.milliseconds + 1)
         return try txn().withCursor(dbs.byTime) { cursor in
-            let positioned = try cursor.seek(atLeast: IndexKey.time(bound, seq: 0)) ? try cursor.previous() : try cursor.last()
+            let positioned =
+                try cursor.seek(atLeast: IndexKey.time(bound, seq: 0)) ? try cursor.previous() : try cursor.last()
             guard positioned, let when = IndexKey.instant(ofTimeKey: cursor.key), when <= instant else { return 0 }
             return IndexKey.trailingSeq(cursor.key) ?? 0
         }
@@ -40,7 +41,9 @@ final class LMDBSnapshot: EventSnapshot {
 
     func sequence(forIdempotencyKey key: String) throws -> UInt64? {
         let normalized = CanonicalJSONWriter.nfc(key)
-        return try txn().withValue(dbs.byIdempotencyKey, key: Array(normalized.utf8)) { $0.flatMap(IndexKey.trailingSeq) }
+        return try txn().withValue(dbs.byIdempotencyKey, key: Array(normalized.utf8)) {
+            $0.flatMap(IndexKey.trailingSeq)
+        }
     }
 
     func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
@@ -56,7 +59,8 @@ final class LMDBSnapshot: EventSnapshot {
         var remaining = query.limit ?? .max
         try txn().withCursor(dbs.events) { cursor in
             var positioned = try position(&cursor, prefix: [], query)
-            while positioned, let seq = IndexKey.trailingSeq(cursor.key), query.afterSeq < seq, seq <= query.throughSeq {
+            while positioned, let seq = IndexKey.trailingSeq(cursor.key), query.afterSeq < seq, seq <= query.throughSeq
+            {
                 guard try visit(try EnvelopeRecord.decode(cursor.value, seq: seq)) else { return }
                 remaining -= 1
                 if remaining == 0 { return }
@@ -65,7 +69,8 @@ final class LMDBSnapshot: EventSnapshot {
         }
     }
 
-    private func scanIndex(_ dbi: MDB_dbi, name: String, _ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+    private func scanIndex(_ dbi: MDB_dbi, name: String, _ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws
+    {
         let prefix = IndexKey.prefix(CanonicalJSONWriter.nfc(name))
         var remaining = query.limit ?? .max
         let reader = try txn()

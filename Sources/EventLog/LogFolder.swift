@@ -23,7 +23,9 @@ enum LogFolder {
             }
             return true
         }
-        guard isDirectory.boolValue else { throw EventLogError.notALog(path: path, reason: "it is a file, not a folder") }
+        guard isDirectory.boolValue else {
+            throw EventLogError.notALog(path: path, reason: "it is a file, not a folder")
+        }
         let dataFile = path + "/data.mdb"
         if fileManager.fileExists(atPath: dataFile) {
             try checkLMDBHeader(dataFile, logPath: path)
@@ -32,7 +34,9 @@ enum LogFolder {
         } else {
             let others = (try? fileManager.contentsOfDirectory(atPath: path))?.filter { $0 != "lock.mdb" } ?? []
             guard others.isEmpty else {
-                throw EventLogError.notALog(path: path, reason: "the folder holds other files (\(others.sorted().prefix(3).joined(separator: ", ")))")
+                throw EventLogError.notALog(
+                    path: path,
+                    reason: "the folder holds other files (\(others.sorted().prefix(3).joined(separator: ", ")))")
             }
         }
         if access == .readWrite, Glibc.access(path, W_OK) != 0 {
@@ -69,7 +73,9 @@ enum LogFolder {
         }
     }
 
-    static func openDatabases(_ env: LMDBEnvironment, path: String, access: LMDBEventStore.Access) throws -> LogDatabases {
+    static func openDatabases(_ env: LMDBEnvironment, path: String, access: LMDBEventStore.Access) throws
+        -> LogDatabases
+    {
         do {
             if let handles = try env.openDatabases(LogDatabases.names, create: false) {
                 let dbs = LogDatabases(handles)
@@ -99,13 +105,17 @@ enum LogFolder {
         }
     }
 
-    private static func checkFormat(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: LogDatabases, path: String) throws {
+    private static func checkFormat(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: LogDatabases, path: String)
+        throws
+    {
         let name = try txn.withValue(dbs.meta, key: LogFormat.nameKey) { $0.map(Array.init) }
         guard name == LogFormat.name else {
             throw EventLogError.notALog(path: path, reason: "missing or foreign format marker")
         }
         let version = try txn.withValue(dbs.meta, key: LogFormat.versionKey) { $0.flatMap(IndexKey.trailingSeq) }
-        guard let version, version >= 1 else { throw EventLogError.notALog(path: path, reason: "missing format version") }
+        guard let version, version >= 1 else {
+            throw EventLogError.notALog(path: path, reason: "missing format version")
+        }
         guard version <= UInt64(LogFormat.version) else {
             throw EventLogError.newerFormat(path: path, found: UInt32(clamping: version), supported: LogFormat.version)
         }
@@ -120,7 +130,8 @@ enum LogFolder {
         }
         switch status.code {
         case MDB_INVALID: return EventLogError.notALog(path: path, reason: "data.mdb is not an LMDB file")
-        case MDB_VERSION_MISMATCH: return EventLogError.notALog(path: path, reason: "written by an incompatible LMDB version")
+        case MDB_VERSION_MISMATCH:
+            return EventLogError.notALog(path: path, reason: "written by an incompatible LMDB version")
         default: return EventLogError.storage(path: path, reason: status.description)
         }
     }

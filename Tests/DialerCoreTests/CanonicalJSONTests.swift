@@ -39,11 +39,15 @@ import Testing
     }
 
     @Test func roundTripsThroughTheParser() throws {
-        let original: JSONValue = ["rows": [["date": "2026-11-02T09:00:00Z", "n": 12, "r": 0.125, "ok": true, "x": nil]]]
+        let original: JSONValue = [
+            "rows": [["date": "2026-11-02T09:00:00Z", "n": 12, "r": 0.125, "ok": true, "x": nil]]
+        ]
         let bytes = try CanonicalJSON(original).bytes
         #expect(try JSONParser.parse(bytes) == original)
         #expect(try CanonicalJSON(bytes: bytes, validating: true).bytes == bytes)
-        #expect(throws: DialerCoreError.self) { try CanonicalJSON(bytes: Array(#"{"b":1,"a":2}"#.utf8), validating: true) }
+        #expect(throws: DialerCoreError.self) {
+            try CanonicalJSON(bytes: Array(#"{"b":1,"a":2}"#.utf8), validating: true)
+        }
     }
 }
 

@@ -16,7 +16,8 @@ import Testing
 
     @Test func canonicalBytesAndHashAreFixed() throws {
         let envelope = try sealed()
-        let withoutHash = #"{"causation_id":null,"correlation_id":"00000000-0000-4000-8000-000000000001","id":"00000000-0000-4000-8000-000000000002","idempotency_key":"k-1","payload":{"a":1,"b":[true,null,0.5]},"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","recorded_at":"2026-11-25T03:05:01.123Z","seq":1,"stream":"campaign:C1","type":"MetricPageFetched","version":1}"#
+        let withoutHash =
+            #"{"causation_id":null,"correlation_id":"00000000-0000-4000-8000-000000000001","id":"00000000-0000-4000-8000-000000000002","idempotency_key":"k-1","payload":{"a":1,"b":[true,null,0.5]},"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","recorded_at":"2026-11-25T03:05:01.123Z","seq":1,"stream":"campaign:C1","type":"MetricPageFetched","version":1}"#
         #expect(String(decoding: envelope.canonicalBytes(includingHash: false), as: UTF8.self) == withoutHash)
         // Computed independently with Python's hashlib over the bytes above.
         #expect(envelope.hash.hex == "f04d827e5e41f548e30e17054f041ec79017e1dd715c70a6ec7237c50fca7d1d")

@@ -16,10 +16,14 @@ import Testing
         #expect(try Timestamp(rfc3339: "2026-11-25t03:05:01z").milliseconds == 1_795_575_901_000)
     }
 
-    @Test(arguments: ["2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-25", "2026-11-25T03:05:01",
-                      "2026-11-25T03:05:01.Z", "2026-11-25T24:00:00Z", "2026-11-25T03:05:01+0100"])
+    @Test(arguments: [
+        "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-25", "2026-11-25T03:05:01",
+        "2026-11-25T03:05:01.Z", "2026-11-25T24:00:00Z", "2026-11-25T03:05:01+0100",
+    ])
     func rejectsWhatIsNotAnInstant(text: String) {
-        #expect(throws: DialerCoreError.invalidField(field: "start_date", reason: "\"\(text)\" is not an RFC 3339 instant")) {
+        #expect(
+            throws: DialerCoreError.invalidField(field: "start_date", reason: "\"\(text)\" is not an RFC 3339 instant")
+        ) {
             try Timestamp(rfc3339: text, field: "start_date")
         }
     }

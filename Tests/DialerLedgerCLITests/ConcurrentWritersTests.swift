@@ -53,7 +53,9 @@ import Testing
         #expect(batches["left"] == Set(0..<150))
         #expect(batches["right"] == Set(0..<150))
         // Proof the two really ran at once: their batches interleave.
-        let owners = try store.events(EventQuery(type: "ReportRunStarted")).map { $0.idempotencyKey!.split(separator: ":")[1] }
+        let owners = try store.events(EventQuery(type: "ReportRunStarted")).map {
+            $0.idempotencyKey!.split(separator: ":")[1]
+        }
         let switches = zip(owners, owners.dropFirst()).filter { $0 != $1 }.count
         #expect(switches > 1)
     }

@@ -11,7 +11,8 @@ import Testing
     /// Runs the tool with `arguments` where `folder` is bind-mounted read-only.
     private func runOnReadOnly(_ folder: String, _ arguments: [String]) throws -> CommandLineTool.Outcome {
         let script = #"mount --bind -o ro "$1" "$1" && shift && exec "$@""#
-        return try tool.run(executable: "/usr/bin/unshare", ["-m", "sh", "-c", script, "sh", folder, tool.executable] + arguments)
+        return try tool.run(
+            executable: "/usr/bin/unshare", ["-m", "sh", "-c", script, "sh", folder, tool.executable] + arguments)
     }
 
     @Test func writingIsRefusedNamingThePathAndNothingIsWritten() throws {

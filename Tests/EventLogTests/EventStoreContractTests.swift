@@ -22,7 +22,9 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     }
 }
 
-private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "IntervalDerived", key: String? = nil) -> EventDraft {
+private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "IntervalDerived", key: String? = nil)
+    -> EventDraft
+{
     EventDraft(type: type, stream: stream, payload: ["n": .int(Int64(n))], idempotencyKey: key)
 }
 
@@ -61,9 +63,14 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
         defer { cleanup() }
         let first = try store.append([draft(1, key: "upload:r1"), draft(2)])
         #expect(first.map(\.seq) == [1, 2])
-        let again = try store.append([draft(3), draft(1, key: "upload:r1"), draft(4, key: "mail:r1"), draft(5, key: "mail:r1")])
-        #expect(again == [.appended(try #require(try store.envelope(at: 3))), .existing(seq: 1),
-                          .appended(try #require(try store.envelope(at: 4))), .existing(seq: 4)])
+        let again = try store.append([
+            draft(3), draft(1, key: "upload:r1"), draft(4, key: "mail:r1"), draft(5, key: "mail:r1"),
+        ])
+        #expect(
+            again == [
+                .appended(try #require(try store.envelope(at: 3))), .existing(seq: 1),
+                .appended(try #require(try store.envelope(at: 4))), .existing(seq: 4),
+            ])
         #expect(try store.lastSequence() == 4)
         try store.withSnapshot { (snapshot: any EventSnapshot) throws in
             #expect(try snapshot.sequence(forIdempotencyKey: "upload:r1") == 1)
@@ -84,7 +91,10 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
         #expect(try store.events(EventQuery(stream: "campaign:C1", type: "Even")).map(\.seq) == [4, 10])
         #expect(try store.events(EventQuery(afterSeq: 3, throughSeq: 6)).map(\.seq) == [4, 5, 6])
         #expect(try store.events(EventQuery(newestFirst: true, limit: 3)).map(\.seq) == [12, 11, 10])
-        #expect(try store.events(EventQuery(stream: "campaign:C2", throughSeq: 8, newestFirst: true)).map(\.seq) == [8, 5, 2])
+        #expect(
+            try store.events(EventQuery(stream: "campaign:C2", throughSeq: 8, newestFirst: true)).map(\.seq) == [
+                8, 5, 2,
+            ])
         #expect(try store.events(EventQuery(type: "Odd", afterSeq: 5, limit: 2)).map(\.seq) == [7, 9])
         #expect(try store.events(EventQuery(stream: "campaign:C")).isEmpty)
         #expect(try store.events(EventQuery(stream: "campaign:C1", newestFirst: true)).map(\.seq) == [10, 7, 4, 1])

@@ -124,7 +124,8 @@ import Testing
         let path = folder.appending("log")
         try LogTampering.makeForeignEnvironment(at: path)
         let before = try fileDigest(path + "/data.mdb")
-        #expect(throws: EventLogError.notALog(path: path, reason: "an LMDB file without a DialerLedger format marker")) {
+        #expect(throws: EventLogError.notALog(path: path, reason: "an LMDB file without a DialerLedger format marker"))
+        {
             try LMDBEventStore(path: path)
         }
         #expect(try fileDigest(path + "/data.mdb") == before)
@@ -164,7 +165,8 @@ import Testing
     private func filledStore(events: Int) throws -> (LMDBEventStore, TemporaryFolder) {
         let folder = try TemporaryFolder()
         let store = try LMDBEventStore(path: folder.appending("log"))
-        _ = try store.append((1...events).map { sampleDraft($0, payloadBytes: 40, key: $0 % 3 == 0 ? "key-\($0)" : nil) })
+        _ = try store.append(
+            (1...events).map { sampleDraft($0, payloadBytes: 40, key: $0 % 3 == 0 ? "key-\($0)" : nil) })
         #expect(try store.verify().problem == nil)
         return (store, folder)
     }

@@ -2,6 +2,7 @@ import CLMDB
 import DialerCore
 import Foundation
 import Testing
+
 @testable import EventLog
 
 /// Writes straight through LMDB, past the log's API, to simulate corruption and foreign files.
@@ -36,7 +37,8 @@ struct LogTampering {
     /// Adds a type-index entry pointing past the end of the log.
     func addStrayTypeEntry(seq: UInt64) throws {
         let dbs = store.databases
-        try store.environment.write { txn in try txn.put(dbs.byType, key: IndexKey.named("Ghost", seq: seq), value: []) }
+        try store.environment.write { txn in try txn.put(dbs.byType, key: IndexKey.named("Ghost", seq: seq), value: [])
+        }
     }
 
     /// Rewrites the stored format version.
