@@ -35,22 +35,22 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-func freshFolder(_ name: String) -> String {
+func freshFolder(_ name: String) throws -> String {
     let path = scratch + "/" + name
     try? FileManager.default.removeItem(atPath: path)
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
 
 /// Runs the raw liblmdb program and returns (events/s, bytes/s).
-func raw(_ args: [String]) -> (Double, Double) {
+func raw(_ args: [String]) throws -> (Double, Double) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: rawBinary)
     process.arguments = args
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
-    try! process.run()
+    try process.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     let numbers = output.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
@@ -61,7 +61,9 @@ func raw(_ args: [String]) -> (Double, Double) {
 func report(_ label: String, ours: (Double, Double), raw: (Double, Double)) {
     let ratio = ours.0 / raw.0
     print(String(format: "%@: %.0f events/s, raw %.0f events/s, ratio %.2f", label, ours.0, raw.0, ratio))
-    print(String(format: "%@ MB/s: %.1f MB/s, raw %.1f MB/s, ratio %.2f", label, ours.1 / 1e6, raw.1 / 1e6, ours.1 / raw.1))
+    print(
+        String(
+            format: "%@ MB/s: %.1f MB/s, raw %.1f MB/s, ratio %.2f", label, ours.1 / 1e6, raw.1 / 1e6, ours.1 / raw.1))
 }
 
 /// Best of `runs` (events/s, bytes/s) pairs, by events/s.
@@ -80,7 +82,7 @@ var recordBytes = 400
 for (batch, count) in cases {
     let drafts = (0..<count).map(draft)
     let ours = try best(3) {
-        let folder = freshFolder("ours-\(batch)")
+        let folder = try freshFolder("ours-\(batch)")
         let store = try LMDBEventStore(path: folder, initialMapSize: 1 << 30)
         let elapsed = try seconds {
             var index = 0
@@ -90,12 +92,18 @@ for (batch, count) in cases {
             }
         }
         var stored = 0
-        try store.withSnapshot { snapshot in try snapshot.scan(EventQuery()) { stored += $0.payload.bytes.count + 150; return true } }
+        try store.withSnapshot { snapshot in
+            try snapshot.scan(EventQuery()) {
+                stored += $0.payload.bytes.count + 150; return true
+            }
+        }
         recordBytes = stored / count
         replayFolder = folder
         return (Double(count) / elapsed, Double(stored) / elapsed)
     }
-    let baseline = best(3) { raw(["append", freshFolder("raw-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"]) }
+    let baseline = try best(3) {
+        try raw(["append", try freshFolder("raw-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"])
+    }
     report("append batch=\(batch)", ours: ours, raw: baseline)
 }
 
@@ -104,11 +112,15 @@ let total = try store.lastSequence()
 let replay = try best(5) {
     var bytes = 0
     let elapsed = try seconds {
-        try store.withSnapshot { snapshot in try snapshot.scan(EventQuery()) { bytes += $0.payload.bytes.count; return true } }
+        try store.withSnapshot { snapshot in
+            try snapshot.scan(EventQuery()) {
+                bytes += $0.payload.bytes.count; return true
+            }
+        }
     }
     return (Double(total) / elapsed, Double(bytes) / elapsed)
 }
-let rawScan = best(5) { raw(["scan", scratch + "/raw-10000"]) }
+let rawScan = try best(5) { try raw(["scan", scratch + "/raw-10000"]) }
 report("replay", ours: replay, raw: rawScan)
 
 let decodeAll = try best(3) {
