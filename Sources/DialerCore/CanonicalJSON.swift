@@ -33,7 +33,8 @@ public struct CanonicalJSON: Sendable, Hashable {
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
-/// Appends canonical JSON to a byte buffer; shared by payloads and envelopes.
+/// Appends canonical JSON to a byte buffer; shared by payloads and envelopes. Writes bytes directly
+/// (no intermediate strings): it sits on the append path of every event.
 public struct CanonicalJSONWriter {
     /// What has been written so far.
     public var bytes: [UInt8] = []
@@ -57,11 +58,12 @@ public struct CanonicalJSONWriter {
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
-            let sorted = try Self.sortedMembers(members)
+            // String order compares NFC scalars, which is the order of NFC UTF-8 bytes; and a Swift
+            // dictionary already holds canonically equivalent keys as one key.
             bytes.append(UInt8(ascii: "{"))
-            for (index, member) in sorted.enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeNormalized(utf8: member.key)
+                write(string: member.key)
                 bytes.append(UInt8(ascii: ":"))
                 try write(member.value)
             }
@@ -70,7 +72,20 @@ public struct CanonicalJSONWriter {
     }
 
     /// Writes an integer in decimal.
-    public mutating func write(int: Int64) { writeRaw(String(int)) }
+    public mutating func write(int: Int64) {
+        if int < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = int.magnitude
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, no allocation
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: digits[index...])
+        }
+    }
 
     /// Writes a finite double in its canonical form.
     public mutating func write(double: Double) throws {
@@ -79,22 +94,66 @@ public struct CanonicalJSONWriter {
         }
         switch JSONValue.number(double) {
         case .int(let i): write(int: i)
-        default: writeRaw(double.description)
+        default: bytes.append(contentsOf: double.description.utf8)
         }
     }
 
     /// Writes a string, NFC-normalized and escaped.
     public mutating func write(string: String) {
-        writeNormalized(utf8: Array(Self.nfc(string).utf8))
+        let plain = string.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: { $0 >= 0x80 || $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if plain != true { writeEscaped(utf8: Self.nfc(string).utf8) }
     }
 
-    /// Writes a key or literal text as is (the caller guarantees it needs no escaping).
-    public mutating func writeRaw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    /// Writes literal text as is (the caller guarantees it needs no escaping).
+    public mutating func writeRaw(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
     /// Writes already-canonical JSON bytes as is.
     public mutating func writeRaw(bytes raw: [UInt8]) { bytes.append(contentsOf: raw) }
 
-    private mutating func writeNormalized(utf8: [UInt8]) {
+    /// Writes a UUID as a quoted lowercase string.
+    public mutating func write(uuid: UUID) {
+        bytes.append(UInt8(ascii: "\""))
+        withUnsafeBytes(of: uuid.uuid) { raw in
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                appendHex(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes a digest as a quoted 64-digit lowercase hex string.
+    public mutating func write(digest: SHA256Digest) {
+        bytes.append(UInt8(ascii: "\""))
+        for word in [digest.words.0, digest.words.1, digest.words.2, digest.words.3] {
+            for shift in stride(from: 56, through: 0, by: -8) { appendHex(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes an instant as a quoted RFC 3339 UTC string with milliseconds.
+    public mutating func write(timestamp: Timestamp) {
+        bytes.append(UInt8(ascii: "\""))
+        timestamp.appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func appendHex(_ byte: UInt8) {
+        bytes.append(Self.hexDigit(byte >> 4))
+        bytes.append(Self.hexDigit(byte & 0xF))
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
+
+    private mutating func writeEscaped(utf8: String.UTF8View) {
         bytes.append(UInt8(ascii: "\""))
         for byte in utf8 {
             switch byte {
@@ -106,10 +165,8 @@ public struct CanonicalJSONWriter {
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [
-                    0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
-                ])
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                appendHex(byte)
             default: bytes.append(byte)
             }
         }
@@ -120,16 +177,6 @@ public struct CanonicalJSONWriter {
     public static func nfc(_ string: String) -> String {
         if string.utf8.allSatisfy({ $0 < 0x80 }) { return string }
         return string.precomposedStringWithCanonicalMapping
-    }
-
-    private static func sortedMembers(_ members: [String: JSONValue]) throws -> [(key: [UInt8], value: JSONValue)] {
-        var pairs = members.map { (key: Array(nfc($0.key).utf8), value: $0.value) }
-        pairs.sort { $0.key.lexicographicallyPrecedes($1.key) }
-        for index in pairs.indices.dropFirst() where pairs[index].key == pairs[index - 1].key {
-            let name = String(decoding: pairs[index].key, as: UTF8.self)
-            throw DialerCoreError.invalidField(field: name, reason: "key appears twice once normalized to NFC")
-        }
-        return pairs
     }
 }
 

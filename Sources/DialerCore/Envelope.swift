@@ -65,21 +65,26 @@ public struct Envelope: Sendable, Hashable {
 
     /// The canonical JSON of the envelope: sorted keys, absent optionals as `null`.
     public func canonicalBytes(includingHash: Bool = true) -> [UInt8] {
-        var w = CanonicalJSONWriter(capacity: payload.bytes.count + 400)
+        var w = CanonicalJSONWriter(capacity: payload.bytes.count + 420)
         w.writeRaw("{\"causation_id\":")
-        Self.write(uuid: causationID, to: &w)
+        Self.write(causationID, to: &w)
         w.writeRaw(",\"correlation_id\":")
-        Self.write(uuid: correlationID, to: &w)
+        Self.write(correlationID, to: &w)
         if includingHash {
-            w.writeRaw(",\"hash\":\"\(hash.hex)\"")
+            w.writeRaw(",\"hash\":")
+            w.write(digest: hash)
         }
         w.writeRaw(",\"id\":")
-        Self.write(uuid: id, to: &w)
+        w.write(uuid: id)
         w.writeRaw(",\"idempotency_key\":")
         if let idempotencyKey { w.write(string: idempotencyKey) } else { w.writeRaw("null") }
         w.writeRaw(",\"payload\":")
         w.writeRaw(bytes: payload.bytes)
-        w.writeRaw(",\"prev_hash\":\"\(prevHash.hex)\",\"recorded_at\":\"\(recordedAt.rfc3339)\",\"seq\":")
+        w.writeRaw(",\"prev_hash\":")
+        w.write(digest: prevHash)
+        w.writeRaw(",\"recorded_at\":")
+        w.write(timestamp: recordedAt)
+        w.writeRaw(",\"seq\":")
         w.write(int: Int64(seq))
         w.writeRaw(",\"stream\":")
         w.write(string: stream)
@@ -94,7 +99,7 @@ public struct Envelope: Sendable, Hashable {
     /// The canonical JSON as one line of text.
     public var jsonLine: String { String(decoding: canonicalBytes(), as: UTF8.self) }
 
-    private static func write(uuid: UUID?, to w: inout CanonicalJSONWriter) {
-        if let uuid { w.writeRaw("\"\(uuid.uuidString.lowercased())\"") } else { w.writeRaw("null") }
+    private static func write(_ uuid: UUID?, to w: inout CanonicalJSONWriter) {
+        if let uuid { w.write(uuid: uuid) } else { w.writeRaw("null") }
     }
 }

@@ -32,9 +32,10 @@ public struct ValidatedBatch: Sendable {
 
     /// Validates every draft before anything is written: one bad draft rejects the batch.
     public init(_ drafts: [EventDraft]) throws {
+        var ids = EventIDGenerator()
         items = try drafts.enumerated().map { position, draft in
             let (valid, payload) = try draft.validated(position: position)
-            return (valid, payload, draft.id ?? UUID())
+            return (valid, payload, draft.id ?? ids.next())
         }
     }
 

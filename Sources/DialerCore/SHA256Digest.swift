@@ -35,7 +35,25 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
 
     /// The SHA-256 of `data`.
     public static func of<Bytes: DataProtocol>(_ data: Bytes) -> SHA256Digest {
-        SHA256Digest(bytes: Array(SHA256.hash(data: data)))!
+        SHA256Digest(SHA256.hash(data: data))
+    }
+
+    /// The SHA-256 of contiguous bytes (the fast path used on every append).
+    public static func of(_ bytes: [UInt8]) -> SHA256Digest {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return SHA256Digest(hasher.finalize())
+    }
+
+    private init(_ digest: SHA256.Digest) {
+        words = digest.withUnsafeBytes { raw in
+            (
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            )
+        }
     }
 
     /// The 32 bytes, big-endian.
