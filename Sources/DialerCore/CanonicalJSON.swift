@@ -134,7 +134,9 @@ public struct CanonicalJSONWriter {
     public mutating func write(digest: SHA256Digest) {
         bytes.append(UInt8(ascii: "\""))
         for word in [digest.words.0, digest.words.1, digest.words.2, digest.words.3] {
-            for shift in stride(from: 56, through: 0, by: -8) { appendHex(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                appendHex(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
         }
         bytes.append(UInt8(ascii: "\""))
     }

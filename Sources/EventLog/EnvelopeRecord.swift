@@ -39,28 +39,58 @@ enum EnvelopeRecord {
 
     /// Decodes a stored record; any inconsistency is a `corruptRecord` naming `seq` (the key).
     static func decode(_ raw: UnsafeRawBufferPointer, seq key: UInt64) throws -> Envelope {
-        var reader = Reader(raw: raw, seq: key)
-        guard try reader.byte() == format else { throw reader.fail("unknown record format") }
-        let seq = try reader.u64()
-        let recordedAt = Int64(bitPattern: try reader.u64())
-        let version = try reader.u32()
-        let id = try reader.uuid()
-        let flags = try reader.byte()
-        guard flags & ~7 == 0 else { throw reader.fail("unknown flags") }
-        let correlation = flags & 1 != 0 ? try reader.uuid() : nil
-        let causation = flags & 2 != 0 ? try reader.uuid() : nil
-        let prevHash = try reader.digest()
-        let hash = try reader.digest()
-        let type = try reader.shortString()
-        let stream = try reader.shortString()
-        let idempotencyKey = flags & 4 != 0 ? try reader.shortString() : nil
-        let payloadCount = Int(try reader.u32())
-        let payload = try reader.bytes(payloadCount)
-        guard reader.offset == raw.count else { throw reader.fail("trailing bytes") }
+        var interner = StringInterner?.none
+        return try decode(raw, seq: key, interner: &interner)
+    }
+
+    /// Decodes a record, taking stream and type strings from `interner` when one is given (scans).
+    /// Straight-line loads after one bounds check per part: this is the inner loop of every replay.
+    static func decode(
+        _ raw: UnsafeRawBufferPointer, seq key: UInt64, interner: inout StringInterner?
+    ) throws -> Envelope {
+        func fail(_ reason: String) -> EventLogError { .corruptRecord(seq: key, reason: reason) }
+        func u64(_ at: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        func u16(_ at: Int) -> Int { Int(UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
+        func uuid(_ at: Int) -> UUID { UUID(uuid: raw.loadUnaligned(fromByteOffset: at, as: uuid_t.self)) }
+        func digest(_ at: Int) -> SHA256Digest {
+            SHA256Digest(words: (u64(at), u64(at + 8), u64(at + 16), u64(at + 24)))
+        }
+
+        guard raw.count >= 38 else { throw fail("truncated at byte \(raw.count)") }
+        guard raw[0] == format else { throw fail("unknown record format") }
+        let flags = raw[37]
+        guard flags & ~7 == 0 else { throw fail("unknown flags") }
+        var offset = 38
+        let correlationAt = flags & 1 != 0 ? offset : nil
+        offset += flags & 1 != 0 ? 16 : 0
+        let causationAt = flags & 2 != 0 ? offset : nil
+        offset += flags & 2 != 0 ? 16 : 0
+        let hashesAt = offset
+        offset += 64
+        func string() throws -> String {
+            guard offset + 2 <= raw.count, offset + 2 + u16(offset) <= raw.count else {
+                throw fail("truncated at byte \(offset)")
+            }
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[offset + 2..<offset + 2 + u16(offset)])
+            offset += 2 + bytes.count
+            return interner != nil ? interner!.string(bytes) : String(decoding: bytes, as: UTF8.self)
+        }
+        let type = try string()
+        let stream = try string()
+        let idempotencyKey = flags & 4 != 0 ? try string() : nil
+        guard offset + 4 <= raw.count else { throw fail("truncated at byte \(offset)") }
+        let payloadCount = Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        offset += 4
+        guard payloadCount == raw.count - offset else {
+            throw fail(payloadCount > raw.count - offset ? "truncated at byte \(raw.count)" : "trailing bytes")
+        }
         return Envelope(
-            seq: seq, id: id, type: type, version: version, recordedAt: Timestamp(milliseconds: recordedAt),
-            stream: stream, correlationID: correlation, causationID: causation, idempotencyKey: idempotencyKey,
-            payload: CanonicalJSON(trusted: Array(payload)), prevHash: prevHash, hash: hash)
+            seq: u64(1), id: uuid(21), type: type,
+            version: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 17, as: UInt32.self)),
+            recordedAt: Timestamp(milliseconds: Int64(bitPattern: u64(9))), stream: stream,
+            correlationID: correlationAt.map(uuid), causationID: causationAt.map(uuid), idempotencyKey: idempotencyKey,
+            payload: CanonicalJSON(trusted: Array(UnsafeRawBufferPointer(rebasing: raw[offset...]))),
+            prevHash: digest(hashesAt), hash: digest(hashesAt + 32))
     }
 
     private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
@@ -74,50 +104,5 @@ enum EnvelopeRecord {
     private static func appendShort(_ bytes: [UInt8], to out: inout [UInt8]) {
         append(UInt16(bytes.count), to: &out)
         out.append(contentsOf: bytes)
-    }
-
-    private struct Reader {
-        let raw: UnsafeRawBufferPointer
-        let seq: UInt64
-        var offset = 0
-
-        init(raw: UnsafeRawBufferPointer, seq: UInt64) {
-            self.raw = raw
-            self.seq = seq
-        }
-
-        func fail(_ reason: String) -> EventLogError { .corruptRecord(seq: seq, reason: reason) }
-
-        mutating func bytes(_ count: Int) throws -> UnsafeRawBufferPointer {
-            guard count <= raw.count - offset else { throw fail("truncated at byte \(offset)") }
-            defer { offset += count }
-            return UnsafeRawBufferPointer(rebasing: raw[offset..<offset + count])
-        }
-
-        mutating func load<T: FixedWidthInteger>(_: T.Type) throws -> T {
-            let size = MemoryLayout<T>.size
-            guard size <= raw.count - offset else { throw fail("truncated at byte \(offset)") }
-            defer { offset += size }
-            return T(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
-        }
-
-        mutating func byte() throws -> UInt8 { try load(UInt8.self) }
-        mutating func u32() throws -> UInt32 { try load(UInt32.self) }
-        mutating func u64() throws -> UInt64 { try load(UInt64.self) }
-
-        mutating func uuid() throws -> UUID {
-            guard 16 <= raw.count - offset else { throw fail("truncated at byte \(offset)") }
-            defer { offset += 16 }
-            return UUID(uuid: raw.loadUnaligned(fromByteOffset: offset, as: uuid_t.self))
-        }
-
-        mutating func digest() throws -> SHA256Digest {
-            SHA256Digest(words: (try u64(), try u64(), try u64(), try u64()))
-        }
-
-        mutating func shortString() throws -> String {
-            let count = Int(try load(UInt16.self))
-            return String(decoding: try bytes(count), as: UTF8.self)
-        }
     }
 }

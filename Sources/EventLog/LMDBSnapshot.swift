@@ -57,11 +57,12 @@ final class LMDBSnapshot: EventSnapshot {
 
     private func scanEvents(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
         var remaining = query.limit ?? .max
+        var interner = StringInterner?.some(StringInterner())
         try txn().withCursor(dbs.events) { cursor in
             var positioned = try position(&cursor, prefix: [], query)
             while positioned, let seq = IndexKey.trailingSeq(cursor.key), query.afterSeq < seq, seq <= query.throughSeq
             {
-                guard try visit(try EnvelopeRecord.decode(cursor.value, seq: seq)) else { return }
+                guard try visit(try EnvelopeRecord.decode(cursor.value, seq: seq, interner: &interner)) else { return }
                 remaining -= 1
                 if remaining == 0 { return }
                 positioned = query.newestFirst ? try cursor.previous() : try cursor.next()
@@ -73,6 +74,7 @@ final class LMDBSnapshot: EventSnapshot {
     {
         let prefix = IndexKey.prefix(CanonicalJSONWriter.nfc(name))
         var remaining = query.limit ?? .max
+        var interner = StringInterner?.some(StringInterner())
         let reader = try txn()
         try reader.withCursor(dbi) { cursor in
             var positioned = try position(&cursor, prefix: prefix, query)
@@ -81,7 +83,7 @@ final class LMDBSnapshot: EventSnapshot {
             {
                 let envelope = try reader.withValue(dbs.events, key: IndexKey.seq(seq)) { raw -> Envelope in
                     guard let raw else { throw EventLogError.corruptRecord(seq: seq, reason: "indexed but not stored") }
-                    return try EnvelopeRecord.decode(raw, seq: seq)
+                    return try EnvelopeRecord.decode(raw, seq: seq, interner: &interner)
                 }
                 if query.matches(envelope) {
                     guard try visit(envelope) else { return }
