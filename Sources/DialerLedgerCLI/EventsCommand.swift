@@ -16,20 +16,22 @@ struct EventsCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
         @Option(name: [.customShort("n"), .long], help: "How many events.") var count = 10
+        @Option(help: "jsonl (canonical envelopes) or table (one short line per event).") var format = EventFormat.jsonl
 
         func run() throws {
             guard count >= 0 else { throw ValidationError("--count: must be 0 or more, got \(count)") }
             try reportingErrors {
                 let log = try data.openLog(.readOnly)
-                let lines = try log.withSnapshot { snapshot in
-                    var lines: [String] = []
+                let events = try log.withSnapshot { snapshot in
+                    var events: [Envelope] = []
                     try snapshot.scan(try filters.query(in: snapshot, newestFirst: true, limit: count)) {
-                        lines.append($0.jsonLine)
+                        events.append($0)
                         return true
                     }
-                    return lines
+                    return events
                 }
-                for line in lines.reversed() { print(line) }
+                format.printHeader()
+                for event in events.reversed() { format.print(event) }
             }
         }
     }
@@ -41,6 +43,7 @@ struct EventsCommand: ParsableCommand {
         @OptionGroup var filters: EventFilterOptions
         @Option(help: "Start after this sequence.") var after: UInt64 = 0
         @Option(help: "At most this many events.") var limit: Int?
+        @Option(help: "jsonl (canonical envelopes) or table (one short line per event).") var format = EventFormat.jsonl
 
         func run() throws {
             try reportingErrors {
@@ -48,8 +51,9 @@ struct EventsCommand: ParsableCommand {
                 try log.withSnapshot { snapshot in
                     var query = try filters.query(in: snapshot, limit: limit)
                     query.afterSeq = max(query.afterSeq, after)
+                    format.printHeader()
                     try snapshot.scan(query) {
-                        print($0.jsonLine)
+                        format.print($0)
                         return true
                     }
                 }
@@ -100,5 +104,34 @@ struct EventsCommand: ParsableCommand {
                 print(total)
             }
         }
+    }
+}
+
+/// How the `events` commands print events.
+enum EventFormat: String, ExpressibleByArgument, CaseIterable {
+    /// The canonical JSON envelope, one per line: the bytes the hash covers.
+    case jsonl
+    /// One short aligned line per event, for a person at a terminal.
+    case table
+
+    func printHeader() {
+        if self == .table { Swift.print(Self.row("SEQ", "RECORDED_AT", "TYPE", "STREAM", "IDEMPOTENCY_KEY")) }
+    }
+
+    func print(_ event: Envelope) {
+        switch self {
+        case .jsonl: Swift.print(event.jsonLine)
+        case .table:
+            Swift.print(
+                Self.row(
+                    String(event.seq), event.recordedAt.rfc3339, event.type, event.stream, event.idempotencyKey ?? "-"))
+        }
+    }
+
+    private static func row(_ cells: String...) -> String {
+        let widths = [7, 25, 28, 46]
+        return zip(cells, widths + [0]).map { cell, width in
+            cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
+        }.joined().trimmingCharacters(in: .whitespaces)
     }
 }

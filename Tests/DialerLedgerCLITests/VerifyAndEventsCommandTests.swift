@@ -78,6 +78,13 @@ import Testing
         #expect(try count(["--until", "2000-01-01T00:00:00Z"]) == "0\n")
         #expect(try count(["--since", "2000-01-01T00:00:00Z"]) == "162\n")
 
+        let table = try tool.run(["events", "tail", "-n", "2", "--format", "table", "--data", folder.path])
+        #expect(table.lines.count == 3)
+        #expect(table.lines[0].hasPrefix("SEQ    RECORDED_AT"))
+        #expect(table.lines[2].hasPrefix("162    "))
+        #expect(table.lines[2].contains(" ReportGenerated "))
+        #expect(table.lines[2].hasSuffix(" sample:demo:5:26"))
+
         let listed = try tool.run(["events", "list", "--after", "150", "--limit", "2", "--data", folder.path])
         #expect(try listed.lines.map { try JSONParser.parse($0)["seq"]?.intValue } == [151, 152])
 
