@@ -99,16 +99,16 @@ final class LMDBEnvironment: @unchecked Sendable {
                     let code = mdb_txn_begin(env, nil, 0, &txn)
                     if code == MDB_MAP_RESIZED { return nil }
                     try LMDBStatus.check(code, "mdb_txn_begin(write)")
+                    let result: R
                     do {
-                        let result = try body(LMDBWriteTransaction(txn: txn!))
-                        let commit = mdb_txn_commit(txn)
-                        try LMDBStatus.check(commit, "mdb_txn_commit")
-                        return result
+                        result = try body(LMDBWriteTransaction(txn: txn!))
                     } catch {
-                        // A failed commit has already freed the transaction.
-                        if !((error as? LMDBStatus)?.operation == "mdb_txn_commit") { mdb_txn_abort(txn) }
+                        mdb_txn_abort(txn)
                         throw error
                     }
+                    // mdb_txn_commit frees the transaction whether it succeeds or not.
+                    try LMDBStatus.check(mdb_txn_commit(txn), "mdb_txn_commit")
+                    return result
                 }
             } catch let status as LMDBStatus where status.isMapFull {
                 try grow(from: observedSize)
