@@ -102,9 +102,13 @@ for (batch, count) in cases {
         return (Double(count) / elapsed, Double(stored) / elapsed)
     }
     let baseline = try best(3) {
-        try raw(["append", try freshFolder("raw-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"])
+        try raw(["append-indexed", try freshFolder("raw-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"])
+    }
+    let bare = try best(3) {
+        try raw(["append", try freshFolder("raw-bare-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"])
     }
     report("append batch=\(batch)", ours: ours, raw: baseline)
+    report("append batch=\(batch) vs records only", ours: ours, raw: bare)
 }
 
 let store = try LMDBEventStore(path: replayFolder, access: .readOnly)

@@ -1,5 +1,8 @@
 /* The baseline for tools/bench eventlog: the same operations as the event log, done with raw liblmdb.
  *   raw_lmdb append DIR COUNT BATCH VALUE_SIZE   durable appends with MDB_APPEND, BATCH puts per txn
+ *   raw_lmdb append-indexed DIR COUNT BATCH VALUE_SIZE
+ *       the same, plus the log's index writes: a stream and a type entry per event (40 streams, one
+ *       type) and one time entry per transaction
  *   raw_lmdb scan DIR                            a cursor over every value, touching each one
  * Prints "<events per second> <bytes per second>". */
 #include <lmdb.h>
@@ -27,13 +30,17 @@ static MDB_env *open_env(const char *dir) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 6 && strcmp(argv[1], "append") == 0) {
+    if (argc == 6 && (strcmp(argv[1], "append") == 0 || strcmp(argv[1], "append-indexed") == 0)) {
+        int indexed = strcmp(argv[1], "append-indexed") == 0;
         long count = atol(argv[3]), batch = atol(argv[4]), size = atol(argv[5]);
         MDB_env *env = open_env(argv[2]);
         MDB_txn *txn;
-        MDB_dbi dbi;
+        MDB_dbi dbi, by_stream, by_type, by_time;
         CHECK(mdb_txn_begin(env, NULL, 0, &txn));
         CHECK(mdb_dbi_open(txn, "events", MDB_CREATE, &dbi));
+        CHECK(mdb_dbi_open(txn, "by_stream", MDB_CREATE, &by_stream));
+        CHECK(mdb_dbi_open(txn, "by_type", MDB_CREATE, &by_type));
+        CHECK(mdb_dbi_open(txn, "by_time", MDB_CREATE, &by_time));
         CHECK(mdb_txn_commit(txn));
         char *value = malloc(size);
         for (long i = 0; i < size; i++) value[i] = (char)('a' + i % 26);
@@ -48,6 +55,21 @@ int main(int argc, char **argv) {
                 memcpy(value, &seq, sizeof seq); /* each value differs, as events do */
                 MDB_val k = {8, key}, v = {(size_t)size, value};
                 CHECK(mdb_put(txn, dbi, &k, &v, MDB_APPEND));
+                if (indexed) {
+                    unsigned char ikey[64];
+                    int n = snprintf((char *)ikey, 40, "campaign:CAMPAIGN_%03ld", (long)(seq % 40));
+                    ikey[n] = 0; memcpy(ikey + n + 1, key, 8);
+                    MDB_val sk = {(size_t)n + 9, ikey}, empty = {0, ""};
+                    CHECK(mdb_put(txn, by_stream, &sk, &empty, 0));
+                    memcpy(ikey, "IntervalDerived", 16); memcpy(ikey + 16, key, 8);
+                    MDB_val tk = {24, ikey};
+                    CHECK(mdb_put(txn, by_type, &tk, &empty, 0));
+                    if (i == 0) {
+                        memcpy(ikey, key, 8); memcpy(ikey + 8, key, 8);
+                        MDB_val mk = {16, ikey};
+                        CHECK(mdb_put(txn, by_time, &mk, &empty, MDB_APPEND));
+                    }
+                }
             }
             CHECK(mdb_txn_commit(txn));
         }

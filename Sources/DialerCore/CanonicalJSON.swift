@@ -133,10 +133,11 @@ public struct CanonicalJSONWriter {
     /// Writes a digest as a quoted 64-digit lowercase hex string.
     public mutating func write(digest: SHA256Digest) {
         bytes.append(UInt8(ascii: "\""))
-        for word in [digest.words.0, digest.words.1, digest.words.2, digest.words.3] {
-            for shift in stride(from: 56, through: 0, by: -8) {
-                appendHex(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-            }
+        let words = (
+            digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian
+        )
+        withUnsafeBytes(of: words) { raw in
+            for byte in raw { appendHex(byte) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

@@ -47,30 +47,31 @@ public struct Envelope: Sendable, Hashable {
         self.hash = hash
     }
 
-    /// Seals a validated draft as event `seq` after `prevHash`: the hash is computed here.
-    public static func sealing(
-        _ draft: EventDraft, seq: UInt64, id: UUID, recordedAt: Timestamp, payload: CanonicalJSON,
-        prevHash: SHA256Digest
-    ) -> Envelope {
-        var envelope = Envelope(
-            seq: seq, id: id, type: draft.type, version: draft.version, recordedAt: recordedAt,
-            stream: draft.stream, correlationID: draft.correlationID, causationID: draft.causationID,
-            idempotencyKey: draft.idempotencyKey, payload: payload, prevHash: prevHash, hash: .zero)
-        envelope.hash = envelope.computedHash()
-        return envelope
-    }
-
     /// The hash this envelope's content should have.
     public func computedHash() -> SHA256Digest { SHA256Digest.of(canonicalBytes(includingHash: false)) }
 
     /// The canonical JSON of the envelope: sorted keys, absent optionals as `null`.
     public func canonicalBytes(includingHash: Bool = true) -> [UInt8] {
         var w = CanonicalJSONWriter(capacity: payload.bytes.count + 420)
+        Self.writeCanonicalHead(
+            causationID: causationID, correlationID: correlationID, hash: includingHash ? hash : nil, id: id,
+            idempotencyKey: idempotencyKey, payload: payload, to: &w)
+        Self.writeCanonicalTail(
+            prevHash: prevHash, recordedAt: recordedAt, seq: seq, stream: stream, type: type, version: version, to: &w)
+        return w.bytes
+    }
+
+    /// The canonical envelope up to and including `payload`: the keys that sort before `prev_hash`, none
+    /// of which depend on the log's head, so writers hash this part before taking the write lock.
+    static func writeCanonicalHead(
+        causationID: UUID?, correlationID: UUID?, hash: SHA256Digest?, id: UUID, idempotencyKey: String?,
+        payload: CanonicalJSON, to w: inout CanonicalJSONWriter
+    ) {
         w.writeRaw("{\"causation_id\":")
-        Self.write(causationID, to: &w)
+        write(causationID, to: &w)
         w.writeRaw(",\"correlation_id\":")
-        Self.write(correlationID, to: &w)
-        if includingHash {
+        write(correlationID, to: &w)
+        if let hash {
             w.writeRaw(",\"hash\":")
             w.write(digest: hash)
         }
@@ -80,6 +81,13 @@ public struct Envelope: Sendable, Hashable {
         if let idempotencyKey { w.write(string: idempotencyKey) } else { w.writeRaw("null") }
         w.writeRaw(",\"payload\":")
         w.writeRaw(bytes: payload.bytes)
+    }
+
+    /// The rest of the canonical envelope, from `prev_hash` to the closing brace.
+    static func writeCanonicalTail(
+        prevHash: SHA256Digest, recordedAt: Timestamp, seq: UInt64, stream: String, type: String, version: UInt32,
+        to w: inout CanonicalJSONWriter
+    ) {
         w.writeRaw(",\"prev_hash\":")
         w.write(digest: prevHash)
         w.writeRaw(",\"recorded_at\":")
@@ -93,7 +101,6 @@ public struct Envelope: Sendable, Hashable {
         w.writeRaw(",\"version\":")
         w.write(int: Int64(version))
         w.writeRaw("}")
-        return w.bytes
     }
 
     /// The canonical JSON as one line of text.

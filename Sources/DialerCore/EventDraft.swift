@@ -48,7 +48,7 @@ public struct EventDraft: Sendable, Hashable {
             .invalidField(field: "events[\(position)].\(field)", reason: reason)
         }
         var draft = self
-        let typeBytes = Array(type.utf8)
+        let typeBytes = type.utf8
         guard let first = typeBytes.first, Self.isLetter(first),
             typeBytes.allSatisfy({ Self.isLetter($0) || (48...57).contains($0) || $0 == 0x5F || $0 == 0x2E })
         else {
@@ -77,11 +77,14 @@ public struct EventDraft: Sendable, Hashable {
     private static func checkedName(
         _ value: String, max: Int, _ fail: (String) -> DialerCoreError
     ) throws -> String {
-        let normalized = CanonicalJSONWriter.nfc(value)
+        // Printable ASCII (the usual case) is already NFC and free of control characters.
+        let printableASCII = value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        let normalized = printableASCII ? value : CanonicalJSONWriter.nfc(value)
         let bytes = normalized.utf8
         guard !bytes.isEmpty else { throw fail("must not be empty") }
         guard bytes.count <= max else { throw fail("longer than \(max) bytes") }
-        guard !normalized.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+        guard printableASCII || !normalized.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else {
             throw fail("must not contain control characters")
         }
         return normalized

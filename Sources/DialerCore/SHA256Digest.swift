@@ -40,12 +40,12 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
 
     /// The SHA-256 of contiguous bytes (the fast path used on every append).
     public static func of(_ bytes: [UInt8]) -> SHA256Digest {
-        var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return SHA256Digest(hasher.finalize())
+        var hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return hasher.finalized()
     }
 
-    private init(_ digest: SHA256.Digest) {
+    fileprivate init(_ digest: SHA256.Digest) {
         words = digest.withUnsafeBytes { raw in
             (
                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
@@ -101,4 +101,16 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
         default: return nil
         }
     }
+}
+
+/// A SHA-256 computation in progress. A copy forks it: hash a shared prefix once, finish many ways.
+/// Sendable because swift-crypto's state is copy-on-write and never mutated while shared.
+struct SHA256Hasher: @unchecked Sendable {
+    private var state = SHA256()
+
+    /// Feeds `bytes`.
+    mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { state.update(bufferPointer: $0) } }
+
+    /// The digest of everything fed so far (the computation can go on).
+    func finalized() -> SHA256Digest { SHA256Digest(state.finalize()) }
 }

@@ -2,15 +2,40 @@ import Foundation
 
 /// A batch whose drafts have been validated and encoded, ready to be sealed inside a write transaction.
 public struct ValidatedBatch: Sendable {
-    /// The drafts in NFC with their canonical payloads and ids.
-    public let items: [(draft: EventDraft, payload: CanonicalJSON, id: UUID)]
+    /// The drafts, prepared in order.
+    public let items: [PreparedEvent]
 
-    /// Validates every draft before anything is written: one bad draft rejects the batch.
+    /// Batches at least this long are prepared on every core.
+    static let parallelThreshold = 1024
+
+    /// Validates every draft before anything is written: one bad draft rejects the batch, and the error
+    /// names the first bad draft. Large batches are prepared on every core (preparing, not storing, is
+    /// most of an append's work).
     public init(_ drafts: [EventDraft]) throws {
+        let workers = drafts.count >= Self.parallelThreshold ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        guard workers > 1 else {
+            items = try Self.prepare(drafts[...])
+            return
+        }
+        let chunk = (drafts.count + workers - 1) / workers
+        let slots = UnsafeMutableBufferPointer<Result<[PreparedEvent], any Error>>.allocate(capacity: workers)
+        defer { slots.deinitialize().deallocate() }
+        nonisolated(unsafe) let shared = slots  // each worker writes only its own slot
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = min(worker * chunk, drafts.count)..<min((worker + 1) * chunk, drafts.count)
+            (shared.baseAddress! + worker).initialize(to: Result { try Self.prepare(drafts[range]) })
+        }
+        var prepared: [PreparedEvent] = []
+        prepared.reserveCapacity(drafts.count)
+        for slot in slots { prepared.append(contentsOf: try slot.get()) }
+        items = prepared
+    }
+
+    private static func prepare(_ drafts: ArraySlice<EventDraft>) throws -> [PreparedEvent] {
         var ids = EventIDGenerator()
-        items = try drafts.enumerated().map { position, draft in
-            let (valid, payload) = try draft.validated(position: position)
-            return (valid, payload, draft.id ?? ids.next())
+        var head = CanonicalJSONWriter(capacity: 1024)
+        return try drafts.indices.map { position in
+            try PreparedEvent(drafts[position], position: position, ids: &ids, scratch: &head)
         }
     }
 
@@ -25,6 +50,7 @@ public struct ValidatedBatch: Sendable {
         var results: [AppendResult] = []
         var appended: [Envelope] = []
         var keysInBatch: [String: UInt64] = [:]
+        var tail = CanonicalJSONWriter(capacity: 512)
         results.reserveCapacity(items.count)
         appended.reserveCapacity(items.count)
         for item in items {
@@ -35,9 +61,7 @@ public struct ValidatedBatch: Sendable {
                 }
                 keysInBatch[key] = head.seq + 1
             }
-            let envelope = Envelope.sealing(
-                item.draft, seq: head.seq + 1, id: item.id, recordedAt: recordedAt, payload: item.payload,
-                prevHash: head.hash)
+            let envelope = item.sealed(seq: head.seq + 1, recordedAt: recordedAt, prevHash: head.hash, scratch: &tail)
             head = LogHead(after: envelope)
             appended.append(envelope)
             results.append(.appended(envelope))

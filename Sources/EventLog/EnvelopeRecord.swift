@@ -12,29 +12,64 @@ import Foundation
 enum EnvelopeRecord {
     static let format: UInt8 = 1
 
+    /// The record of `e` as bytes.
     static func encode(_ e: Envelope) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(160 + e.type.utf8.count + e.stream.utf8.count + e.payload.bytes.count)
-        out.append(format)
-        append(e.seq, to: &out)
-        append(UInt64(bitPattern: e.recordedAt.milliseconds), to: &out)
-        append(UInt32(e.version), to: &out)
-        append(uuid: e.id, to: &out)
-        var flags: UInt8 = 0
-        if e.correlationID != nil { flags |= 1 }
-        if e.causationID != nil { flags |= 2 }
-        if e.idempotencyKey != nil { flags |= 4 }
-        out.append(flags)
-        if let id = e.correlationID { append(uuid: id, to: &out) }
-        if let id = e.causationID { append(uuid: id, to: &out) }
-        out.append(contentsOf: e.prevHash.bytes)
-        out.append(contentsOf: e.hash.bytes)
-        appendShort(Array(e.type.utf8), to: &out)
-        appendShort(Array(e.stream.utf8), to: &out)
-        if let key = e.idempotencyKey { appendShort(Array(key.utf8), to: &out) }
-        append(UInt32(e.payload.bytes.count), to: &out)
-        out.append(contentsOf: e.payload.bytes)
-        return out
+        [UInt8](unsafeUninitializedCapacity: count(of: e)) { buffer, initialized in
+            write(e, to: UnsafeMutableRawBufferPointer(buffer))
+            initialized = buffer.count
+        }
+    }
+
+    /// The size of the record of `e`, in bytes.
+    static func count(of e: Envelope) -> Int {
+        38 + (e.correlationID != nil ? 16 : 0) + (e.causationID != nil ? 16 : 0) + 64 + 2 + e.type.utf8.count + 2
+            + e.stream.utf8.count + (e.idempotencyKey.map { 2 + $0.utf8.count } ?? 0) + 4 + e.payload.bytes.count
+    }
+
+    /// Writes the record of `e` into `out`, which holds exactly `count(of: e)` bytes.
+    static func write(_ e: Envelope, to out: UnsafeMutableRawBufferPointer) {
+        var offset = 0
+        func put<T: FixedWidthInteger>(_ value: T) {
+            out.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self)
+            offset += MemoryLayout<T>.size
+        }
+        func put(uuid: UUID) {
+            out.storeBytes(of: uuid.uuid, toByteOffset: offset, as: uuid_t.self)
+            offset += 16
+        }
+        func put(digest: SHA256Digest) {
+            put(digest.words.0)
+            put(digest.words.1)
+            put(digest.words.2)
+            put(digest.words.3)
+        }
+        func put<Bytes: Collection<UInt8>>(bytes: Bytes) {
+            let end = offset + bytes.count
+            _ = UnsafeMutableRawBufferPointer(rebasing: out[offset..<end]).initializeMemory(as: UInt8.self, from: bytes)
+            offset = end
+        }
+        func put(short text: String) {
+            put(UInt16(text.utf8.count))
+            put(bytes: text.utf8)
+        }
+        put(format)
+        put(e.seq)
+        put(UInt64(bitPattern: e.recordedAt.milliseconds))
+        put(UInt32(e.version))
+        put(uuid: e.id)
+        put(
+            UInt8((e.correlationID != nil ? 1 : 0) | (e.causationID != nil ? 2 : 0) | (e.idempotencyKey != nil ? 4 : 0))
+        )
+        if let id = e.correlationID { put(uuid: id) }
+        if let id = e.causationID { put(uuid: id) }
+        put(digest: e.prevHash)
+        put(digest: e.hash)
+        put(short: e.type)
+        put(short: e.stream)
+        if let key = e.idempotencyKey { put(short: key) }
+        put(UInt32(e.payload.bytes.count))
+        put(bytes: e.payload.bytes)
+        precondition(offset == out.count, "record size mismatch")
     }
 
     /// Decodes a stored record; any inconsistency is a `corruptRecord` naming `seq` (the key).
@@ -91,18 +126,5 @@ enum EnvelopeRecord {
             correlationID: correlationAt.map(uuid), causationID: causationAt.map(uuid), idempotencyKey: idempotencyKey,
             payload: CanonicalJSON(trusted: Array(UnsafeRawBufferPointer(rebasing: raw[offset...]))),
             prevHash: digest(hashesAt), hash: digest(hashesAt + 32))
-    }
-
-    private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
-        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
-    }
-
-    private static func append(uuid: UUID, to out: inout [UInt8]) {
-        withUnsafeBytes(of: uuid.uuid) { out.append(contentsOf: $0) }
-    }
-
-    private static func appendShort(_ bytes: [UInt8], to out: inout [UInt8]) {
-        append(UInt16(bytes.count), to: &out)
-        out.append(contentsOf: bytes)
     }
 }

@@ -14,10 +14,18 @@ enum IndexKey {
         return key
     }
 
+    /// Replaces the contents of `key` with `named(name, seq:)`, reusing its storage.
+    static func fill(_ key: inout [UInt8], name: String, seq: UInt64) {
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: name.utf8)
+        key.append(0)
+        withUnsafeBytes(of: seq.bigEndian) { key.append(contentsOf: $0) }
+    }
+
     /// The prefix shared by every entry of `name`, including the NUL.
     static func prefix(_ name: String) -> [UInt8] { Array(name.utf8) + [0] }
 
-    /// Recorded time (sign bit flipped so negative instants sort first) then seq.
+    /// Recorded time (sign bit flipped so negative instants sort first) then the first seq recorded then.
     static func time(_ instant: Timestamp, seq: UInt64) -> [UInt8] {
         let ordered = UInt64(bitPattern: instant.milliseconds) ^ (1 << 63)
         return withUnsafeBytes(of: ordered.bigEndian) { Array($0) } + self.seq(seq)

@@ -51,17 +51,35 @@ public final class LMDBEventStore: EventStore {
                 let sealed = try batch.seal(after: head, now: clock()) { key in
                     try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) { $0.flatMap(IndexKey.trailingSeq) }
                 }
-                for e in sealed.appended {
-                    let seqKey = IndexKey.seq(e.seq)
-                    try txn.put(dbs.events, key: seqKey, value: EnvelopeRecord.encode(e), append: true)
-                    try txn.put(dbs.byStream, key: IndexKey.named(e.stream, seq: e.seq), value: [])
-                    try txn.put(dbs.byType, key: IndexKey.named(e.type, seq: e.seq), value: [])
-                    try txn.put(dbs.byTime, key: IndexKey.time(e.recordedAt, seq: e.seq), value: [], append: true)
-                    if let key = e.idempotencyKey {
-                        try txn.put(dbs.byIdempotencyKey, key: Array(key.utf8), value: seqKey)
-                    }
-                }
+                try Self.store(sealed.appended, after: head, txn, dbs)
                 return sealed.results
+            }
+        }
+    }
+
+    /// Writes sealed envelopes and their index entries. The time index holds one entry per run of
+    /// equal recorded times (the run's first seq), so a batch adds at most one.
+    private static func store(
+        _ envelopes: [Envelope], after head: LogHead, _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases
+    ) throws {
+        if let first = envelopes.first, head.seq == 0 || first.recordedAt != head.recordedAt {
+            try txn.put(dbs.byTime, key: IndexKey.time(first.recordedAt, seq: first.seq), value: [], append: true)
+        }
+        var key: [UInt8] = []
+        key.reserveCapacity(2 * DialerCore.EventDraft.maxStreamBytes)
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        for e in envelopes {
+            try withUnsafeBytes(of: e.seq.bigEndian) { seqKey in
+                try txn.put(dbs.events, key: seqKey, reserving: EnvelopeRecord.count(of: e), append: true) {
+                    EnvelopeRecord.write(e, to: $0)
+                }
+                IndexKey.fill(&key, name: e.stream, seq: e.seq)
+                try key.withUnsafeBytes { try txn.put(dbs.byStream, key: $0, value: empty) }
+                IndexKey.fill(&key, name: e.type, seq: e.seq)
+                try key.withUnsafeBytes { try txn.put(dbs.byType, key: $0, value: empty) }
+                if let idempotencyKey = e.idempotencyKey {
+                    try txn.put(dbs.byIdempotencyKey, key: Array(idempotencyKey.utf8), value: Array(seqKey))
+                }
             }
         }
     }

@@ -30,13 +30,14 @@ final class LMDBSnapshot: EventSnapshot {
     }
 
     func lastSequence(recordedAtOrBefore instant: Timestamp) throws -> UInt64 {
-        let bound = instant.milliseconds == .max ? instant : Timestamp(milliseconds: instant.milliseconds + 1)
-        return try txn().withCursor(dbs.byTime) { cursor in
-            let positioned =
-                try cursor.seek(atLeast: IndexKey.time(bound, seq: 0)) ? try cursor.previous() : try cursor.last()
-            guard positioned, let when = IndexKey.instant(ofTimeKey: cursor.key), when <= instant else { return 0 }
-            return IndexKey.trailingSeq(cursor.key) ?? 0
+        guard instant.milliseconds < .max else { return try lastSequence() }
+        // The first run recorded after `instant` starts just past the answer; with none, every event counts.
+        let later = try txn().withCursor(dbs.byTime) { cursor in
+            try cursor.seek(atLeast: IndexKey.time(Timestamp(milliseconds: instant.milliseconds + 1), seq: 0))
+                ? IndexKey.trailingSeq(cursor.key) : nil
         }
+        guard let later else { return try lastSequence() }
+        return later > 0 ? later - 1 : 0
     }
 
     func sequence(forIdempotencyKey key: String) throws -> UInt64? {

@@ -5,13 +5,14 @@ import Testing
 @Suite struct EnvelopeTests {
     private let draft = EventDraft(
         type: "MetricPageFetched", stream: "campaign:C1", payload: ["b": [true, nil, 0.5], "a": 1],
-        correlationID: UUID(uuidString: "00000000-0000-4000-8000-000000000001"), idempotencyKey: "k-1")
+        correlationID: UUID(uuidString: "00000000-0000-4000-8000-000000000001"), idempotencyKey: "k-1",
+        id: UUID(uuidString: "00000000-0000-4000-8000-000000000002"))
 
+    /// Sealed the way every store seals: head hashed while preparing, tail inside the transaction.
     private func sealed() throws -> Envelope {
-        let (valid, payload) = try draft.validated(position: 0)
-        return Envelope.sealing(
-            valid, seq: 1, id: UUID(uuidString: "00000000-0000-4000-8000-000000000002")!,
-            recordedAt: Timestamp(milliseconds: 1_795_575_901_123), payload: payload, prevHash: .zero)
+        let batch = try ValidatedBatch([draft])
+        let sealed = batch.seal(after: .empty, now: Timestamp(milliseconds: 1_795_575_901_123)) { _ in nil }
+        return try #require(sealed.appended.first)
     }
 
     @Test func canonicalBytesAndHashAreFixed() throws {
@@ -21,6 +22,7 @@ import Testing
         #expect(String(decoding: envelope.canonicalBytes(includingHash: false), as: UTF8.self) == withoutHash)
         // Computed independently with Python's hashlib over the bytes above.
         #expect(envelope.hash.hex == "f04d827e5e41f548e30e17054f041ec79017e1dd715c70a6ec7237c50fca7d1d")
+        #expect(envelope.computedHash() == envelope.hash)
         #expect(envelope.jsonLine.contains(#""hash":"f04d827e"#))
         #expect(try JSONParser.parse(envelope.jsonLine)["hash"] == .string(envelope.hash.hex))
     }

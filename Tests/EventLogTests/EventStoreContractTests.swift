@@ -123,6 +123,24 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
     }
 
     @Test(arguments: StoreKind.allCases)
+    func preparesALargeBatchOnEveryCoreAndKeepsItsOrder(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        var drafts = (1...3_000).map { draft($0) }
+        drafts[2_500].type = "9Bad"
+        let error = #expect(throws: DialerCoreError.self) { try store.append(drafts) }
+        #expect(error?.description.contains("events[2500].type") == true)
+        #expect(try store.lastSequence() == 0)
+        drafts[2_500].type = "IntervalDerived"
+        _ = try store.append(drafts)
+        let events = try store.events()
+        #expect(events.map { $0.payload } == drafts.map { try? CanonicalJSON($0.payload) })
+        #expect(Set(events.map(\.id)).count == drafts.count)
+        for (previous, next) in zip(events, events.dropFirst()) { #expect(next.prevHash == previous.hash) }
+        #expect(events.allSatisfy { $0.hash == $0.computedHash() })
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aSnapshotDoesNotSeeLaterAppends(kind: StoreKind) throws {
         let (store, cleanup) = try kind.make(clock: ManualClock())
         defer { cleanup() }

@@ -54,16 +54,28 @@ struct LMDBWriteTransaction: ~Copyable, LMDBReading {
 
     /// Stores `value` under `key`; `append` asserts the key sorts after every existing key (`MDB_APPEND`).
     func put(_ dbi: MDB_dbi, key: [UInt8], value: [UInt8], append: Bool = false) throws {
-        let code = key.withUnsafeBytes { keyBytes in
-            value.withUnsafeBytes { valueBytes in
-                var k = MDB_val(
-                    mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-                var v = MDB_val(
-                    mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
-                return mdb_put(txn, dbi, &k, &v, append ? UInt32(MDB_APPEND) : 0)
-            }
+        try key.withUnsafeBytes { keyBytes in
+            try value.withUnsafeBytes { try put(dbi, key: keyBytes, value: $0, append: append) }
         }
-        try LMDBStatus.check(code, "mdb_put")
+    }
+
+    /// Stores `value` under `key`, both borrowed.
+    func put(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, append: Bool = false) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        try LMDBStatus.check(mdb_put(txn, dbi, &k, &v, append ? UInt32(MDB_APPEND) : 0), "mdb_put")
+    }
+
+    /// Reserves `count` bytes under `key` and lets `fill` write them in place (`MDB_RESERVE`, no copy).
+    func put(
+        _ dbi: MDB_dbi, key: UnsafeRawBufferPointer, reserving count: Int, append: Bool,
+        fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: count, mv_data: nil)
+        let flags = UInt32(MDB_RESERVE) | (append ? UInt32(MDB_APPEND) : 0)
+        try LMDBStatus.check(mdb_put(txn, dbi, &k, &v, flags), "mdb_put")
+        fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: count))
     }
 
     /// Removes `key`; true if it was there.
