@@ -113,19 +113,29 @@ for (batch, count) in cases {
 
 let store = try LMDBEventStore(path: replayFolder, access: .readOnly)
 let total = try store.lastSequence()
-let replay = try best(5) {
-    var bytes = 0
-    let elapsed = try seconds {
-        try store.withSnapshot { snapshot in
-            try snapshot.scan(EventQuery()) {
-                bytes += $0.payload.bytes.count; return true
+/// A full replay: every envelope read and decoded, in place (`inPlace`) or into owned values.
+func replayRate(inPlace: Bool) throws -> (Double, Double) {
+    try best(5) {
+        var bytes = 0
+        let elapsed = try seconds {
+            try store.withSnapshot { snapshot in
+                if inPlace {
+                    try snapshot.scanInPlace(EventQuery()) {
+                        bytes += $0.payloadBytes.count; return true
+                    }
+                } else {
+                    try snapshot.scan(EventQuery()) {
+                        bytes += $0.payload.bytes.count; return true
+                    }
+                }
             }
         }
+        return (Double(total) / elapsed, Double(bytes) / elapsed)
     }
-    return (Double(total) / elapsed, Double(bytes) / elapsed)
 }
 let rawScan = try best(5) { try raw(["scan", scratch + "/raw-10000"]) }
-report("replay", ours: replay, raw: rawScan)
+report("replay", ours: try replayRate(inPlace: true), raw: rawScan)
+report("replay to owned envelopes", ours: try replayRate(inPlace: false), raw: rawScan)
 
 let decodeAll = try best(3) {
     var members = 0

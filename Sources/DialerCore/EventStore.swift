@@ -16,8 +16,8 @@ public protocol EventSnapshot {
     func lastSequence() throws -> UInt64
     /// The event at `seq`, or nil.
     func envelope(at seq: UInt64) throws -> Envelope?
-    /// Visits the events matching `query` in order; `visit` returns false to stop.
-    func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws
+    /// Visits the events matching `query` in order, read in place; `visit` returns false to stop.
+    func scanInPlace(_ query: EventQuery, _ visit: (EnvelopeView) throws -> Bool) throws
     /// The newest sequence recorded at or before `instant` (0 if none): an as-of point in time.
     func lastSequence(recordedAtOrBefore instant: Timestamp) throws -> UInt64
     /// The sequence of the event carrying idempotency key `key`, or nil.
@@ -68,10 +68,17 @@ public struct EventQuery: Sendable, Hashable {
         self.limit = limit
     }
 
-    /// Whether `envelope` passes the stream and type filters and the sequence range.
-    public func matches(_ envelope: Envelope) -> Bool {
-        envelope.seq > afterSeq && envelope.seq <= throughSeq
-            && (stream == nil || envelope.stream == stream) && (type == nil || envelope.type == type)
+    /// Whether an event passes the stream and type filters and the sequence range.
+    public func matches(seq: UInt64, stream: String, type: String) -> Bool {
+        seq > afterSeq && seq <= throughSeq && (self.stream == nil || self.stream == stream)
+            && (self.type == nil || self.type == type)
+    }
+}
+
+extension EventSnapshot {
+    /// Visits the events matching `query` in order as owned envelopes; `visit` returns false to stop.
+    public func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+        try scanInPlace(query) { try visit($0.envelope) }
     }
 }
 

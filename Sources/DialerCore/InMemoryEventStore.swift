@@ -34,12 +34,12 @@ public final class InMemoryEventStore: EventStore {
             seq >= 1 && seq <= events.count ? events[Int(seq - 1)] : nil
         }
 
-        func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+        func scanInPlace(_ query: EventQuery, _ visit: (EnvelopeView) throws -> Bool) throws {
             var remaining = query.limit ?? Int.max
             let ordered: any Sequence<Envelope> = query.newestFirst ? AnySequence(events.reversed()) : events
-            for envelope in ordered where remaining > 0 && query.matches(envelope) {
+            for e in ordered where remaining > 0 && query.matches(seq: e.seq, stream: e.stream, type: e.type) {
                 remaining -= 1
-                guard try visit(envelope) else { return }
+                guard try e.withView(visit) else { return }
             }
         }
 

@@ -95,7 +95,7 @@ struct EventsCommand: ParsableCommand {
                         return through > query.afterSeq ? through - query.afterSeq : 0
                     }
                     var counted: UInt64 = 0
-                    try snapshot.scan(query) { _ in
+                    try snapshot.scanInPlace(query) { _ in
                         counted += 1
                         return true
                     }

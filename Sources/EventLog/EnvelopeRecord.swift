@@ -75,14 +75,14 @@ enum EnvelopeRecord {
     /// Decodes a stored record; any inconsistency is a `corruptRecord` naming `seq` (the key).
     static func decode(_ raw: UnsafeRawBufferPointer, seq key: UInt64) throws -> Envelope {
         var interner = StringInterner?.none
-        return try decode(raw, seq: key, interner: &interner)
+        return try view(raw, seq: key, interner: &interner).envelope
     }
 
-    /// Decodes a record, taking stream and type strings from `interner` when one is given (scans).
-    /// Straight-line loads after one bounds check per part: this is the inner loop of every replay.
-    static func decode(
+    /// Decodes a record in place, taking stream and type strings from `interner` when one is given
+    /// (scans). Straight-line loads after one bounds check per part: this is the inner loop of every replay.
+    static func view(
         _ raw: UnsafeRawBufferPointer, seq key: UInt64, interner: inout StringInterner?
-    ) throws -> Envelope {
+    ) throws -> EnvelopeView {
         func fail(_ reason: String) -> EventLogError { .corruptRecord(seq: key, reason: reason) }
         func u64(_ at: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
         func u16(_ at: Int) -> Int { Int(UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
@@ -102,29 +102,33 @@ enum EnvelopeRecord {
         offset += flags & 2 != 0 ? 16 : 0
         let hashesAt = offset
         offset += 64
-        func string() throws -> String {
+        func short() throws -> UnsafeRawBufferPointer {
             guard offset + 2 <= raw.count, offset + 2 + u16(offset) <= raw.count else {
                 throw fail("truncated at byte \(offset)")
             }
             let bytes = UnsafeRawBufferPointer(rebasing: raw[offset + 2..<offset + 2 + u16(offset)])
             offset += 2 + bytes.count
+            return bytes
+        }
+        func string() throws -> String {
+            let bytes = try short()
             return interner != nil ? interner!.string(bytes) : String(decoding: bytes, as: UTF8.self)
         }
         let type = try string()
         let stream = try string()
-        let idempotencyKey = flags & 4 != 0 ? try string() : nil
+        let idempotencyKey = flags & 4 != 0 ? try short() : nil
         guard offset + 4 <= raw.count else { throw fail("truncated at byte \(offset)") }
         let payloadCount = Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
         offset += 4
         guard payloadCount == raw.count - offset else {
             throw fail(payloadCount > raw.count - offset ? "truncated at byte \(raw.count)" : "trailing bytes")
         }
-        return Envelope(
+        return EnvelopeView(
             seq: u64(1), id: uuid(21), type: type,
             version: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 17, as: UInt32.self)),
             recordedAt: Timestamp(milliseconds: Int64(bitPattern: u64(9))), stream: stream,
-            correlationID: correlationAt.map(uuid), causationID: causationAt.map(uuid), idempotencyKey: idempotencyKey,
-            payload: CanonicalJSON(trusted: Array(UnsafeRawBufferPointer(rebasing: raw[offset...]))),
+            correlationID: correlationAt.map(uuid), causationID: causationAt.map(uuid),
+            idempotencyKeyBytes: idempotencyKey, payloadBytes: UnsafeRawBufferPointer(rebasing: raw[offset...]),
             prevHash: digest(hashesAt), hash: digest(hashesAt + 32))
     }
 }

@@ -47,7 +47,7 @@ final class LMDBSnapshot: EventSnapshot {
         }
     }
 
-    func scan(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+    func scanInPlace(_ query: EventQuery, _ visit: (EnvelopeView) throws -> Bool) throws {
         guard query.afterSeq < query.throughSeq, (query.limit ?? 1) > 0 else { return }
         if let name = query.stream ?? query.type {
             try scanIndex(query.stream != nil ? dbs.byStream : dbs.byType, name: name, query, visit)
@@ -56,14 +56,14 @@ final class LMDBSnapshot: EventSnapshot {
         }
     }
 
-    private func scanEvents(_ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws {
+    private func scanEvents(_ query: EventQuery, _ visit: (EnvelopeView) throws -> Bool) throws {
         var remaining = query.limit ?? .max
         var interner = StringInterner?.some(StringInterner())
         try txn().withCursor(dbs.events) { cursor in
             var positioned = try position(&cursor, prefix: [], query)
             while positioned, let seq = IndexKey.trailingSeq(cursor.key), query.afterSeq < seq, seq <= query.throughSeq
             {
-                guard try visit(try EnvelopeRecord.decode(cursor.value, seq: seq, interner: &interner)) else { return }
+                guard try visit(try EnvelopeRecord.view(cursor.value, seq: seq, interner: &interner)) else { return }
                 remaining -= 1
                 if remaining == 0 { return }
                 positioned = query.newestFirst ? try cursor.previous() : try cursor.next()
@@ -71,8 +71,9 @@ final class LMDBSnapshot: EventSnapshot {
         }
     }
 
-    private func scanIndex(_ dbi: MDB_dbi, name: String, _ query: EventQuery, _ visit: (Envelope) throws -> Bool) throws
-    {
+    private func scanIndex(
+        _ dbi: MDB_dbi, name: String, _ query: EventQuery, _ visit: (EnvelopeView) throws -> Bool
+    ) throws {
         let prefix = IndexKey.prefix(CanonicalJSONWriter.nfc(name))
         var remaining = query.limit ?? .max
         var interner = StringInterner?.some(StringInterner())
@@ -82,15 +83,14 @@ final class LMDBSnapshot: EventSnapshot {
             while positioned, cursor.key.count == prefix.count + 8, cursor.key.starts(with: prefix),
                 let seq = IndexKey.trailingSeq(cursor.key), query.afterSeq < seq, seq <= query.throughSeq
             {
-                let envelope = try reader.withValue(dbs.events, key: IndexKey.seq(seq)) { raw -> Envelope in
+                let goOn = try reader.withValue(dbs.events, key: IndexKey.seq(seq)) { raw -> Bool in
                     guard let raw else { throw EventLogError.corruptRecord(seq: seq, reason: "indexed but not stored") }
-                    return try EnvelopeRecord.decode(raw, seq: seq, interner: &interner)
-                }
-                if query.matches(envelope) {
-                    guard try visit(envelope) else { return }
+                    let view = try EnvelopeRecord.view(raw, seq: seq, interner: &interner)
+                    guard query.matches(seq: view.seq, stream: view.stream, type: view.type) else { return true }
                     remaining -= 1
-                    if remaining == 0 { return }
+                    return try visit(view) && remaining > 0
                 }
+                guard goOn else { return }
                 positioned = query.newestFirst ? try cursor.previous() : try cursor.next()
             }
         }

@@ -141,6 +141,31 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
     }
 
     @Test(arguments: StoreKind.allCases)
+    func readsInPlaceWhatItReadsAsEnvelopes(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        _ = try store.append(
+            (1...6).map { draft($0, stream: "campaign:C\($0 % 2)", key: $0 % 3 == 0 ? "k\($0)" : nil) })
+        for query in [EventQuery(), EventQuery(stream: "campaign:C1", newestFirst: true), EventQuery(limit: 2)] {
+            try store.withSnapshot { (snapshot: any EventSnapshot) throws in
+                var viewed: [Envelope] = []
+                var keys: [String?] = []
+                try snapshot.scanInPlace(query) {
+                    viewed.append($0.envelope)
+                    keys.append($0.idempotencyKey)
+                    return true
+                }
+                let owned = try store.events(query)
+                #expect(viewed == owned)
+                #expect(keys == owned.map(\.idempotencyKey))
+                #expect(!owned.isEmpty)
+            }
+        }
+        #expect(try store.events(EventQuery(stream: "campaign:C1")).map(\.seq) == [1, 3, 5])
+        #expect(try store.envelope(at: 3)?.idempotencyKey == "k3")
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aSnapshotDoesNotSeeLaterAppends(kind: StoreKind) throws {
         let (store, cleanup) = try kind.make(clock: ManualClock())
         defer { cleanup() }
