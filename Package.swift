@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,6 +29,16 @@ let package = Package(
         .target(
             name: "EventLog",
             dependencies: ["CLMDB", "DialerCore"]
+        ),
+        .target(
+            name: "CXone",
+            dependencies: [
+                "DialerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "DialerLedgerCLI",
@@ -43,6 +56,10 @@ let package = Package(
         .target(name: "DialerTesting", dependencies: ["DialerCore"]),
         .testTarget(name: "DialerCoreTests", dependencies: ["DialerCore", "DialerTesting"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "DialerCore", "DialerTesting"]),
+        .testTarget(
+            name: "CXoneTests",
+            dependencies: ["CXone", "DialerCore", "DialerTesting"]
+        ),
         .testTarget(
             name: "DialerLedgerCLITests",
             dependencies: ["DialerLedgerCLI", "EventLog", "DialerCore", "DialerTesting"]

@@ -1,0 +1,144 @@
+import AsyncHTTPClient
+import DialerCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// One call as the transport sends it.
+struct CXoneCall: Sendable {
+    /// The endpoint's name, for errors and logs.
+    var endpoint: String
+    var method: HTTPMethod
+    var url: String
+    var headers: HTTPHeaders = [:]
+    var body: [UInt8]?
+    /// Sent as `Idempotency-Key`; makes a POST safe to repeat.
+    var idempotencyKey: String?
+    /// Safe to repeat whatever the method (the token request).
+    var repeatable = false
+
+    /// Whether a transport error or a 5xx may be retried: GET, or a request the server deduplicates.
+    var retriesOnFailure: Bool { method == .GET || method == .HEAD || idempotencyKey != nil || repeatable }
+}
+
+/// A successful answer.
+struct CXoneReply: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: [UInt8]
+    /// Attempts it took.
+    var attempts: Int
+}
+
+/// The one transport policy of every CXone call: bearer token, 401 → one refresh and one retry, 429 and
+/// 503 after `Retry-After`, backoff with full jitter otherwise, bounded attempts and total time.
+struct CXoneTransport: Sendable {
+    let http: HTTPClient
+    let configuration: CXoneConfiguration
+    let clock: any CXoneClock
+    let unitRandom: @Sendable () -> Double
+    let logger: Logger
+    /// The largest body read.
+    static let maxBody = 16 << 20
+
+    /// Sends `call`, with a bearer token from `tokens` when given, and returns the first 2xx answer.
+    func send(_ call: CXoneCall, tokens: TokenProvider?) async throws -> CXoneReply {
+        let started = clock.now()
+        var attempt = 0
+        var refreshedAfter401 = false
+        var lastStatus: Int?
+        var lastBody: [UInt8] = []
+        while true {
+            attempt += 1
+            let token = try await tokens?.token()
+            let response: Response
+            do {
+                response = try await execute(call, token: token, elapsed: clock.now().duration(since: started))
+            } catch let error where !(error is CancellationError) {
+                guard call.retriesOnFailure else {
+                    throw await failure(call, .transport(String(describing: error)), attempt, [], tokens)
+                }
+                (lastStatus, lastBody) = (nil, Array(String(describing: error).utf8))
+                try await wait(call, attempt: attempt, since: started, retryAfter: nil, lastStatus, lastBody, tokens)
+                continue
+            }
+            if (200..<300).contains(response.status) {
+                return CXoneReply(
+                    status: response.status, headers: response.headers, body: response.body, attempts: attempt)
+            }
+            (lastStatus, lastBody) = (response.status, response.body)
+            let retryAfter: Duration?
+            switch response.status {
+            case 401 where token != nil && !refreshedAfter401:
+                refreshedAfter401 = true
+                await tokens?.invalidate(token!)
+                logger.info("CXone token refused; refreshing once", metadata: ["endpoint": "\(call.endpoint)"])
+                continue
+            case 429, 503:
+                retryAfter = RetryAfter.wait(response.headers.first(name: "Retry-After"), now: clock.now())
+            case 500...599 where call.retriesOnFailure:
+                retryAfter = nil
+            default:
+                throw await failure(call, .status(response.status), attempt, lastBody, tokens)
+            }
+            try await wait(call, attempt: attempt, since: started, retryAfter: retryAfter, lastStatus, lastBody, tokens)
+        }
+    }
+
+    /// Sleeps before the next attempt, or throws when the policy allows none.
+    private func wait(
+        _ call: CXoneCall, attempt: Int, since started: Timestamp, retryAfter: Duration?, _ lastStatus: Int?,
+        _ lastBody: [UInt8], _ tokens: TokenProvider?
+    ) async throws {
+        let elapsed = clock.now().duration(since: started)
+        switch configuration.retry.delay(
+            afterAttempt: attempt, elapsed: elapsed, retryAfter: retryAfter, unitRandom: unitRandom())
+        {
+        case .success(let wait):
+            logger.info(
+                "CXone call will be retried",
+                metadata: [
+                    "endpoint": "\(call.endpoint)", "status": "\(lastStatus.map(String.init) ?? "none")",
+                    "attempt": "\(attempt)", "wait_ms": "\(wait.milliseconds)",
+                ])
+            try await clock.sleep(for: wait)
+        case .failure(.attemptsExhausted):
+            throw await failure(call, .attemptsExhausted(lastStatus: lastStatus), attempt, lastBody, tokens)
+        case .failure(.wouldExceedTotalTime(let wait)):
+            throw await failure(call, .outOfTime(lastStatus: lastStatus, wait: wait), attempt, lastBody, tokens)
+        }
+    }
+
+    private struct Response {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: [UInt8]
+    }
+
+    /// One attempt, bounded by the request timeout and what is left of the total-time budget.
+    private func execute(_ call: CXoneCall, token: AccessToken?, elapsed: Duration) async throws -> Response {
+        var request = HTTPClientRequest(url: call.url)
+        request.method = call.method
+        request.headers = call.headers
+        request.headers.replaceOrAdd(name: "Accept", value: "application/json")
+        if let token { request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token.value.exposed)") }
+        if let key = call.idempotencyKey { request.headers.replaceOrAdd(name: "Idempotency-Key", value: key) }
+        if let body = call.body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let budget = min(
+            configuration.requestTimeout, max(configuration.retry.maxTotalTime - elapsed, .milliseconds(1)))
+        let response = try await http.execute(request, timeout: .milliseconds(budget.milliseconds), logger: logger)
+        let body = try await response.body.collect(upTo: Self.maxBody)
+        return Response(status: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
+    }
+
+    private func failure(
+        _ call: CXoneCall, _ kind: CXoneError.Kind, _ attempts: Int, _ body: [UInt8], _ tokens: TokenProvider?
+    ) async -> CXoneError {
+        let redactor = Redactor(secrets: [configuration.clientSecret.exposed] + (await tokens?.issued ?? []))
+        var kind = kind
+        if case .transport(let reason) = kind { kind = .transport(redactor.redact(reason)) }
+        return CXoneError(
+            endpoint: call.endpoint, kind: kind, attempts: attempts,
+            bodyExcerpt: redactor.redact(String(decoding: body, as: UTF8.self)))
+    }
+}
