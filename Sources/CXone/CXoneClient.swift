@@ -62,8 +62,9 @@ public final class CXoneClient: Sendable {
         return MetricPage(campaignID: campaignID, request: path + "?" + query, status: reply.status, rows: rows)
     }
 
-    /// Submits a schedule (`POST …/schedules`); `idempotencyKey` makes a retry return the same schedule.
-    public func submitSchedule(campaignID: String, schedule: JSONValue, idempotencyKey: String) async throws
+    /// Submits a schedule (`POST …/schedules`). With an `idempotencyKey` a failed attempt is retried and the
+    /// server returns the same schedule; without one, nothing is retried after the request may have arrived.
+    public func submitSchedule(campaignID: String, schedule: JSONValue, idempotencyKey: String?) async throws
         -> ScheduleReceipt
     {
         let endpoint = "schedule submission"

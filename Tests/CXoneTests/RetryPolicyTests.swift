@@ -111,3 +111,43 @@ import Testing
         #expect("\(Secret("hunter22"))" == "[redacted]")
     }
 }
+
+@Suite struct EnvironmentConfigurationTests {
+    @Test func withoutABaseURLTheSimulatorIsUsed() throws {
+        #expect(try CXoneConfiguration(environment: [:]) == nil)
+    }
+
+    @Test func readsEveryVariable() throws {
+        let configuration = try #require(
+            try CXoneConfiguration(environment: [
+                "CXONE_BASE_URL": "https://api.example.test/", "CXONE_CLIENT_ID": "id", "CXONE_CLIENT_SECRET": "s",
+                "CXONE_SCOPES": "a b", "CXONE_CREDENTIALS": "form", "CXONE_MAX_ATTEMPTS": "7",
+                "CXONE_MAX_TOTAL_SECONDS": "9", "CXONE_TIMEOUT_SECONDS": "4",
+                "CXONE_TOKEN_REFRESH_MARGIN_SECONDS": "30",
+            ]))
+        #expect(configuration.baseURL == "https://api.example.test")
+        #expect(configuration.resolvedTokenURL == "https://api.example.test/oauth/token")
+        #expect(configuration.scopes == ["a", "b"])
+        #expect(configuration.credentialPlacement == .form)
+        #expect(configuration.retry.maxAttempts == 7)
+        #expect(configuration.retry.maxTotalTime == .seconds(9))
+        #expect(configuration.requestTimeout == .seconds(4))
+        #expect(configuration.refreshMargin == .seconds(30))
+    }
+
+    @Test(arguments: [
+        (["CXONE_BASE_URL": "ftp://x"], "CXONE_BASE_URL"),
+        (["CXONE_BASE_URL": "https://x", "CXONE_CLIENT_SECRET": "s"], "CXONE_CLIENT_ID"),
+        (["CXONE_BASE_URL": "https://x", "CXONE_CLIENT_ID": "i"], "CXONE_CLIENT_SECRET"),
+        (["CXONE_CREDENTIALS": "header"], "CXONE_CREDENTIALS"),
+        (["CXONE_MAX_ATTEMPTS": "0"], "CXONE_MAX_ATTEMPTS"),
+        (["CXONE_TIMEOUT_SECONDS": "soon"], "CXONE_TIMEOUT_SECONDS"),
+    ])
+    func aBadValueIsAnErrorNamingTheVariable(overrides: [String: String], variable: String) {
+        var environment = ["CXONE_BASE_URL": "https://x", "CXONE_CLIENT_ID": "i", "CXONE_CLIENT_SECRET": "s"]
+        if overrides["CXONE_BASE_URL"] != nil { environment = [:] }
+        environment.merge(overrides) { $1 }
+        let error = #expect(throws: DialerCoreError.self) { try CXoneConfiguration(environment: environment) }
+        #expect(error?.description.contains(variable) == true)
+    }
+}

@@ -1,0 +1,112 @@
+/// One hour of a report as the rules derived it: its counts, where they came from, and whether it is kept.
+public struct DerivedInterval: Sendable, Hashable {
+    /// Where the counts came from.
+    public enum Source: String, Sendable {
+        /// A row CXone sent.
+        case observed
+        /// On the line between two observed hours.
+        case interpolated
+        /// Zero, the previous hour, or the nearest hour at an edge.
+        case filled
+    }
+
+    /// Start of the hour.
+    public var hour: Timestamp
+    /// The counts used.
+    public var counts: HourCounts
+    /// Where they came from.
+    public var source: Source
+    /// The rule that dropped the hour, or nil when it is kept.
+    public var droppedBy: String?
+
+    /// An interval with every field given.
+    public init(hour: Timestamp, counts: HourCounts, source: Source, droppedBy: String?) {
+        self.hour = hour
+        self.counts = counts
+        self.source = source
+        self.droppedBy = droppedBy
+    }
+
+    /// Whether the report shows it.
+    public var kept: Bool { droppedBy == nil }
+}
+
+/// Derives every hour of a window from the observed rows under a rule set: gap filling, negative counts
+/// and minimum volume. One pass over the hours with a cursor into the sorted rows: linear in the series.
+public enum IntervalDeriver {
+    /// The hours of [start, end) (start rounded down to the hour) derived from `observed` under `rules`.
+    /// Rows outside the window are ignored; of two rows for one hour the later wins (as the seed's lookup).
+    public static func derive(
+        _ observed: [ObservedHour], from start: Timestamp, to end: Timestamp, rules: RuleSet
+    ) -> [DerivedInterval] {
+        let hourMs = ObservedHour.hourMilliseconds
+        let first = start.milliseconds - ((start.milliseconds % hourMs) + hourMs) % hourMs
+        var rows = observed.enumerated().filter { $0.element.hour.milliseconds >= first && $0.element.hour < end }
+        rows.sort { ($0.element.hour, $0.offset) < ($1.element.hour, $1.offset) }
+        var byHour: [ObservedHour] = []
+        for (_, row) in rows {
+            if byHour.last?.hour == row.hour { byHour[byHour.count - 1] = row } else { byHour.append(row) }
+        }
+        // Anchors: the rows gap filling may use. Rejected rows stay in the output, dropped, but fill nothing.
+        var rejected: [Timestamp: HourCounts] = [:]
+        var anchors: [ObservedHour] = []
+        anchors.reserveCapacity(byHour.count)
+        for row in byHour {
+            if row.counts.hasNegative, rules.negativeCounts == .reject {
+                rejected[row.hour] = row.counts
+            } else {
+                anchors.append(ObservedHour(hour: row.hour, counts: row.counts.clamped))
+            }
+        }
+        var result: [DerivedInterval] = []
+        result.reserveCapacity(Int(max(0, (end.milliseconds - first + hourMs - 1) / hourMs)))
+        var next = 0  // the first anchor at or after the current hour
+        var hour = first
+        while hour < end.milliseconds {
+            let instant = Timestamp(milliseconds: hour)
+            while next < anchors.count, anchors[next].hour.milliseconds < hour { next += 1 }
+            if let counts = rejected[instant] {
+                result.append(
+                    DerivedInterval(hour: instant, counts: counts, source: .observed, droppedBy: "negative_counts"))
+            } else if next < anchors.count, anchors[next].hour == instant {
+                result.append(volumeChecked(instant, anchors[next].counts, .observed, rules))
+            } else if let (counts, source) = fill(
+                hour, before: next > 0 ? anchors[next - 1] : nil, after: next < anchors.count ? anchors[next] : nil,
+                rules)
+            {
+                result.append(volumeChecked(instant, counts, source, rules))
+            }
+            hour += hourMs
+        }
+        return result
+    }
+
+    /// The counts of a missing hour, or nil when the rules leave it out.
+    private static func fill(
+        _ hour: Int64, before: ObservedHour?, after: ObservedHour?, _ rules: RuleSet
+    ) -> (HourCounts, DerivedInterval.Source)? {
+        switch rules.gapFill {
+        case .none: return nil
+        case .zero: return (.zero, .filled)
+        case .previous:
+            if let before { return (before.counts, .filled) }
+        case .linear:
+            if let before, let after {
+                let span = Double(after.hour.milliseconds - before.hour.milliseconds)
+                let ratio = Double(hour - before.hour.milliseconds) / span
+                return (before.counts.interpolated(to: after.counts, ratio: ratio), .interpolated)
+            }
+        }
+        // An edge: only one neighbour, or none.
+        guard rules.edgeGaps == .hold, let nearest = before ?? after else { return nil }
+        return (nearest.counts, .filled)
+    }
+
+    private static func volumeChecked(
+        _ hour: Timestamp, _ counts: HourCounts, _ source: DerivedInterval.Source, _ rules: RuleSet
+    ) -> DerivedInterval {
+        DerivedInterval(
+            hour: hour, counts: counts, source: source, droppedBy: counts.attempted < rules.minCalls ? "min_calls" : nil
+        )
+    }
+}
