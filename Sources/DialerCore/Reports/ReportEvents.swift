@@ -1,0 +1,84 @@
+import Foundation
+
+/// The payloads of a report run's events, each with its stored type name. Each reads back what it
+/// writes, so projectors and the pipeline share one definition of every field.
+public enum ReportEvent {
+    /// Stored type names.
+    public static let runStarted = "ReportRunStarted"
+    public static let ruleSetActivated = "RuleSetActivated"
+    public static let pageFetched = "MetricPageFetched"
+    public static let fetchFailed = "MetricFetchFailed"
+    public static let intervalDerived = "IntervalDerived"
+    public static let generated = "ReportGenerated"
+
+    /// The stream of a run's own events.
+    public static func runStream(_ runID: UUID) -> String { "run:\(runID.uuidString.lowercased())" }
+    /// The stream of a campaign's facts.
+    public static func campaignStream(_ campaignID: String) -> String { "campaign:\(campaignID)" }
+}
+
+/// A campaign-hour as derived, the payload of `IntervalDerived`.
+public struct IntervalDerivedPayload: Sendable, Hashable {
+    /// The campaign.
+    public var campaignID: String
+    /// The hour and its counts, source and verdict.
+    public var interval: DerivedInterval
+    /// The rule set's id.
+    public var ruleSet: String
+    /// The rule set's hash.
+    public var ruleSetHash: SHA256Digest
+
+    /// A payload with every field given.
+    public init(campaignID: String, interval: DerivedInterval, ruleSet: String, ruleSetHash: SHA256Digest) {
+        self.campaignID = campaignID
+        self.interval = interval
+        self.ruleSet = ruleSet
+        self.ruleSetHash = ruleSetHash
+    }
+
+    /// As stored.
+    public var json: JSONValue {
+        [
+            "campaign_id": .string(campaignID), "hour": .string(interval.hour.rfc3339),
+            "calls_attempted": .number(interval.counts.attempted),
+            "calls_connected": .number(interval.counts.connected),
+            "calls_abandoned": .number(interval.counts.abandoned), "source": .string(interval.source.rawValue),
+            "kept": .bool(interval.kept), "dropped_by": interval.droppedBy.map(JSONValue.string) ?? .null,
+            "rule_set": .string(ruleSet), "rule_set_hash": .string(ruleSetHash.hex),
+        ]
+    }
+
+    /// Reads a stored payload; `field` names it in errors.
+    public init(json: JSONValue, field: String = "payload") throws {
+        func fail(_ key: String, _ reason: String) -> DialerCoreError {
+            .invalidField(field: "\(field).\(key)", reason: reason)
+        }
+        func number(_ key: String) throws -> Double {
+            guard let value = json[key]?.doubleValue else { throw fail(key, "must be a number") }
+            return value
+        }
+        func string(_ key: String) throws -> String {
+            guard let value = json[key]?.stringValue else { throw fail(key, "must be a string") }
+            return value
+        }
+        guard let source = DerivedInterval.Source(rawValue: try string("source")) else {
+            throw fail("source", "must be observed, interpolated or filled")
+        }
+        guard let hash = SHA256Digest(hex: try string("rule_set_hash")) else {
+            throw fail("rule_set_hash", "must be 64 hex digits")
+        }
+        let droppedBy = json["dropped_by"]?.stringValue
+        guard case .bool(let kept)? = json["kept"], kept == (droppedBy == nil) else {
+            throw fail("kept", "must be true exactly when dropped_by is null")
+        }
+        self.init(
+            campaignID: try string("campaign_id"),
+            interval: DerivedInterval(
+                hour: try Timestamp(rfc3339: try string("hour"), field: "\(field).hour"),
+                counts: HourCounts(
+                    attempted: try number("calls_attempted"), connected: try number("calls_connected"),
+                    abandoned: try number("calls_abandoned")),
+                source: source, droppedBy: droppedBy),
+            ruleSet: try string("rule_set"), ruleSetHash: hash)
+    }
+}
