@@ -147,11 +147,3 @@ extension CharacterSet {
     static let urlPathSegmentAllowed = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }
-
-extension Timestamp {
-    /// RFC 3339 in UTC to the second, as the seed's `time.RFC3339` writes it.
-    var rfc3339Seconds: String {
-        let full = rfc3339  // 2026-11-24T09:00:00.000Z
-        return full.hasSuffix(".000Z") ? String(full.dropLast(5)) + "Z" : full
-    }
-}

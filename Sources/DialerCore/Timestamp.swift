@@ -49,6 +49,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         bytes.append(UInt8(ascii: "Z"))
     }
 
+    /// RFC 3339 in UTC, to the second when the instant is whole seconds (`2026-11-24T09:00:00Z`, as Go's
+    /// `time.RFC3339` writes it), else with milliseconds.
+    public var rfc3339Seconds: String {
+        let full = rfc3339
+        return full.hasSuffix(".000Z") ? String(full.dropLast(5)) + "Z" : full
+    }
+
     public var description: String { rfc3339 }
 
     /// Parses an RFC 3339 date-time with `Z` or a numeric offset; fractions beyond milliseconds are

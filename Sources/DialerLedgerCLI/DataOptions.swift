@@ -38,6 +38,18 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// Runs `body`; any error but an exit code is printed as one line on standard error and exits 2.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError("dialer-ledger: \(error)")
+        throw ExitCode(2)
+    }
+}
+
 /// Writes a line to standard error.
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))

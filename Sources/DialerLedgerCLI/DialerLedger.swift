@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `dialer-ledger` command: parsing only; the work happens in the library targets.
 @main
-struct DialerLedger: ParsableCommand {
+struct DialerLedger: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dialer-ledger",
         abstract: "Event-sourced dialer reports and campaign scheduling for NICE CXone.",
@@ -12,6 +12,6 @@ struct DialerLedger: ParsableCommand {
             Exit codes: 0 success, 1 an unsound log (verify), 2 an error (named on standard error), \
             64 bad usage.
             """,
-        subcommands: [VerifyCommand.self, EventsCommand.self, SampleCommand.self]
+        subcommands: [VerifyCommand.self, EventsCommand.self, SampleCommand.self, SimulateCommand.self]
     )
 }

@@ -1,0 +1,44 @@
+import Logging
+
+/// Everything the simulator is told at start.
+public struct SimulatorConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String = "127.0.0.1"
+    /// The port to listen on; 0 picks a free one (read it back from `CXoneSimulator.port`).
+    public var port: Int = 0
+    /// Fixes every simulated number: report rows, campaign sizes, schedule ids, random faults.
+    public var seed: UInt64 = 1
+    /// The one client id the token endpoint accepts.
+    public var clientID: String = "dialer-ledger"
+    /// The one client secret the token endpoint accepts; never logged or recorded.
+    public var clientSecret: String = "simulator-secret"
+    /// How long an issued token is valid, by the wall clock.
+    public var tokenLifetimeSeconds: Int = 3600
+    /// False: token responses omit `expires_in` (the token still expires).
+    public var includeExpiresIn: Bool = true
+    /// Random faults as shares of API requests.
+    public var faults: SimulatorFaults = .none
+    /// Where the simulator and its HTTP server log; nil logs nothing. Secrets and tokens are never logged.
+    public var logger: Logger? = nil
+
+    /// The defaults: loopback, an ephemeral port, seed 1, no faults.
+    public init() {}
+
+    /// The client secret the simulator uses when none is given.
+    public static let defaultClientSecret = SimulatorConfiguration().clientSecret
+
+    /// Throws `SimulatorError.invalidConfiguration` naming the first unusable setting.
+    func validate() throws(SimulatorError) {
+        func reject(_ field: String, _ reason: String) -> SimulatorError {
+            .invalidConfiguration(field: field, reason: reason)
+        }
+        guard !host.isEmpty else { throw reject("host", "must not be empty") }
+        guard (0...65_535).contains(port) else { throw reject("port", "\(port) is not in 0...65535") }
+        guard !clientID.isEmpty else { throw reject("clientID", "must not be empty") }
+        guard !clientSecret.isEmpty else { throw reject("clientSecret", "must not be empty") }
+        guard tokenLifetimeSeconds >= 1 else {
+            throw reject("tokenLifetimeSeconds", "must be 1 or more, got \(tokenLifetimeSeconds)")
+        }
+        try faults.validate()
+    }
+}
