@@ -54,12 +54,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "Pipelines",
+            dependencies: ["DialerCore", "CXone", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "DialerLedgerCLI",
             dependencies: [
                 "DialerCore",
                 "EventLog",
                 "CXoneSimulator",
+                "CXone",
+                "Pipelines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -81,6 +87,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PipelinesTests",
+            dependencies: [
+                "Pipelines", "CXone", "CXoneSimulator", "DialerCore", "EventLog", "DialerTesting",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

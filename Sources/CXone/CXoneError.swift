@@ -27,6 +27,15 @@ public struct CXoneError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The start of the last response body, secrets redacted.
     public var bodyExcerpt: String
 
+    /// The last HTTP status received, when there was one.
+    public var lastStatus: Int? {
+        switch kind {
+        case .status(let status): status
+        case .attemptsExhausted(let status), .outOfTime(let status, _): status
+        case .transport, .malformedBody: nil
+        }
+    }
+
     public var description: String {
         let what: String
         switch kind {

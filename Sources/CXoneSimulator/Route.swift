@@ -27,6 +27,14 @@ enum Route: Sendable, Equatable {
         }
     }
 
+    /// The campaign in the path, for the campaign endpoints.
+    var campaignID: String? {
+        switch self {
+        case .report(let id), .schedules(let id): id
+        case .token, .analytics: nil
+        }
+    }
+
     /// The endpoint it reaches.
     var endpoint: SimulatedEndpoint {
         switch self {

@@ -81,6 +81,9 @@ struct SimulatedWorld: Sendable {
     }
 
     private mutating func serve(_ call: SimulatedCall, _ endpoint: Route, now: Timestamp) -> SimulatedAnswer {
+        if let known = configuration.campaigns, let campaign = endpoint.campaignID, !known.contains(campaign) {
+            return .error(404, "not_found", SimulatorInputError("campaignId", "no campaign \"\(campaign)\""))
+        }
         switch endpoint {
         case .token: return issueToken(call, now: now)
         case .report(let campaign): return report(campaign, query: call.query)

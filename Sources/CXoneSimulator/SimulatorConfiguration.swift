@@ -16,6 +16,8 @@ public struct SimulatorConfiguration: Sendable {
     public var tokenLifetimeSeconds: Int = 3600
     /// False: token responses omit `expires_in` (the token still expires).
     public var includeExpiresIn: Bool = true
+    /// The campaigns the tenant has; nil: every id is a campaign. Others are answered 404.
+    public var campaigns: Set<String>? = nil
     /// Random faults as shares of API requests.
     public var faults: SimulatorFaults = .none
     /// Where the simulator and its HTTP server log; nil logs nothing. Secrets and tokens are never logged.

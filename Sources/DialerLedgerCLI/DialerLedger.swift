@@ -12,6 +12,9 @@ struct DialerLedger: AsyncParsableCommand {
             Exit codes: 0 success, 1 an unsound log (verify), 2 an error (named on standard error), \
             64 bad usage.
             """,
-        subcommands: [VerifyCommand.self, EventsCommand.self, SampleCommand.self, SimulateCommand.self]
+        subcommands: [
+            ReportCommand.self, ReplayCommand.self, VerifyCommand.self, EventsCommand.self, SimulateCommand.self,
+            SampleCommand.self,
+        ]
     )
 }

@@ -82,13 +82,13 @@ struct SampleEvents {
             0, 0, 0, 0, 0, 0, 0, 0.2, 0.6, 1.0, 0.95, 0.9, 0.7, 0.8, 0.9, 0.85, 0.75, 0.6, 0.4, 0.3, 0.1, 0, 0, 0,
         ]
         guard curve[hour] > 0 else { return nil }
-        let attempted = Int64(Double(120 + random.next() % 80) * curve[hour])
-        let connected = attempted * Int64(25 + random.next() % 20) / 100
-        let abandoned = random.next() % 17 == 0 ? -1 : Int64(random.next() % 6)
+        let attempted = Int64(Double(120 + random.nonNegative() % 80) * curve[hour])
+        let connected = attempted * Int64(25 + random.nonNegative() % 20) / 100
+        let abandoned = random.nonNegative() % 17 == 0 ? -1 : Int64(random.nonNegative() % 6)
         return [
             "date": .string(Timestamp(milliseconds: (day * 24 + Int64(hour)) * 3_600_000).rfc3339),
             "calls_attempted": .int(attempted), "calls_connected": .int(connected), "abandoned": .int(abandoned),
-            "avg_talk_time": .number(Double(9_000 + random.next() % 9_000) / 100),
+            "avg_talk_time": .number(Double(9_000 + random.nonNegative() % 9_000) / 100),
         ]
     }
 
@@ -101,15 +101,7 @@ struct SampleEvents {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so samples are the same on every machine.
-struct SplitMix64 {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> Int64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int64(bitPattern: (z ^ (z >> 31)) >> 1)
-    }
+extension SplitMix64 {
+    /// The next 63 random bits as a non-negative number (what the sample was first written with).
+    fileprivate mutating func nonNegative() -> Int64 { Int64(bitPattern: next() >> 1) }
 }

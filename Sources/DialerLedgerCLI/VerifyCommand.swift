@@ -24,7 +24,7 @@ struct VerifyCommand: ParsableCommand {
         let v = verification
         print(
             "log sound: \(v.eventCount) events (seq 1…\(v.eventCount)), \(v.streamCount) streams, "
-                + "\(v.typeCount) types, \(v.idempotencyKeyCount) idempotency keys, head \(v.head.hex.prefix(16)) "
+                + "\(v.typeCount) types, \(v.idempotencyKeyCount) idempotency key\(v.idempotencyKeyCount == 1 ? "" : "s"), head \(v.head.hex.prefix(16)) "
                 + "at \(data.logPath)")
     }
 }

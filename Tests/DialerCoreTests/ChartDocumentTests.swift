@@ -19,7 +19,8 @@ import Testing
     {
         ChartDocument.Header(
             reportID: "r-1", runID: "run-1", asOfSeq: 42,
-            window: (start, Timestamp(milliseconds: start.milliseconds + hours * 3_600_000)), timeZone: zone,
+            window: ReportWindow(start: start, end: Timestamp(milliseconds: start.milliseconds + hours * 3_600_000)),
+            timeZone: zone,
             ruleSet: .seed)
     }
 

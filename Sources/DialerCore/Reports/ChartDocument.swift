@@ -9,13 +9,13 @@ public struct ChartDocument: Sendable {
         public var reportID: String
         public var runID: String
         public var asOfSeq: UInt64
-        public var window: (start: Timestamp, end: Timestamp)
+        public var window: ReportWindow
         public var timeZone: String
         public var ruleSet: RuleSet
 
         /// A header with every field given.
         public init(
-            reportID: String, runID: String, asOfSeq: UInt64, window: (start: Timestamp, end: Timestamp),
+            reportID: String, runID: String, asOfSeq: UInt64, window: ReportWindow,
             timeZone: String, ruleSet: RuleSet
         ) {
             self.reportID = reportID
@@ -66,7 +66,7 @@ public struct ChartDocument: Sendable {
         json = [
             "report_id": .string(header.reportID), "run_id": .string(header.runID),
             "as_of_seq": .int(Int64(header.asOfSeq)), "time_zone": .string(header.timeZone),
-            "window": ["start": .string(header.window.start.rfc3339), "end": .string(header.window.end.rfc3339)],
+            "window": header.window.json,
             "rule_set": .string(rules.id), "rule_set_hash": .string(rules.hash.hex),
             "campaigns": .array(campaignDocuments),
             "total": ["campaign_id": "ALL", "data": .array(totalData)],

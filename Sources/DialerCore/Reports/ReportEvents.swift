@@ -13,6 +13,8 @@ public enum ReportEvent {
 
     /// The stream of a run's own events.
     public static func runStream(_ runID: UUID) -> String { "run:\(runID.uuidString.lowercased())" }
+    /// The stream of a rule set's activations.
+    public static func ruleSetStream(_ id: String) -> String { "rules:\(id)" }
     /// The stream of a campaign's facts.
     public static func campaignStream(_ campaignID: String) -> String { "campaign:\(campaignID)" }
 }
@@ -50,35 +52,22 @@ public struct IntervalDerivedPayload: Sendable, Hashable {
 
     /// Reads a stored payload; `field` names it in errors.
     public init(json: JSONValue, field: String = "payload") throws {
-        func fail(_ key: String, _ reason: String) -> DialerCoreError {
-            .invalidField(field: "\(field).\(key)", reason: reason)
+        let read = PayloadReader(json, field: field)
+        guard let source = DerivedInterval.Source(rawValue: try read.string("source")) else {
+            throw read.fail("source", "must be observed, interpolated or filled")
         }
-        func number(_ key: String) throws -> Double {
-            guard let value = json[key]?.doubleValue else { throw fail(key, "must be a number") }
-            return value
-        }
-        func string(_ key: String) throws -> String {
-            guard let value = json[key]?.stringValue else { throw fail(key, "must be a string") }
-            return value
-        }
-        guard let source = DerivedInterval.Source(rawValue: try string("source")) else {
-            throw fail("source", "must be observed, interpolated or filled")
-        }
-        guard let hash = SHA256Digest(hex: try string("rule_set_hash")) else {
-            throw fail("rule_set_hash", "must be 64 hex digits")
-        }
-        let droppedBy = json["dropped_by"]?.stringValue
+        let droppedBy = try read.optionalString("dropped_by")
         guard case .bool(let kept)? = json["kept"], kept == (droppedBy == nil) else {
-            throw fail("kept", "must be true exactly when dropped_by is null")
+            throw read.fail("kept", "must be true exactly when dropped_by is null")
         }
         self.init(
-            campaignID: try string("campaign_id"),
+            campaignID: try read.string("campaign_id"),
             interval: DerivedInterval(
-                hour: try Timestamp(rfc3339: try string("hour"), field: "\(field).hour"),
+                hour: try read.instant("hour"),
                 counts: HourCounts(
-                    attempted: try number("calls_attempted"), connected: try number("calls_connected"),
-                    abandoned: try number("calls_abandoned")),
+                    attempted: try read.number("calls_attempted"), connected: try read.number("calls_connected"),
+                    abandoned: try read.number("calls_abandoned")),
                 source: source, droppedBy: droppedBy),
-            ruleSet: try string("rule_set"), ruleSetHash: hash)
+            ruleSet: try read.string("rule_set"), ruleSetHash: try read.digest("rule_set_hash"))
     }
 }

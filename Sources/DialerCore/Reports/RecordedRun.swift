@@ -1,0 +1,147 @@
+import Foundation
+
+/// A report run as its events recorded it, folded from the log through an as-of point: the start, the
+/// rule set, every page, failure and derived hour, and the report. Pure: it reads only the snapshot it
+/// is given, so the same log prefix always gives the same run and the same chart bytes.
+public struct RecordedRun: Sendable {
+    public var started: ReportRunStarted
+    /// The rule set the run derived its hours under.
+    public var ruleSet: RuleSet
+    /// Pages by campaign.
+    public var pages: [String: MetricPageFetched] = [:]
+    /// Failures by campaign.
+    public var failures: [String: MetricFetchFailed] = [:]
+    /// Derived hours by campaign, as recorded.
+    public var intervals: [String: [DerivedInterval]] = [:]
+    /// The report, when it was generated through the as-of point.
+    public var generated: ReportGenerated?
+    /// The sequence of `ReportGenerated`.
+    public var generatedSeq: UInt64?
+
+    /// Folds the events of run `runID` (its `run:` stream) through `throughSeq`.
+    public init(runID: UUID, snapshot: any EventSnapshot, throughSeq: UInt64) throws {
+        var started: ReportRunStarted?
+        var pages: [String: MetricPageFetched] = [:]
+        var failures: [String: MetricFetchFailed] = [:]
+        var intervals: [String: [DerivedInterval]] = [:]
+        var generated: (ReportGenerated, UInt64)?
+        let query = EventQuery(stream: ReportEvent.runStream(runID), throughSeq: throughSeq)
+        try snapshot.scanInPlace(query) { view in
+            let field = "seq \(view.seq) payload"
+            switch view.type {
+            case ReportEvent.runStarted:
+                started = try ReportRunStarted(json: try Self.payload(view), field: field)
+            case ReportEvent.pageFetched:
+                let page = try MetricPageFetched(json: try Self.payload(view), field: field)
+                pages[page.campaignID] = page
+            case ReportEvent.fetchFailed:
+                let failure = try MetricFetchFailed(json: try Self.payload(view), field: field)
+                failures[failure.campaignID] = failure
+            case ReportEvent.intervalDerived:
+                let derived = try IntervalDerivedPayload(json: try Self.payload(view), field: field)
+                intervals[derived.campaignID, default: []].append(derived.interval)
+            case ReportEvent.generated:
+                generated = (try ReportGenerated(json: try Self.payload(view), field: field), view.seq)
+            default:
+                break
+            }
+            return true
+        }
+        guard let started else {
+            throw DialerCoreError.invalidField(
+                field: "run",
+                reason: "no ReportRunStarted for run \(runID.uuidString.lowercased()) through seq \(throughSeq)")
+        }
+        guard let ruleSet = try Self.ruleSet(hash: started.ruleSetHash, snapshot: snapshot, throughSeq: throughSeq)
+        else {
+            throw DialerCoreError.invalidField(
+                field: "rule_set",
+                reason: "no RuleSetActivated with hash \(started.ruleSetHash.hex) through seq \(throughSeq)")
+        }
+        self.started = started
+        self.ruleSet = ruleSet
+        self.pages = pages
+        self.failures = failures
+        self.intervals = intervals
+        self.generated = generated?.0
+        generatedSeq = generated?.1
+    }
+
+    /// The chart as recorded: the stored derived hours, as of `asOfSeq`.
+    public func chart(asOfSeq: UInt64) throws -> ChartDocument {
+        try chart(intervals: intervals, ruleSet: ruleSet, asOfSeq: asOfSeq)
+    }
+
+    /// The chart re-derived from the recorded pages under `rules`.
+    public func chart(rederivedUnder rules: RuleSet, asOfSeq: UInt64) throws -> ChartDocument {
+        try chart(intervals: try rederived(under: rules), ruleSet: rules, asOfSeq: asOfSeq)
+    }
+
+    /// Every reported campaign's hours derived again from its recorded page under `rules`.
+    public func rederived(under rules: RuleSet) throws -> [String: [DerivedInterval]] {
+        var result: [String: [DerivedInterval]] = [:]
+        for campaign in reportedCampaigns {
+            result[campaign] = try pages[campaign]!.derive(under: rules)
+        }
+        return result
+    }
+
+    /// The campaigns the chart shows: those with a page and no failure, in the run's order.
+    public var reportedCampaigns: [String] {
+        started.campaigns.filter { pages[$0] != nil && failures[$0] == nil }
+    }
+
+    private func chart(intervals: [String: [DerivedInterval]], ruleSet: RuleSet, asOfSeq: UInt64) throws
+        -> ChartDocument
+    {
+        var failed = failures.mapValues(\.reason)
+        for campaign in started.campaigns where pages[campaign] == nil && failures[campaign] == nil {
+            failed[campaign] = "no page recorded as of seq \(asOfSeq)"
+        }
+        let header = ChartDocument.Header(
+            reportID: started.reportID, runID: started.runID.uuidString.lowercased(), asOfSeq: asOfSeq,
+            window: started.window, timeZone: started.timeZone, ruleSet: ruleSet)
+        return try ChartDocument(
+            header: header, campaigns: reportedCampaigns.map { ($0, intervals[$0] ?? []) }, failed: failed)
+    }
+
+    /// The rule set with `hash` recorded through `throughSeq`.
+    public static func ruleSet(hash: SHA256Digest, snapshot: any EventSnapshot, throughSeq: UInt64) throws -> RuleSet? {
+        var found: RuleSet?
+        try snapshot.scanInPlace(EventQuery(type: ReportEvent.ruleSetActivated, throughSeq: throughSeq)) { view in
+            let activated = try RuleSetActivated(json: try payload(view), field: "seq \(view.seq) payload")
+            if activated.ruleSet.hash == hash { found = activated.ruleSet }
+            return found == nil
+        }
+        return found
+    }
+
+    /// The `ReportGenerated` of `reportID` through `throughSeq` (nil for the newest report), with its sequence.
+    /// Synthetic ones (`dialer-ledger sample`, without a `run_id`) are no run's report and are passed over.
+    public static func report(_ reportID: String?, snapshot: any EventSnapshot, throughSeq: UInt64) throws
+        -> (ReportGenerated, UInt64)?
+    {
+        var found: (ReportGenerated, UInt64)?
+        let query = EventQuery(type: ReportEvent.generated, throughSeq: throughSeq, newestFirst: true)
+        try snapshot.scanInPlace(query) { view in
+            let json = try payload(view)
+            guard reportID == nil || json["report_id"]?.stringValue == reportID, json["run_id"] != nil else {
+                return true
+            }
+            found = (try ReportGenerated(json: json, field: "seq \(view.seq) payload"), view.seq)
+            return false
+        }
+        return found
+    }
+
+    private static func payload(_ view: EnvelopeView) throws -> JSONValue {
+        try JSONParser.parse(Array(view.payloadBytes))
+    }
+}
+
+extension MetricPageFetched {
+    /// Every hour of the page's window derived from its rows under `rules`.
+    public func derive(under rules: RuleSet) throws -> [DerivedInterval] {
+        IntervalDeriver.derive(try observedHours(), from: window.start, to: window.end, rules: rules)
+    }
+}

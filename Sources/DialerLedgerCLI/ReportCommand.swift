@@ -1,0 +1,96 @@
+import ArgumentParser
+import CXone
+import DialerCore
+import Foundation
+import Logging
+import Pipelines
+
+/// `dialer-ledger report`: dialer reports.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Dialer reports from CXone's hourly campaign metrics.",
+        subcommands: [ReportRunCommand.self])
+}
+
+/// `dialer-ledger report run`: one report run, recorded in the log, its chart JSON written to a file.
+struct ReportRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Fetch, derive and record a report; write its chart JSON.",
+        discussion: """
+            Talks to the CXone tenant the CXONE_* variables describe, or, with CXONE_BASE_URL unset, to \
+            an embedded simulator (campaigns CAMPAIGN_001…CAMPAIGN_010). A campaign that fails is named in \
+            the report and does not stop the others. Dates (YYYY-MM-DD) are midnight in --tz.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "Campaign ids, comma-separated.") var campaigns: String
+    @Option(help: ArgumentHelp("Start of the window (default: 24 hours before --to).", valueName: "INSTANT|DATE"))
+    var from: String?
+    @Option(help: ArgumentHelp("End of the window, exclusive (default: this hour's start).", valueName: "INSTANT|DATE"))
+    var to: String?
+    @Option(help: "IANA time zone the chart's hours are labelled in.") var tz = "UTC"
+    @Option(help: ArgumentHelp("Rule set: a built-in name (seed, zero-fill) or a JSON file.", valueName: "NAME|FILE"))
+    var rules = "seed"
+    @Option(
+        help: ArgumentHelp(
+            "Where to write the chart JSON (default DATA/reports/ID.json; - for stdout).", valueName: "FILE"))
+    var out: String?
+    @Flag(help: "Log retries and progress to standard error.") var verbose = false
+
+    func run() async throws {
+        try await reportingErrors {
+            guard let zone = TimeZone(identifier: tz) else {
+                throw ValidationError("--tz: \"\(tz)\" is not an IANA time zone")
+            }
+            let end = try to.map { try parseInstant($0, option: "--to", zone: zone) } ?? Self.thisHour()
+            let start =
+                try from.map { try parseInstant($0, option: "--from", zone: zone) }
+                ?? Timestamp(milliseconds: end.milliseconds - 86_400_000)
+            var request = ReportRequest(
+                campaigns: campaigns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                window: ReportWindow(start: start, end: end))
+            request.timeZone = tz
+            request.ruleSet = try loadRuleSet(rules)
+            try request.validate(ReportLimits())
+            let log = try data.openLog(.readWrite)
+            let logger = commandLogger(verbose: verbose)
+            let connection = try await CXoneConnection.open(
+                environment: ProcessInfo.processInfo.environment, logger: logger)
+            printError(connection.description)
+            let outcome: ReportOutcome
+            do {
+                let runner = ReportRunner(
+                    store: log, source: connection.client, now: { SystemCXoneClock().now() }, logger: logger)
+                outcome = try await runner.run(request)
+            } catch {
+                await connection.close()
+                throw error
+            }
+            await connection.close()
+            let path = out ?? "\(data.folder)/reports/\(outcome.generated.reportID).json"
+            try write(outcome.document, to: path)
+            let summary = ReportSummary(outcome.run, generated: outcome.generated)
+            let lines =
+                summary.lines + [
+                    "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
+                    "  recorded in \(data.logPath) (ReportGenerated at seq \(outcome.generatedSeq)); "
+                        + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
+                ]
+            for line in lines { path == "-" ? printError(line) : print(line) }
+        }
+    }
+
+    /// The start of the current UTC hour.
+    private static func thisHour() -> Timestamp {
+        let now = SystemCXoneClock().now().milliseconds
+        return Timestamp(milliseconds: now - now % 3_600_000)
+    }
+}
+
+/// The logger of a command: warnings only, or everything from info up with `--verbose`; standard error.
+func commandLogger(verbose: Bool) -> Logger {
+    var logger = Logger(label: "dialer-ledger") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = verbose ? .info : .error
+    return logger
+}

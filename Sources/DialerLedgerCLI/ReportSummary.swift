@@ -1,0 +1,33 @@
+import DialerCore
+
+/// What a person reads after a report run or replay: campaigns, hours by source and verdict, failures.
+struct ReportSummary {
+    let lines: [String]
+
+    init(_ run: RecordedRun, generated: ReportGenerated, intervals: [String: [DerivedInterval]]? = nil) {
+        let started = run.started
+        let hours = run.reportedCampaigns.flatMap { (intervals ?? run.intervals)[$0] ?? [] }
+        var bySource: [String: Int] = [:]
+        var droppedBy: [String: Int] = [:]
+        for hour in hours {
+            bySource[hour.source.rawValue, default: 0] += 1
+            if let rule = hour.droppedBy { droppedBy[rule, default: 0] += 1 }
+        }
+        let sources = ["observed", "interpolated", "filled"].compactMap { name in
+            bySource[name].map { "\($0) \(name)" }
+        }
+        let dropped = droppedBy.keys.sorted().map { "\($0) \(droppedBy[$0]!)" }
+        var lines = [
+            "report \(generated.reportID): \(run.reportedCampaigns.count) of \(started.campaigns.count) campaigns, "
+                + "\(started.window.start.rfc3339Seconds) → \(started.window.end.rfc3339Seconds), hours labelled in "
+                + "\(started.timeZone), rule set \(generated.ruleSet)",
+            "  hours: \(hours.count) derived (\(sources.joined(separator: ", "))), "
+                + "\(hours.count - droppedBy.values.reduce(0, +)) kept"
+                + (dropped.isEmpty ? "" : ", dropped: \(dropped.joined(separator: ", "))"),
+        ]
+        for campaign in started.campaigns where !run.reportedCampaigns.contains(campaign) {
+            lines.append("  failed: \(campaign): \(run.failures[campaign]?.reason ?? "no page recorded")")
+        }
+        self.lines = lines
+    }
+}

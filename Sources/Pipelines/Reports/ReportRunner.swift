@@ -1,0 +1,172 @@
+import CXone
+import DialerCore
+import Foundation
+import Logging
+
+/// Where a report run gets a campaign's hourly page: the CXone client, or anything that answers as it.
+public protocol CampaignReportSource: Sendable {
+    /// The hourly report of `campaignID` for [start, end).
+    func campaignReport(campaignID: String, start: Timestamp, end: Timestamp) async throws -> MetricPage
+}
+
+extension CXoneClient: CampaignReportSource {}
+
+/// What a run produced.
+public struct ReportOutcome: Sendable {
+    /// The `ReportGenerated` event's payload (id, as-of point, SHA-256, size, failed campaigns).
+    public var generated: ReportGenerated
+    /// The sequence of the `ReportGenerated` event.
+    public var generatedSeq: UInt64
+    /// The chart document's canonical bytes.
+    public var document: [UInt8]
+    /// The run as recorded, for summaries.
+    public var run: RecordedRun
+}
+
+/// A dialer report run: records the start and the rule set, fetches every campaign (bounded concurrency,
+/// staggered starts), records each page exactly as received with its derived hours, or the failure,
+/// then builds the chart from what it recorded and records `ReportGenerated` with its SHA-256. One
+/// campaign failing does not sink the others. The chart is the projection of the log, so replaying
+/// the run gives the same bytes.
+public struct ReportRunner: Sendable {
+    let store: any EventStore
+    let source: any CampaignReportSource
+    let limits: ReportLimits
+    /// The wall clock, read once for the report id.
+    let now: @Sendable () -> Timestamp
+    /// Makes run and event ids (random; fixed in golden tests).
+    let makeID: @Sendable () -> UUID
+    let logger: Logger
+
+    /// A runner writing to `store` and fetching from `source`.
+    public init(
+        store: any EventStore, source: any CampaignReportSource, limits: ReportLimits = ReportLimits(),
+        now: @escaping @Sendable () -> Timestamp, makeID: @escaping @Sendable () -> UUID = { UUID() },
+        logger: Logger = Logger(label: "dialer-ledger.report")
+    ) {
+        self.store = store
+        self.source = source
+        self.limits = limits
+        self.now = now
+        self.makeID = makeID
+        self.logger = logger
+    }
+
+    /// Runs `request`. Bad input throws before anything is recorded.
+    public func run(_ request: ReportRequest) async throws -> ReportOutcome {
+        try request.validate(limits)
+        let runID = makeID()
+        let started = ReportRunStarted(
+            runID: runID, reportID: Self.reportID(at: now(), runID: runID), trigger: request.trigger,
+            campaigns: request.campaigns, window: request.window, timeZone: request.timeZone,
+            ruleSet: request.ruleSet)
+        let startedID = makeID()
+        let activation = RuleSetActivated(request.ruleSet)
+        _ = try store.append([
+            EventDraft(
+                type: ReportEvent.ruleSetActivated, stream: ReportEvent.ruleSetStream(request.ruleSet.id),
+                payload: activation.json, correlationID: runID, idempotencyKey: activation.idempotencyKey),
+            EventDraft(
+                type: ReportEvent.runStarted, stream: ReportEvent.runStream(runID), payload: started.json,
+                correlationID: runID, id: startedID),
+        ])
+        logger.info(
+            "report run started",
+            metadata: ["report_id": "\(started.reportID)", "campaigns": "\(request.campaigns.count)"])
+        try await fetchAll(request, runID: runID, causedBy: startedID)
+        return try generate(runID: runID, causedBy: startedID)
+    }
+
+    /// Fetches every campaign, at most `concurrency` at once and `stagger` apart, recording each as it ends.
+    private func fetchAll(_ request: ReportRequest, runID: UUID, causedBy startedID: UUID) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, campaign) in request.campaigns.enumerated() {
+                if index >= limits.concurrency { try await group.next() }
+                if index > 0 { try await Task.sleep(for: limits.stagger) }
+                group.addTask {
+                    let drafts = await fetch(campaign, request: request, runID: runID, causedBy: startedID)
+                    _ = try store.append(drafts)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// One campaign's events: its page and derived hours, or its failure (a page whose rows are not the
+    /// documented shape is recorded and then failed, naming the row and field).
+    private func fetch(_ campaign: String, request: ReportRequest, runID: UUID, causedBy startedID: UUID) async
+        -> [EventDraft]
+    {
+        let stream = ReportEvent.runStream(runID)
+        func failure(_ reason: String, status: Int?, attempts: Int) -> EventDraft {
+            logger.warning("campaign report failed", metadata: ["campaign": "\(campaign)", "reason": "\(reason)"])
+            let payload = MetricFetchFailed(
+                campaignID: campaign, window: request.window, reason: reason, status: status, attempts: attempts)
+            return EventDraft(
+                type: ReportEvent.fetchFailed, stream: stream, payload: payload.json, correlationID: runID,
+                causationID: startedID)
+        }
+        let fetched: MetricPage
+        do {
+            fetched = try await source.campaignReport(
+                campaignID: campaign, start: request.window.start, end: request.window.end)
+        } catch let error as CXoneError {
+            return [failure(error.description, status: error.lastStatus, attempts: error.attempts)]
+        } catch {
+            return [failure("\(error)", status: nil, attempts: 1)]
+        }
+        let page = MetricPageFetched(
+            campaignID: campaign, window: request.window, path: fetched.request, status: fetched.status,
+            rows: fetched.rows)
+        let pageID = makeID()
+        let pageDraft = EventDraft(
+            type: ReportEvent.pageFetched, stream: stream, payload: page.json, correlationID: runID,
+            causationID: startedID, id: pageID)
+        let intervals: [DerivedInterval]
+        do {
+            intervals = try page.derive(under: request.ruleSet)
+        } catch {
+            let reason = "CXone campaign report sent a row that is not the documented shape: \(error)"
+            return [pageDraft, failure(reason, status: fetched.status, attempts: 1)]
+        }
+        return [pageDraft]
+            + intervals.map { interval in
+                EventDraft(
+                    type: ReportEvent.intervalDerived, stream: stream,
+                    payload: IntervalDerivedPayload(
+                        campaignID: campaign, interval: interval, ruleSet: request.ruleSet.id,
+                        ruleSetHash: request.ruleSet.hash
+                    ).json, correlationID: runID, causationID: pageID)
+            }
+    }
+
+    /// Builds the chart from the recorded run and records `ReportGenerated`.
+    private func generate(runID: UUID, causedBy startedID: UUID) throws -> ReportOutcome {
+        let (run, asOf, document) = try store.withSnapshot { snapshot in
+            let asOf = try snapshot.lastSequence()
+            let run = try RecordedRun(runID: runID, snapshot: snapshot, throughSeq: asOf)
+            return (run, asOf, try run.chart(asOfSeq: asOf).bytes)
+        }
+        let generated = ReportGenerated(
+            reportID: run.started.reportID, runID: runID, asOfSeq: asOf, ruleSet: run.ruleSet, document: document,
+            failed: run.started.campaigns.filter { !run.reportedCampaigns.contains($0) })
+        let appended = try store.append([
+            EventDraft(
+                type: ReportEvent.generated, stream: ReportEvent.runStream(runID), payload: generated.json,
+                correlationID: runID, causationID: startedID)
+        ])
+        logger.info(
+            "report generated",
+            metadata: [
+                "report_id": "\(generated.reportID)", "sha256": "\(generated.sha256.hex)", "bytes": "\(generated.size)",
+            ])
+        return ReportOutcome(generated: generated, generatedSeq: appended[0].seq, document: document, run: run)
+    }
+
+    /// `rpt-YYYYMMDD-HHMMSS-xxxxxx`: when the run started (UTC) and six hex digits of its id.
+    static func reportID(at instant: Timestamp, runID: UUID) -> String {
+        let digits = instant.rfc3339.filter(\.isNumber)  // yyyymmddhhmmssmmm
+        let hex = runID.uuidString.lowercased().prefix(6)
+        return "rpt-\(digits.prefix(8))-\(digits.dropFirst(8).prefix(6))-\(hex)"
+    }
+}

@@ -1,0 +1,239 @@
+import CXone
+import CXoneSimulator
+import DialerCore
+import DialerTesting
+import EventLog
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@testable import Pipelines
+
+/// Report runs against the simulator over loopback, into a real LMDB log.
+@Suite struct ReportRunTests {
+    static let day = ReportWindow(
+        start: Timestamp(milliseconds: 1_796_000_400_000 - 1_796_000_400_000 % 86_400_000),
+        end: Timestamp(milliseconds: 1_796_000_400_000 - 1_796_000_400_000 % 86_400_000 + 86_400_000))
+
+    @Test func aRunRecordsPagesHoursAndTheReportAndReplaysByteForByte() async throws {
+        try await ReportHarness.with { h in
+            var request = ReportRequest(campaigns: ["CAMPAIGN_001", "CAMPAIGN_002"], window: Self.day)
+            request.timeZone = "America/New_York"
+            let outcome = try await h.runner.run(request)
+            #expect(outcome.generated.failed.isEmpty)
+            #expect(outcome.generated.sha256 == SHA256Digest.of(outcome.document))
+            let types = try h.types()
+            #expect(types.filter { $0 == ReportEvent.intervalDerived }.count == 48, "24 hours × 2 campaigns")
+            #expect(types.filter { $0 == ReportEvent.pageFetched }.count == 2)
+            #expect(types.first == ReportEvent.ruleSetActivated && types.last == ReportEvent.generated)
+            let replayed = try h.store.withSnapshot { snapshot in
+                let (generated, _) = try #require(try RecordedRun.report(nil, snapshot: snapshot, throughSeq: .max))
+                let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq)
+                return try run.chart(asOfSeq: generated.asOfSeq).bytes
+            }
+            #expect(SHA256Digest.of(replayed) == outcome.generated.sha256)
+        }
+    }
+
+    @Test func theChartOfAFixedSeedIsTheGoldenOne() async throws {
+        try await ReportHarness.with { h in
+            var request = ReportRequest(
+                campaigns: ["CAMPAIGN_001", "CAMPAIGN_002", "CAMPAIGN_003", "UNKNOWN_9"], window: Self.day)
+            request.timeZone = "Europe/Paris"
+            let outcome = try await h.runner.run(request)
+            let golden = try Data(
+                contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                    .appendingPathComponent("Golden/chart-seed1.json"))
+            #expect(
+                SHA256Digest.of(outcome.document) == SHA256Digest.of(Array(golden)),
+                "differs from Golden/chart-seed1.json; regenerate it only after checking the change by eye")
+        }
+    }
+
+    @Test func oneFailingCampaignDoesNotSinkTheOthers() async throws {
+        try await ReportHarness.with(retries: 2) { h in
+            h.simulator.script(ScriptedFault(endpoint: .report, status: 503, count: 2))
+            let request = ReportRequest(campaigns: ["CAMPAIGN_001", "CAMPAIGN_002", "UNKNOWN_9"], window: Self.day)
+            var limits = ReportLimits()
+            limits.concurrency = 1
+            let outcome = try await h.runner(limits: limits).run(request)
+            let failures = outcome.run.failures
+            #expect(failures["UNKNOWN_9"]?.status == 404)
+            #expect(failures["UNKNOWN_9"]?.reason.contains(#"no campaign \"UNKNOWN_9\""#) == true)
+            #expect(failures["CAMPAIGN_001"]?.reason.contains("gave up after 2 attempts") == true)
+            #expect(failures["CAMPAIGN_001"]?.attempts == 2)
+            #expect(outcome.generated.failed == ["CAMPAIGN_001", "UNKNOWN_9"])
+            #expect(outcome.run.reportedCampaigns == ["CAMPAIGN_002"])
+            let chart = try JSONParser.parse(outcome.document)
+            guard case .array(let failed)? = chart["failed"], case .array(let shown)? = chart["campaigns"] else {
+                throw CancellationError()
+            }
+            #expect(failed.compactMap { $0["campaign_id"]?.stringValue } == ["CAMPAIGN_001", "UNKNOWN_9"])
+            #expect(shown.compactMap { $0["campaign_id"]?.stringValue } == ["CAMPAIGN_002"])
+        }
+    }
+
+    @Test func aRowOfTheWrongShapeIsRecordedAndFailsItsCampaignByName() async throws {
+        try await ReportHarness.with { h in
+            let rows = #"[{"date":"2026-11-30T10:00:00Z","calls_attempted":"many","calls_connected":1,"abandoned":0}]"#
+            h.simulator.script(ScriptedFault(endpoint: .report, status: 200, body: rows))
+            let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
+            let reason = try #require(outcome.run.failures["CAMPAIGN_001"]?.reason)
+            #expect(reason.contains("rows[0].calls_attempted: must be a number"))
+            #expect(outcome.run.pages["CAMPAIGN_001"]?.rows.count == 1, "the page is kept as received")
+            #expect(try h.types().contains(ReportEvent.intervalDerived) == false)
+        }
+    }
+
+    @Test func badInputIsRefusedByNameAndRecordsNothing() async throws {
+        try await ReportHarness.with { h in
+            let backwards = ReportWindow(start: Self.day.end, end: Self.day.start)
+            let cases: [(ReportRequest, String)] = [
+                (ReportRequest(campaigns: [], window: Self.day), "campaigns"),
+                (ReportRequest(campaigns: ["A", "A"], window: Self.day), "campaigns[1]"),
+                (ReportRequest(campaigns: ["A"], window: backwards), "window.end"),
+                (
+                    ReportRequest(
+                        campaigns: ["A"],
+                        window: ReportWindow(
+                            start: Self.day.start,
+                            end: Timestamp(milliseconds: Self.day.start.milliseconds + 32 * 86_400_000))),
+                    "window"
+                ),
+                (
+                    {
+                        var request = ReportRequest(campaigns: ["A"], window: Self.day)
+                        request.timeZone = "Mars/Olympus"
+                        return request
+                    }(), "time_zone"
+                ),
+            ]
+            for (request, field) in cases {
+                do {
+                    _ = try await h.runner.run(request)
+                    Issue.record("\(field): accepted")
+                } catch let DialerCoreError.invalidField(named, _) {
+                    #expect(named == field)
+                }
+            }
+            #expect(try h.store.lastSequence() == 0)
+            #expect(h.simulator.requests().isEmpty)
+        }
+    }
+
+    @Test func aRuleSetIsRecordedOncePerContent() async throws {
+        try await ReportHarness.with { h in
+            let request = ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day)
+            _ = try await h.runner.run(request)
+            _ = try await h.runner.run(request)
+            var zero = request
+            zero.ruleSet = .zeroFill
+            _ = try await h.runner.run(zero)
+            #expect(try h.types().filter { $0 == ReportEvent.ruleSetActivated }.count == 2)
+        }
+    }
+
+    @Test func requestStartsAreStaggered() async throws {
+        try await ReportHarness.with { h in
+            var limits = ReportLimits()
+            limits.stagger = .milliseconds(150)
+            limits.concurrency = 1
+            let campaigns = (1...4).map { "CAMPAIGN_00\($0)" }
+            _ = try await h.runner(limits: limits).run(ReportRequest(campaigns: campaigns, window: Self.day))
+            let times = h.simulator.requests().filter { $0.endpoint == .report }.map(\.receivedAt.milliseconds)
+            #expect(times.count == 4)
+            for (earlier, later) in zip(times, times.dropFirst()) { #expect(later - earlier >= 150) }
+        }
+    }
+
+    @Test func requestsInFlightAreBounded() async throws {
+        try await ReportHarness.with(slowMilliseconds: 300) { h in
+            var limits = ReportLimits()
+            limits.stagger = .milliseconds(1)
+            limits.concurrency = 2
+            let campaigns = (1...6).map { "CAMPAIGN_00\($0)" }
+            _ = try await h.runner(limits: limits).run(ReportRequest(campaigns: campaigns, window: Self.day))
+            let times = h.simulator.requests().filter { $0.endpoint == .report }.map(\.receivedAt.milliseconds)
+            #expect(times.count == 6)
+            // Each answer takes 300 ms; with two in flight, a third starts only after the first answered.
+            for (first, third) in zip(times, times.dropFirst(2)) { #expect(third - first >= 290) }
+        }
+    }
+}
+
+/// A simulator (seed 1, campaigns CAMPAIGN_001…010), a client, an LMDB log in a temporary folder, and a
+/// runner with a fixed clock and sequential ids.
+struct ReportHarness {
+    let simulator: CXoneSimulator
+    let client: CXoneClient
+    let store: LMDBEventStore
+    let runner: ReportRunner
+
+    func runner(limits: ReportLimits) -> ReportRunner {
+        ReportRunner(
+            store: store, source: client, limits: limits, now: { Timestamp(milliseconds: 1_796_000_000_000) },
+            makeID: Self.sequentialIDs(), logger: Self.quiet)
+    }
+
+    /// Discards the runner's warnings (tests read failures from the outcome).
+    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+    /// The type of every event in the log, in order.
+    func types() throws -> [String] {
+        try store.withSnapshot { snapshot in
+            var types: [String] = []
+            try snapshot.scanInPlace(EventQuery()) {
+                types.append($0.type)
+                return true
+            }
+            return types
+        }
+    }
+
+    static func with(
+        retries: Int = 5, slowMilliseconds: Int = 0, _ body: (ReportHarness) async throws -> Void
+    ) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var settings = SimulatorConfiguration()
+        settings.campaigns = Set((1...10).map { "CAMPAIGN_" + String(format: "%03d", $0) })
+        settings.faults.slowMilliseconds = slowMilliseconds
+        let simulator = try await CXoneSimulator.start(settings)
+        var configuration = CXoneConfiguration(
+            baseURL: simulator.baseURL, clientID: settings.clientID, clientSecret: Secret(settings.clientSecret),
+            scopes: ["outbound:campaign:read"])
+        configuration.retry.maxAttempts = retries
+        configuration.retry.baseDelay = .milliseconds(1)
+        let client = CXoneClient(configuration: configuration)
+        let store = try LMDBEventStore(path: folder.appending("log"))
+        var limits = ReportLimits()
+        limits.stagger = .milliseconds(1)
+        let harness = ReportHarness(
+            simulator: simulator, client: client, store: store,
+            runner: ReportRunner(
+                store: store, source: client, limits: limits, now: { Timestamp(milliseconds: 1_796_000_000_000) },
+                makeID: sequentialIDs(), logger: quiet))
+        do {
+            try await body(harness)
+        } catch {
+            try? await client.shutdown()
+            await simulator.stop()
+            throw error
+        }
+        try await client.shutdown()
+        await simulator.stop()
+    }
+
+    /// Ids 00000000-0000-0000-0000-000000000001, …2, … in the order asked for.
+    static func sequentialIDs() -> @Sendable () -> UUID {
+        let counter = Mutex(0)
+        return {
+            let next = counter.withLock {
+                $0 += 1
+                return $0
+            }
+            return UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", next))!
+        }
+    }
+}
