@@ -76,6 +76,11 @@ let package = Package(
             dependencies: ["DialerCore", "EventLog"],
             path: "Benchmarks/EventLogBench"
         ),
+        .executableTarget(
+            name: "ReportBench",
+            dependencies: ["DialerCore", "EventLog", "Pipelines", "CXone"],
+            path: "Benchmarks/ReportBench"
+        ),
         .target(name: "DialerTesting", dependencies: ["DialerCore"]),
         .testTarget(name: "DialerCoreTests", dependencies: ["DialerCore", "DialerTesting"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "DialerCore", "DialerTesting"]),

@@ -10,6 +10,14 @@ public struct MetricPage: Sendable, Equatable {
     public var status: Int
     /// The rows exactly as received (JSON objects).
     public var rows: [JSONValue]
+
+    /// A page with every field given.
+    public init(campaignID: String, request: String, status: Int, rows: [JSONValue]) {
+        self.campaignID = campaignID
+        self.request = request
+        self.status = status
+        self.rows = rows
+    }
 }
 
 /// The answer to a schedule submission.

@@ -44,7 +44,9 @@ struct ReplayCommand: ParsableCommand {
                         report.map { "--report: no report \"\($0)\" in the log through seq \(point)" }
                             ?? "no report in the log through seq \(point); run `dialer-ledger report run` first")
                 }
-                let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq)
+                let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq) {
+                    printError("replay: \($0) events of \(generated.reportID) read…")
+                }
                 return try replay(run, generated: generated, seq: seq, rules: other)
             }
             if let out { try write(output, to: out) }

@@ -105,6 +105,25 @@ import Testing
             try ChartDocument(header: Self.header(zone: "Mars/Olympus"), campaigns: [], failed: [:])
         }
     }
+
+    @Test func theBytesAreCanonicalJSONForAnyRoundingAndZone() throws {
+        let intervals: [DerivedInterval] = (0..<30).map { (hour: Int) -> DerivedInterval in
+            let attempted = 20 + Double(hour) / 3
+            return Self.interval(Self.at(Int64(hour)), attempted, Double(hour % 7) + 0.5, Double(hour % 3))
+        }
+        for (decimals, zone) in [(4, "Asia/Kolkata"), (6, "UTC"), (0, "America/St_Johns"), (2, "Pacific/Chatham")] {
+            var header = Self.header(zone: zone, hours: 30)
+            header.ruleSet.rateDecimals = decimals
+            let document = try ChartDocument(header: header, campaigns: [("C1", intervals)], failed: ["C9": "é"])
+            #expect(try CanonicalJSON(document.json).bytes == document.bytes, "rate_decimals \(decimals), \(zone)")
+        }
+        let labels = try ChartDocument(
+            header: Self.header(zone: "Asia/Kolkata"), campaigns: [("C1", [Self.interval(Self.at(0), 30, 9, 1)])],
+            failed: [:]
+        )
+        .json["total"]?["data"]?.arrayValue?.first?["timestamp"]
+        #expect(labels == "2026-11-24T05:30:00+05:30")
+    }
 }
 
 extension JSONValue {

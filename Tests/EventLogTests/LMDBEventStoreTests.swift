@@ -1,6 +1,7 @@
 import DialerCore
 import DialerTesting
 import Foundation
+import Synchronization
 import Testing
 
 @testable import EventLog
@@ -43,6 +44,48 @@ import Testing
         let verification = try store.verify()
         #expect(verification.problem == nil)
         #expect(verification.eventCount == 2_000)
+    }
+
+    @Test func growsTheMapWhileThreadsAppendAndReadAtOnce() throws {
+        // Four writers, a reader and a map-size poller in one process, from a map far too small: a growth
+        // must wait for every transaction of the process, and nothing may read the map while it is
+        // remapped (`mdb_env_info` reads the meta pages inside it).
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let store = try LMDBEventStore(path: folder.appending("log"), initialMapSize: 64 << 10)
+        let failures = Mutex<[String]>([])
+        let writersLeft = Mutex(4)
+        DispatchQueue.concurrentPerform(iterations: 6) { worker in
+            do {
+                switch worker {
+                case 0..<4:
+                    defer { writersLeft.withLock { $0 -= 1 } }
+                    for batch in 0..<25 {
+                        _ = try store.append(
+                            (0..<40).map { sampleDraft(worker * 10_000 + batch * 40 + $0, payloadBytes: 2_000) })
+                    }
+                case 4:
+                    while writersLeft.withLock({ $0 }) > 0 {
+                        let count = try store.withSnapshot { snapshot in
+                            var count = 0
+                            try snapshot.scanInPlace(EventQuery()) { _ in
+                                count += 1
+                                return true
+                            }
+                            return count
+                        }
+                        if count % 40 != 0 { failures.withLock { $0.append("a snapshot saw \(count) events") } }
+                    }
+                default:
+                    while writersLeft.withLock({ $0 }) > 0 { _ = store.mapSize }
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        #expect(try store.lastSequence() == 4_000)
+        #expect(try store.verify().problem == nil)
     }
 
     @Test func verifyNamesAFlippedByteInAPayload() throws {

@@ -56,21 +56,29 @@ public struct ObservedHour: Sendable, Hashable {
 
     /// Reads the seed's row shape `{date, calls_attempted, calls_connected, abandoned, …}`; `field` names
     /// the row in errors.
-    public init(row: JSONValue, field: String) throws {
+    public init(row: JSONValue, field: @autoclosure () -> String) throws {
+        // The field's name is built only for an error: this runs once per row of every page.
+        guard case .object(let members) = row else {
+            throw DialerCoreError.invalidField(field: field(), reason: "must be a JSON object")
+        }
         func number(_ key: String) throws -> Double {
-            guard let value = row[key]?.doubleValue else {
-                throw DialerCoreError.invalidField(field: "\(field).\(key)", reason: "must be a number")
+            guard let value = members[key]?.doubleValue else {
+                throw DialerCoreError.invalidField(field: "\(field()).\(key)", reason: "must be a number")
             }
             return value
         }
-        guard let date = row["date"]?.stringValue else {
-            throw DialerCoreError.invalidField(field: "\(field).date", reason: "must be an RFC 3339 string")
+        guard let date = members["date"]?.stringValue else {
+            throw DialerCoreError.invalidField(field: "\(field()).date", reason: "must be an RFC 3339 string")
         }
-        hour = try Timestamp(rfc3339: date, field: "\(field).date")
+        guard let hour = try? Timestamp(rfc3339: date) else {
+            throw DialerCoreError.invalidField(
+                field: "\(field()).date", reason: "\"\(date)\" is not an RFC 3339 instant")
+        }
         guard hour.milliseconds % Self.hourMilliseconds == 0 else {
             throw DialerCoreError.invalidField(
-                field: "\(field).date", reason: "\"\(date)\" is not the start of an hour")
+                field: "\(field()).date", reason: "\"\(date)\" is not the start of an hour")
         }
+        self.hour = hour
         counts = HourCounts(
             attempted: try number("calls_attempted"), connected: try number("calls_connected"),
             abandoned: try number("abandoned"))

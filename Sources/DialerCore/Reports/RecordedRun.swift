@@ -18,8 +18,13 @@ public struct RecordedRun: Sendable {
     /// The sequence of `ReportGenerated`.
     public var generatedSeq: UInt64?
 
-    /// Folds the events of run `runID` (its `run:` stream) through `throughSeq`.
-    public init(runID: UUID, snapshot: any EventSnapshot, throughSeq: UInt64) throws {
+    /// Folds the events of run `runID` (its `run:` stream) through `throughSeq`; `progress`, when given,
+    /// hears the count of events read every `progressEvery` events.
+    public init(
+        runID: UUID, snapshot: any EventSnapshot, throughSeq: UInt64, progressEvery: Int = 100_000,
+        progress: ((Int) -> Void)? = nil
+    ) throws {
+        var read = 0
         var started: ReportRunStarted?
         var pages: [String: MetricPageFetched] = [:]
         var failures: [String: MetricFetchFailed] = [:]
@@ -27,23 +32,28 @@ public struct RecordedRun: Sendable {
         var generated: (ReportGenerated, UInt64)?
         let query = EventQuery(stream: ReportEvent.runStream(runID), throughSeq: throughSeq)
         try snapshot.scanInPlace(query) { view in
-            let field = "seq \(view.seq) payload"
-            switch view.type {
-            case ReportEvent.runStarted:
-                started = try ReportRunStarted(json: try Self.payload(view), field: field)
-            case ReportEvent.pageFetched:
-                let page = try MetricPageFetched(json: try Self.payload(view), field: field)
-                pages[page.campaignID] = page
-            case ReportEvent.fetchFailed:
-                let failure = try MetricFetchFailed(json: try Self.payload(view), field: field)
-                failures[failure.campaignID] = failure
-            case ReportEvent.intervalDerived:
-                let derived = try IntervalDerivedPayload(json: try Self.payload(view), field: field)
-                intervals[derived.campaignID, default: []].append(derived.interval)
-            case ReportEvent.generated:
-                generated = (try ReportGenerated(json: try Self.payload(view), field: field), view.seq)
-            default:
-                break
+            read += 1
+            if let progress, read % progressEvery == 0 { progress(read) }
+            do {
+                switch view.type {
+                case ReportEvent.runStarted:
+                    started = try ReportRunStarted(json: try Self.payload(view))
+                case ReportEvent.pageFetched:
+                    let page = try MetricPageFetched(json: try Self.payload(view))
+                    pages[page.campaignID] = page
+                case ReportEvent.fetchFailed:
+                    let failure = try MetricFetchFailed(json: try Self.payload(view))
+                    failures[failure.campaignID] = failure
+                case ReportEvent.intervalDerived:
+                    let derived = try IntervalDerivedPayload(json: try Self.payload(view))
+                    intervals[derived.campaignID, default: []].append(derived.interval)
+                case ReportEvent.generated:
+                    generated = (try ReportGenerated(json: try Self.payload(view)), view.seq)
+                default:
+                    break
+                }
+            } catch DialerCoreError.invalidField(let field, let reason) {
+                throw DialerCoreError.invalidField(field: "seq \(view.seq) \(field)", reason: reason)
             }
             return true
         }

@@ -39,7 +39,11 @@ final class LMDBEnvironment: @unchecked Sendable {
     deinit { mdb_env_close(env) }
 
     /// The current map size in bytes.
-    var mapSize: Int {
+    var mapSize: Int { gate.withShared { currentMapSize } }
+
+    /// The map size, read where no resize can run: `mdb_env_info` reads the meta pages inside the map,
+    /// which a concurrent `mdb_env_set_mapsize` unmaps. Call it only holding the gate.
+    private var currentMapSize: Int {
         var info = MDB_envinfo()
         mdb_env_info(env, &info)
         return info.me_mapsize
@@ -91,10 +95,11 @@ final class LMDBEnvironment: @unchecked Sendable {
     /// the map grows, and `body` runs again from the start, so it must depend only on what it reads.
     func write<R>(_ body: (borrowing LMDBWriteTransaction) throws -> R) throws -> R {
         while true {
-            let observedSize = mapSize
+            var observedSize = 0
             let outcome: R?
             do {
                 outcome = try gate.withShared {
+                    observedSize = currentMapSize
                     var txn: OpaquePointer?
                     let code = mdb_txn_begin(env, nil, 0, &txn)
                     if code == MDB_MAP_RESIZED { return nil }
@@ -124,7 +129,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     private func grow(from observedSize: Int) throws {
         try gate.withExclusive { () throws(LMDBStatus) in
-            guard mapSize <= observedSize else { return }
+            guard currentMapSize <= observedSize else { return }
             let step = Swift.min(observedSize, 1 << 30)
             try LMDBStatus.check(mdb_env_set_mapsize(env, observedSize + step), "mdb_env_set_mapsize(grow)")
         }
