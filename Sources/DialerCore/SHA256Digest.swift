@@ -22,12 +22,17 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses 64 hex digits.
     public init?(hex: String) {
-        let chars = Array(hex.utf8)
+        self.init(hexBytes: Array(hex.utf8))
+    }
+
+    /// Parses 64 lowercase or uppercase hex digits given as bytes.
+    init?<Bytes: RandomAccessCollection>(hexBytes chars: Bytes) where Bytes.Element == UInt8, Bytes.Index == Int {
         guard chars.count == 64 else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         for i in stride(from: 0, to: 64, by: 2) {
-            guard let hi = Self.nibble(chars[i]), let lo = Self.nibble(chars[i + 1]) else { return nil }
+            let at = chars.startIndex + i
+            guard let hi = Self.nibble(chars[at]), let lo = Self.nibble(chars[at + 1]) else { return nil }
             bytes.append(hi << 4 | lo)
         }
         self.init(bytes: bytes)

@@ -61,13 +61,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses an RFC 3339 date-time with `Z` or a numeric offset; fractions beyond milliseconds are
     /// truncated. `field` names the input in the error.
     public init(rfc3339 text: String, field: String = "instant") throws {
-        guard let parsed = Self.parse(Array(text.utf8)) else {
+        var utf8 = text
+        guard let parsed = utf8.withUTF8({ Self.parse($0) }) else {
             throw DialerCoreError.invalidField(field: field, reason: "\"\(text)\" is not an RFC 3339 instant")
         }
         self = parsed
     }
 
-    private static func parse(_ b: [UInt8]) -> Timestamp? {
+    /// Parses RFC 3339 text given as bytes; nil when it is not one.
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= b.count else { return nil }
             var value: Int64 = 0

@@ -12,23 +12,9 @@ public struct ValidatedBatch: Sendable {
     /// names the first bad draft. Large batches are prepared on every core (preparing, not storing, is
     /// most of an append's work).
     public init(_ drafts: [EventDraft]) throws {
-        let workers = drafts.count >= Self.parallelThreshold ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        guard workers > 1 else {
-            items = try Self.prepare(drafts[...])
-            return
+        items = try chunkedMap(count: drafts.count, threshold: Self.parallelThreshold) { range in
+            try Self.prepare(drafts[range])
         }
-        let chunk = (drafts.count + workers - 1) / workers
-        let slots = UnsafeMutableBufferPointer<Result<[PreparedEvent], any Error>>.allocate(capacity: workers)
-        defer { slots.deinitialize().deallocate() }
-        nonisolated(unsafe) let shared = slots  // each worker writes only its own slot
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = min(worker * chunk, drafts.count)..<min((worker + 1) * chunk, drafts.count)
-            (shared.baseAddress! + worker).initialize(to: Result { try Self.prepare(drafts[range]) })
-        }
-        var prepared: [PreparedEvent] = []
-        prepared.reserveCapacity(drafts.count)
-        for slot in slots { prepared.append(contentsOf: try slot.get()) }
-        items = prepared
     }
 
     private static func prepare(_ drafts: ArraySlice<EventDraft>) throws -> [PreparedEvent] {

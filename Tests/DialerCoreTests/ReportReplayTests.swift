@@ -109,4 +109,36 @@ import Testing
             _ = try ReportRunStarted(json: json)
         }
     }
+
+    @Test func derivedHoursReadStraightFromCanonicalBytesAsTheGeneralReaderDoes() throws {
+        let hash = RuleSet.seed.hash
+        let cases = [
+            IntervalDerivedPayload(
+                campaignID: "C1",
+                interval: DerivedInterval(
+                    hour: at(3), counts: HourCounts(attempted: 80, connected: 30, abandoned: 5.0 / 3),
+                    source: .interpolated, droppedBy: nil),
+                ruleSet: "seed", ruleSetHash: hash),
+            IntervalDerivedPayload(
+                campaignID: "Ünïcode-Ω",
+                interval: DerivedInterval(
+                    hour: at(0), counts: HourCounts(attempted: 3, connected: 0, abandoned: -2), source: .observed,
+                    droppedBy: "negative_counts"),
+                ruleSet: "zero-fill", ruleSetHash: hash),
+            IntervalDerivedPayload(
+                campaignID: "C2",
+                interval: DerivedInterval(hour: at(5), counts: .zero, source: .filled, droppedBy: "min_calls"),
+                ruleSet: "seed", ruleSetHash: hash),
+        ]
+        for payload in cases {
+            let bytes = try CanonicalJSON(payload.json).bytes
+            let fast = bytes.withUnsafeBytes { IntervalDerivedPayload(canonical: $0) }
+            #expect(fast == payload)
+            #expect(try IntervalDerivedPayload(json: JSONParser.parse(bytes)) == payload)
+        }
+        let escaped = Array(#"{"calls_abandoned":0,"calls_attempted":1,"calls_connected":1,"campaign_id":"a\"b","#.utf8)
+        #expect(escaped.withUnsafeBytes { IntervalDerivedPayload(canonical: $0) } == nil, "escapes go the general way")
+        let truncated = try Array(CanonicalJSON(cases[0].json).bytes.dropLast())
+        #expect(truncated.withUnsafeBytes { IntervalDerivedPayload(canonical: $0) } == nil)
+    }
 }

@@ -6,8 +6,12 @@ struct Compliance {
     let json: JSONValue
 
     init(intervals: [DerivedInterval], threshold: Double) {
-        let observed = intervals.filter { $0.source == .observed && !$0.counts.hasNegative }.sorted {
-            $0.hour < $1.hour
+        let sorted = intervals.isSortedByHour ? intervals : intervals.sorted { $0.hour < $1.hour }
+        var observed: [(hour: Int64, abandoned: Double, answered: Double)] = []
+        observed.reserveCapacity(sorted.count)
+        for interval in sorted where interval.source == .observed && !interval.counts.hasNegative {
+            let counts = interval.counts
+            observed.append((interval.hour.milliseconds, counts.abandoned, counts.connected + counts.abandoned))
         }
         json = [
             "basis": "abandoned / (connected + abandoned)", "threshold": .number(threshold),
@@ -18,30 +22,42 @@ struct Compliance {
     }
 
     /// The window of `hours` (ending at each observed hour) with the highest rate; sliding sums, one pass.
-    private static func worst(_ observed: [DerivedInterval], hours: Int64, threshold: Double) -> JSONValue {
-        var best: (rate: Double, abandoned: Double, answered: Double, end: Timestamp)?
+    private static func worst(
+        _ observed: [(hour: Int64, abandoned: Double, answered: Double)], hours: Int64, threshold: Double
+    ) -> JSONValue {
+        var best: (rate: Double, abandoned: Double, answered: Double, end: Int64)?
         var start = 0
         var abandoned = 0.0
         var answered = 0.0
-        for interval in observed {
-            abandoned += interval.counts.abandoned
-            answered += interval.counts.connected + interval.counts.abandoned
-            while observed[start].hour.milliseconds <= interval.hour.milliseconds - hours * 3_600_000 {
-                abandoned -= observed[start].counts.abandoned
-                answered -= observed[start].counts.connected + observed[start].counts.abandoned
+        for hour in observed {
+            abandoned += hour.abandoned
+            answered += hour.answered
+            while observed[start].hour <= hour.hour - hours * 3_600_000 {
+                abandoned -= observed[start].abandoned
+                answered -= observed[start].answered
                 start += 1
             }
             guard answered > 0 else { continue }
             let rate = abandoned / answered
-            if best == nil || rate > best!.rate {
-                best = (rate, abandoned, answered, Timestamp(milliseconds: interval.hour.milliseconds + 3_600_000))
-            }
+            if best == nil || rate > best!.rate { best = (rate, abandoned, answered, hour.hour + 3_600_000) }
         }
         guard let best else { return ["rate": .null, "breach": false, "note": "no live answers"] }
         return [
             "rate": .number((best.rate * 10_000).rounded(.toNearestOrAwayFromZero) / 10_000),
             "abandoned": .number(best.abandoned), "answered": .number(best.answered),
-            "window_end": .string(best.end.rfc3339), "breach": .bool(best.rate > threshold),
+            "window_end": .string(Timestamp(milliseconds: best.end).rfc3339), "breach": .bool(best.rate > threshold),
         ]
+    }
+}
+
+extension Array where Element == DerivedInterval {
+    /// Whether the hours ascend (as the deriver makes them), so no sort is needed.
+    var isSortedByHour: Bool {
+        var previous = Int64.min
+        for interval in self {
+            guard interval.hour.milliseconds >= previous else { return false }
+            previous = interval.hour.milliseconds
+        }
+        return true
     }
 }

@@ -61,13 +61,27 @@ public struct ObservedHour: Sendable, Hashable {
         guard case .object(let members) = row else {
             throw DialerCoreError.invalidField(field: field(), reason: "must be a JSON object")
         }
-        func number(_ key: String) throws -> Double {
-            guard let value = members[key]?.doubleValue else {
+        // One pass over the members, no hashing: this runs once per row of every page.
+        var date: String?
+        var attempted: Double?
+        var connected: Double?
+        var abandoned: Double?
+        for (key, value) in members {
+            switch key {
+            case "date": date = value.stringValue
+            case "calls_attempted": attempted = value.doubleValue
+            case "calls_connected": connected = value.doubleValue
+            case "abandoned": abandoned = value.doubleValue
+            default: break
+            }
+        }
+        func number(_ value: Double?, _ key: String) throws -> Double {
+            guard let value else {
                 throw DialerCoreError.invalidField(field: "\(field()).\(key)", reason: "must be a number")
             }
             return value
         }
-        guard let date = members["date"]?.stringValue else {
+        guard let date else {
             throw DialerCoreError.invalidField(field: "\(field()).date", reason: "must be an RFC 3339 string")
         }
         guard let hour = try? Timestamp(rfc3339: date) else {
@@ -80,8 +94,8 @@ public struct ObservedHour: Sendable, Hashable {
         }
         self.hour = hour
         counts = HourCounts(
-            attempted: try number("calls_attempted"), connected: try number("calls_connected"),
-            abandoned: try number("abandoned"))
+            attempted: try number(attempted, "calls_attempted"), connected: try number(connected, "calls_connected"),
+            abandoned: try number(abandoned, "abandoned"))
     }
 
     /// Milliseconds in an hour.

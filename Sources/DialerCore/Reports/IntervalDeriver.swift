@@ -41,19 +41,24 @@ public enum IntervalDeriver {
     ) -> [DerivedInterval] {
         let hourMs = ObservedHour.hourMilliseconds
         let first = start.milliseconds - ((start.milliseconds % hourMs) + hourMs) % hourMs
-        var rows = observed.enumerated().filter { $0.element.hour.milliseconds >= first && $0.element.hour < end }
-        rows.sort { ($0.element.hour, $0.offset) < ($1.element.hour, $1.offset) }
-        var byHour: [ObservedHour] = []
-        for (_, row) in rows {
-            if byHour.last?.hour == row.hour { byHour[byHour.count - 1] = row } else { byHour.append(row) }
+        // The rows in the window by hour, the later of two for one hour winning; pages come sorted, so
+        // the sort is skipped when it would change nothing.
+        var byHour = observed.filter { $0.hour.milliseconds >= first && $0.hour < end }
+        if !byHour.isStrictlyAscending {
+            var rows = observed.enumerated().filter { $0.element.hour.milliseconds >= first && $0.element.hour < end }
+            rows.sort { ($0.element.hour, $0.offset) < ($1.element.hour, $1.offset) }
+            byHour.removeAll(keepingCapacity: true)
+            for (_, row) in rows {
+                if byHour.last?.hour == row.hour { byHour[byHour.count - 1] = row } else { byHour.append(row) }
+            }
         }
         // Anchors: the rows gap filling may use. Rejected rows stay in the output, dropped, but fill nothing.
-        var rejected: [Timestamp: HourCounts] = [:]
+        var rejected: [ObservedHour] = []
         var anchors: [ObservedHour] = []
         anchors.reserveCapacity(byHour.count)
         for row in byHour {
             if row.counts.hasNegative, rules.negativeCounts == .reject {
-                rejected[row.hour] = row.counts
+                rejected.append(row)
             } else {
                 anchors.append(ObservedHour(hour: row.hour, counts: row.counts.clamped))
             }
@@ -61,13 +66,17 @@ public enum IntervalDeriver {
         var result: [DerivedInterval] = []
         result.reserveCapacity(Int(max(0, (end.milliseconds - first + hourMs - 1) / hourMs)))
         var next = 0  // the first anchor at or after the current hour
+        var nextRejected = 0  // the first rejected row at or after it
         var hour = first
         while hour < end.milliseconds {
             let instant = Timestamp(milliseconds: hour)
             while next < anchors.count, anchors[next].hour.milliseconds < hour { next += 1 }
-            if let counts = rejected[instant] {
+            while nextRejected < rejected.count, rejected[nextRejected].hour.milliseconds < hour { nextRejected += 1 }
+            if nextRejected < rejected.count, rejected[nextRejected].hour == instant {
                 result.append(
-                    DerivedInterval(hour: instant, counts: counts, source: .observed, droppedBy: "negative_counts"))
+                    DerivedInterval(
+                        hour: instant, counts: rejected[nextRejected].counts, source: .observed,
+                        droppedBy: "negative_counts"))
             } else if next < anchors.count, anchors[next].hour == instant {
                 result.append(volumeChecked(instant, anchors[next].counts, .observed, rules))
             } else if let (counts, source) = fill(
@@ -108,5 +117,17 @@ public enum IntervalDeriver {
         DerivedInterval(
             hour: hour, counts: counts, source: source, droppedBy: counts.attempted < rules.minCalls ? "min_calls" : nil
         )
+    }
+}
+
+extension Array where Element == ObservedHour {
+    /// Whether every hour is later than the one before.
+    var isStrictlyAscending: Bool {
+        var previous = Int64.min
+        for row in self {
+            guard row.hour.milliseconds > previous else { return false }
+            previous = row.hour.milliseconds
+        }
+        return true
     }
 }

@@ -7,8 +7,9 @@ public struct RecordedRun: Sendable {
     public var started: ReportRunStarted
     /// The rule set the run derived its hours under.
     public var ruleSet: RuleSet
-    /// Pages by campaign.
-    public var pages: [String: MetricPageFetched] = [:]
+    /// Pages by campaign, as their canonical payload bytes: read only when re-deriving (`page(_:)`), since
+    /// a replay as recorded needs only to know they are there.
+    private var pageBytes: [String: [UInt8]] = [:]
     /// Failures by campaign.
     public var failures: [String: MetricFetchFailed] = [:]
     /// Derived hours by campaign, as recorded.
@@ -26,7 +27,7 @@ public struct RecordedRun: Sendable {
     ) throws {
         var read = 0
         var started: ReportRunStarted?
-        var pages: [String: MetricPageFetched] = [:]
+        var pages: [String: [UInt8]] = [:]
         var failures: [String: MetricFetchFailed] = [:]
         var intervals: [String: [DerivedInterval]] = [:]
         var generated: (ReportGenerated, UInt64)?
@@ -39,13 +40,20 @@ public struct RecordedRun: Sendable {
                 case ReportEvent.runStarted:
                     started = try ReportRunStarted(json: try Self.payload(view))
                 case ReportEvent.pageFetched:
-                    let page = try MetricPageFetched(json: try Self.payload(view))
-                    pages[page.campaignID] = page
+                    var scan = CanonicalScanner(bytes: view.payloadBytes)
+                    if scan.literal(#"{"campaign_id":"#), let campaign = scan.string() {
+                        pages[String(decoding: campaign, as: UTF8.self)] = Array(view.payloadBytes)
+                    } else {
+                        let page = try MetricPageFetched(json: try Self.payload(view))
+                        pages[page.campaignID] = Array(view.payloadBytes)
+                    }
                 case ReportEvent.fetchFailed:
                     let failure = try MetricFetchFailed(json: try Self.payload(view))
                     failures[failure.campaignID] = failure
                 case ReportEvent.intervalDerived:
-                    let derived = try IntervalDerivedPayload(json: try Self.payload(view))
+                    let derived =
+                        try IntervalDerivedPayload(canonical: view.payloadBytes)
+                        ?? IntervalDerivedPayload(json: try Self.payload(view))
                     intervals[derived.campaignID, default: []].append(derived.interval)
                 case ReportEvent.generated:
                     generated = (try ReportGenerated(json: try Self.payload(view)), view.seq)
@@ -70,11 +78,17 @@ public struct RecordedRun: Sendable {
         }
         self.started = started
         self.ruleSet = ruleSet
-        self.pages = pages
+        pageBytes = pages
         self.failures = failures
         self.intervals = intervals
         self.generated = generated?.0
         generatedSeq = generated?.1
+    }
+
+    /// The recorded page of `campaign`, read from its stored bytes; nil when none was recorded.
+    public func page(_ campaign: String) throws -> MetricPageFetched? {
+        guard let bytes = pageBytes[campaign] else { return nil }
+        return try MetricPageFetched(json: JSONParser.parse(bytes))
     }
 
     /// The chart as recorded: the stored derived hours, as of `asOfSeq`.
@@ -91,21 +105,21 @@ public struct RecordedRun: Sendable {
     public func rederived(under rules: RuleSet) throws -> [String: [DerivedInterval]] {
         var result: [String: [DerivedInterval]] = [:]
         for campaign in reportedCampaigns {
-            result[campaign] = try pages[campaign]!.derive(under: rules)
+            result[campaign] = try page(campaign)!.derive(under: rules)
         }
         return result
     }
 
     /// The campaigns the chart shows: those with a page and no failure, in the run's order.
     public var reportedCampaigns: [String] {
-        started.campaigns.filter { pages[$0] != nil && failures[$0] == nil }
+        started.campaigns.filter { pageBytes[$0] != nil && failures[$0] == nil }
     }
 
     private func chart(intervals: [String: [DerivedInterval]], ruleSet: RuleSet, asOfSeq: UInt64) throws
         -> ChartDocument
     {
         var failed = failures.mapValues(\.reason)
-        for campaign in started.campaigns where pages[campaign] == nil && failures[campaign] == nil {
+        for campaign in started.campaigns where pageBytes[campaign] == nil && failures[campaign] == nil {
             failed[campaign] = "no page recorded as of seq \(asOfSeq)"
         }
         let header = ChartDocument.Header(

@@ -127,7 +127,9 @@ public struct MetricPageFetched: Sendable, Hashable {
 
     /// The rows read as observed hours; a row that is not the documented shape is an error naming it.
     public func observedHours() throws -> [ObservedHour] {
-        try rows.enumerated().map { index, row in try ObservedHour(row: row, field: "rows[\(index)]") }
+        try chunkedMap(count: rows.count, threshold: 8_192) { range in
+            try range.map { index in try ObservedHour(row: rows[index], field: "rows[\(index)]") }
+        }
     }
 }
 

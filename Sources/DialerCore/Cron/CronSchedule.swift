@@ -1,0 +1,71 @@
+import Foundation
+
+/// A cron expression read in a time zone, answering "when does it fire next?".
+///
+/// The grammar is robfig/cron v3's standard parser (the seed's library): five fields (minute, hour,
+/// day of month, month, day of week) with `*`, `?`, ranges, steps, lists and the names `JAN`-`DEC` and
+/// `SUN`-`SAT` (and 7, another Sunday); `@yearly`, `@annually`, `@monthly`, `@weekly`, `@daily`,
+/// `@midnight`, `@hourly`; `@every <Go duration>`; and a `CRON_TZ=Zone ` or `TZ=Zone ` prefix that
+/// overrides the zone passed in. When both day fields are restricted, a day matches if either does; as in
+/// robfig v3, a field is unrestricted only if an item is `*` or `?` without a step above 1 (`*/2` restricts).
+///
+/// Times are local wall-clock times in the zone. Where daylight saving time skips or repeats them:
+/// - `.wallClock` (the default, ISC/Vixie cron): a fixed-time job (one minute value and one hour value)
+///   whose time falls in a spring-forward gap fires once, at the end of the gap (the transition
+///   instant); one whose time repeats in a fall-back overlap fires once, at the first occurrence. Other
+///   jobs follow the wall clock: a skipped local time does not fire and a repeated one fires at both
+///   instants (`30 * * * *` fires twice in the repeated hour, because those are distinct instants).
+/// - `.literal` (robfig's reading): a local time in a gap does not fire at all; a repeated one fires at
+///   both occurrences, whatever the job.
+///
+/// `@every` ignores the zone: it fires at the input rounded down to the second plus the duration.
+public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
+    /// How local times that daylight saving time skips or repeats are treated.
+    public enum DSTPolicy: String, Sendable, Hashable, CaseIterable {
+        /// Fixed-time jobs fire once, after a gap or at the first of two occurrences (ISC/Vixie cron).
+        case wallClock
+        /// A skipped time never fires; a repeated time fires twice (robfig/cron).
+        case literal
+    }
+
+    /// What a parsed expression fires on.
+    enum Rule: Sendable, Hashable {
+        /// Local times matching the five fields.
+        case fields(CronFields)
+        /// Every `seconds` after the instant asked about, rounded down to the second.
+        case every(seconds: Int64)
+    }
+
+    /// The expression as written, prefix included.
+    public let expression: String
+    /// The zone local times are read in: the expression's `CRON_TZ=` zone, else the one passed in.
+    public let timeZone: TimeZone
+    /// How skipped and repeated local times are treated.
+    public let dst: DSTPolicy
+    let rule: Rule
+
+    /// Parses `expression`, read in `timeZone` unless it names its own zone with `CRON_TZ=` or `TZ=`.
+    public init(parsing expression: String, timeZone: TimeZone, dst: DSTPolicy = .wallClock) throws {
+        let parsed = try Self.parse(expression)
+        self.expression = expression
+        self.timeZone = parsed.zone ?? timeZone
+        self.dst = dst
+        self.rule = parsed.rule
+    }
+
+    /// The first firing time strictly after `instant`. Nil if none comes within eight years (an impossible
+    /// date such as `0 0 30 2 *`; eight, so 29 February is found across 2100), if a five-field schedule
+    /// is asked about an instant outside the years 1-9999, or if the answer would overflow.
+    public func next(after instant: Timestamp) -> Timestamp? {
+        switch rule {
+        case .every(let seconds):
+            let second = instant.milliseconds.floorDivided(by: 1000).quotient
+            let (fire, overflow) = (second + seconds).multipliedReportingOverflow(by: 1000)
+            return overflow ? nil : Timestamp(milliseconds: fire)
+        case .fields(let fields):
+            return ZonedSearch(fields: fields, zone: timeZone, dst: dst).next(after: instant)
+        }
+    }
+
+    public var description: String { expression }
+}
