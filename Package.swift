@@ -55,6 +55,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Delivery",
+            dependencies: [
+                "DialerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Pipelines",
             dependencies: ["DialerCore", "CXone", .product(name: "Logging", package: "swift-log")]
         ),
@@ -93,6 +103,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "DialerCore", "DialerTesting"]
         ),
         .testTarget(
             name: "PipelinesTests",
