@@ -66,7 +66,10 @@ let package = Package(
         ),
         .target(
             name: "Pipelines",
-            dependencies: ["DialerCore", "CXone", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "DialerCore", "CXone", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "DialerLedgerCLI",

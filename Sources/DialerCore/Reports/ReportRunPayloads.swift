@@ -26,7 +26,8 @@ public struct ReportWindow: Sendable, Hashable {
     }
 }
 
-/// `ReportRunStarted`: the run's id, trigger, campaigns, window, time zone and rule set.
+/// `ReportRunStarted`: the run's id, trigger, campaigns, window, time zone and rule set, and for a cron
+/// run its job and scheduled time.
 public struct ReportRunStarted: Sendable, Hashable {
     public var runID: UUID
     /// The id the run's report will carry.
@@ -38,12 +39,21 @@ public struct ReportRunStarted: Sendable, Hashable {
     public var timeZone: String
     public var ruleSet: String
     public var ruleSetHash: SHA256Digest
+    /// For a cron run: the job and the scheduled time it runs for.
+    public var scheduled: (job: String, at: Timestamp)?
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.json == rhs.json
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(json) }
 
     /// A payload with every field given.
     public init(
         runID: UUID, reportID: String, trigger: ReportTrigger, campaigns: [String], window: ReportWindow,
-        timeZone: String, ruleSet: RuleSet
+        timeZone: String, ruleSet: RuleSet, scheduled: (job: String, at: Timestamp)? = nil
     ) {
+        self.scheduled = scheduled
         self.runID = runID
         self.reportID = reportID
         self.trigger = trigger
@@ -56,12 +66,17 @@ public struct ReportRunStarted: Sendable, Hashable {
 
     /// As stored.
     public var json: JSONValue {
-        [
+        var fields: [String: JSONValue] = [
             "run_id": .string(runID.uuidString.lowercased()), "report_id": .string(reportID),
             "trigger": .string(trigger.rawValue), "campaigns": .array(campaigns.map(JSONValue.string)),
             "window": window.json, "time_zone": .string(timeZone), "rule_set": .string(ruleSet),
             "rule_set_hash": .string(ruleSetHash.hex),
         ]
+        if let scheduled {
+            fields["job"] = .string(scheduled.job)
+            fields["scheduled_at"] = .string(scheduled.at.rfc3339)
+        }
+        return .object(fields)
     }
 
     /// Reads a stored payload.
@@ -81,6 +96,7 @@ public struct ReportRunStarted: Sendable, Hashable {
         timeZone = try read.string("time_zone")
         ruleSet = try read.string("rule_set")
         ruleSetHash = try read.digest("rule_set_hash")
+        scheduled = json["job"] == nil ? nil : (try read.string("job"), try read.instant("scheduled_at"))
     }
 }
 

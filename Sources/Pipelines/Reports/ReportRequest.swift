@@ -9,6 +9,8 @@ public struct ReportRequest: Sendable {
     public var timeZone: String = "UTC"
     public var ruleSet: RuleSet = .seed
     public var trigger: ReportTrigger = .adhoc
+    /// For a cron run: the job and the scheduled time it runs for.
+    public var scheduled: (job: String, at: Timestamp)?
 
     /// A request for `campaigns` over `window`; the rest defaults.
     public init(campaigns: [String], window: ReportWindow) {

@@ -59,7 +59,7 @@ public struct ReportRunner: Sendable {
         let started = ReportRunStarted(
             runID: runID, reportID: Self.reportID(at: now(), runID: runID), trigger: request.trigger,
             campaigns: request.campaigns, window: request.window, timeZone: request.timeZone,
-            ruleSet: request.ruleSet)
+            ruleSet: request.ruleSet, scheduled: request.scheduled)
         let startedID = makeID()
         let activation = RuleSetActivated(request.ruleSet)
         _ = try store.append([

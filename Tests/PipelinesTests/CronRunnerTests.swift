@@ -1,0 +1,98 @@
+import CXone
+import DialerCore
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Pipelines
+
+/// The cron runner against the simulator and a real log, on a manual clock.
+@Suite struct CronRunnerTests {
+    private func job(_ deadline: Duration = .seconds(300)) throws -> ReportJob {
+        var job = ReportJob(
+            id: "weekday-9am",
+            schedule: try CronSchedule(parsing: "0 9 * * MON-FRI", timeZone: TimeZone(identifier: "UTC")!),
+            campaigns: ["CAMPAIGN_001"])
+        job.startingDeadline = deadline
+        return job
+    }
+
+    private func ticks(_ h: ReportHarness) throws -> [CronTickHandled] {
+        try h.store.withSnapshot { snapshot in
+            var ticks: [CronTickHandled] = []
+            try snapshot.scanInPlace(EventQuery(type: CronTickHandled.type)) { view in
+                ticks.append(try CronTickHandled(json: JSONParser.parse(Array(view.payloadBytes))))
+                return true
+            }
+            return ticks
+        }
+    }
+
+    @Test func aTickRunsOnceEvenAcrossRestartsAndDowntimeIsRecorded() async throws {
+        try await ReportHarness.with { h in
+            let clock = Mutex(try Timestamp(rfc3339: "2026-11-30T08:59:30Z"))
+            let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
+            let first = CronRunner(jobs: [try job()], store: h.store, reports: h.runner, now: now)
+            #expect(try first.tick() == (try Timestamp(rfc3339: "2026-11-30T09:00:00Z")), "wakes at the tick")
+            let fiveSecondsIn = try Timestamp(rfc3339: "2026-11-30T09:00:05Z")
+            clock.withLock { $0 = fiveSecondsIn }
+            try first.tick()
+            await first.waitForRuns()
+            // A second runner (a restart) at the same moment finds the tick handled and runs nothing.
+            let restarted = CronRunner(jobs: [try job()], store: h.store, reports: h.runner, now: now)
+            try restarted.tick()
+            await restarted.waitForRuns()
+            // Down until Thursday 09:02: Tuesday and Wednesday were missed, Thursday still runs.
+            let thursday = try Timestamp(rfc3339: "2026-12-03T09:02:00Z")
+            clock.withLock { $0 = thursday }
+            let afterDowntime = CronRunner(jobs: [try job()], store: h.store, reports: h.runner, now: now)
+            try afterDowntime.tick()
+            await afterDowntime.waitForRuns()
+            let handled = try ticks(h).map { "\($0.scheduledAt.rfc3339Seconds) \($0.outcome.rawValue)" }
+            #expect(
+                handled == [
+                    "2026-11-30T09:00:00Z run", "2026-12-01T09:00:00Z missed", "2026-12-02T09:00:00Z missed",
+                    "2026-12-03T09:00:00Z run",
+                ])
+            let runs = try h.store.withSnapshot { snapshot in
+                var runs: [ReportRunStarted] = []
+                try snapshot.scanInPlace(EventQuery(type: ReportEvent.runStarted)) { view in
+                    runs.append(try ReportRunStarted(json: JSONParser.parse(Array(view.payloadBytes))))
+                    return true
+                }
+                return runs
+            }
+            #expect(runs.map(\.trigger) == [.cron, .cron])
+            #expect(runs.first?.scheduled?.job == "weekday-9am")
+            #expect(runs.first?.window.start == (try Timestamp(rfc3339: "2026-11-29T09:00:00Z")), "the previous 24 h")
+            #expect(runs.last?.scheduled?.at == (try Timestamp(rfc3339: "2026-12-03T09:00:00Z")))
+        }
+    }
+
+    @Test func aTickDuringARunningRunIsSkippedAndRecorded() async throws {
+        try await ReportHarness.with(slowMilliseconds: 400) { h in
+            var every = try job()
+            every.schedule = try CronSchedule(parsing: "@every 1s", timeZone: TimeZone(identifier: "UTC")!)
+            let clock = Mutex(try Timestamp(rfc3339: "2026-11-30T09:00:00Z"))
+            let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
+            let runner = CronRunner(jobs: [every], store: h.store, reports: h.runner, now: now)
+            try runner.tick()  // a new job starts from now: nothing is due yet
+            clock.withLock { $0.milliseconds += 1_000 }
+            try runner.tick()  // runs (the simulator takes 400 ms to answer)
+            clock.withLock { $0.milliseconds += 1_000 }
+            try runner.tick()  // the run is still going
+            await runner.waitForRuns()
+            #expect(try ticks(h).map(\.outcome) == [.run, .skippedOverlap])
+        }
+    }
+
+    @Test func previousBusinessDaySkipsTheWeekendInTheReportZone() throws {
+        var job = try job()
+        job.window = .previousBusinessDay
+        let zone = TimeZone(identifier: "America/New_York")!
+        // Monday 30 November 2026, 09:00 in New York: the previous business day is Friday 27.
+        let window = job.reportWindow(for: try Timestamp(rfc3339: "2026-11-30T14:00:00Z"), zone: zone)
+        #expect(window.start == (try Timestamp(rfc3339: "2026-11-27T05:00:00Z")))
+        #expect(window.end == (try Timestamp(rfc3339: "2026-11-28T05:00:00Z")))
+    }
+}
