@@ -1,0 +1,149 @@
+import DialerCore
+import DialerTesting
+import Foundation
+import Testing
+
+@testable import Delivery
+
+/// aiosmtpd (`tools/smtp-test-server`) on loopback, started and stopped by PID.
+final class SMTPTestServer: Sendable {
+    let port: Int
+    let certificate: String
+    let folder: String
+    private let process: Process
+
+    static let user = "reports"
+    static let password = "mail-secret-7Qx"
+
+    init(tls: Bool = true) throws {
+        let scratch = try TemporaryFolder("smtp")
+        folder = scratch.path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            ["python3", root.appendingPathComponent("tools/smtp-test-server").path, "--dir", folder]
+            + (tls ? [] : ["--no-tls"])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            line.append(chunk)
+        }
+        let words = String(decoding: line, as: UTF8.self).split(separator: " ").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard words.count == 3, words[0] == "ready", let port = Int(words[1]) else {
+            process.terminate()
+            throw SMTPError(step: "test server", code: nil, reason: "did not start: \(words)")
+        }
+        self.port = port
+        certificate = words[2]
+    }
+
+    /// The messages received, as files' contents.
+    func received() throws -> [String] {
+        let new = folder + "/maildir/new"
+        return try FileManager.default.contentsOfDirectory(atPath: new).sorted().map {
+            try String(contentsOfFile: new + "/" + $0, encoding: .utf8)
+        }
+    }
+
+    /// SIGTERM, then SIGKILL after five seconds; polls rather than `waitUntilExit`, which spins off the main thread.
+    func stop() {
+        process.terminate()
+        for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+@Suite(.serialized) struct SMTPClientTests {
+    private let link =
+        "https://reports.example.com/reports/dialer_2026-12-01.json?X-Amz-Expires=86400&X-Amz-Signature=abc123"
+
+    private func message(to: [String] = ["ops@example.com"], body: String? = nil) throws -> MailMessage {
+        try MailMessage(
+            from: "dialer-ledger@example.com", to: to, subject: "Dialer report 2026-12-01 ready",
+            body: body ?? "Your report: \(link)\n", date: Timestamp(milliseconds: 1_796_000_000_000))
+    }
+
+    private func configuration(_ server: SMTPTestServer, password: String = SMTPTestServer.password)
+        -> SMTPConfiguration
+    {
+        var configuration = SMTPConfiguration(host: "localhost", port: server.port)
+        configuration.trustRootsFile = server.certificate
+        configuration.credentials = (SMTPTestServer.user, Secret(password))
+        return configuration
+    }
+
+    @Test func aMessageGoesOverSTARTTLSWithAuthAndArrivesWhole() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let sent = try message(to: ["ops@example.com", "audit@example.com"], body: "Link: \(link)\n.hidden line\n..\n")
+        let receipt = try await SMTPClient(configuration: configuration(server)).send(sent)
+        #expect(receipt.accepted == ["ops@example.com", "audit@example.com"])
+        #expect(receipt.serverReply.hasPrefix("250"))
+        let received = try server.received()
+        #expect(received.count == 1)
+        let text = try #require(received.first)
+        #expect(text.contains("Message-ID: \(sent.messageID)"))
+        #expect(text.contains("Subject: Dialer report 2026-12-01 ready"))
+        #expect(text.contains("Link: \(link)\n.hidden line\n..\n"), "dot-stuffing undone by the server")
+    }
+
+    @Test func aWrongPasswordIsRefusedAndNotRepeated() async throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let error = try await #require(throws: SMTPError.self) {
+            try await SMTPClient(configuration: configuration(server, password: "not-it-Zz1")).send(message())
+        }
+        #expect(error.step == "AUTH" && error.code == 535)
+        #expect(!error.description.contains("not-it-Zz1"))
+        #expect(try server.received().isEmpty)
+    }
+
+    @Test func aServerWithoutSTARTTLSIsRefusedWhenTLSIsRequired() async throws {
+        let server = try SMTPTestServer(tls: false)
+        defer { server.stop() }
+        var plain = SMTPConfiguration(host: "127.0.0.1", port: server.port)
+        let error = try await #require(throws: SMTPError.self) {
+            try await SMTPClient(configuration: plain).send(message())
+        }
+        #expect(error.step == "STARTTLS")
+        plain.security = .none
+        let receipt = try await SMTPClient(configuration: plain).send(message())
+        #expect(receipt.accepted == ["ops@example.com"])
+        #expect(try server.received().count == 1)
+    }
+
+    @Test func theEmbeddedDefaultWritesEmlFiles() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sent = try message(body: "Grüße: \(link)\n")
+        let receipt = try await MailFolder(path: folder.path).send(sent)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.count == 1 && files[0].hasSuffix(".eml"))
+        let text = try String(contentsOfFile: folder.path + "/" + files[0], encoding: .utf8)
+        #expect(text.contains("Content-Transfer-Encoding: base64"))
+        #expect(text.contains("Date: Mon, 30 Nov 2026 00:53:20 +0000"))
+        #expect(receipt.serverReply.hasPrefix("saved "))
+    }
+
+    @Test func badAddressesAreNamed() {
+        #expect(
+            throws: DialerCoreError.invalidField(
+                field: "to[1]", reason: #""nope" is not an address like name@example.com"#)
+        ) {
+            try MailMessage(
+                from: "a@example.com", to: ["b@example.com", "nope"], subject: "s", body: "b",
+                date: Timestamp(milliseconds: 0))
+        }
+    }
+}
