@@ -81,6 +81,7 @@ let package = Package(
                 "EventLog",
                 "CXoneSimulator",
                 "CXone",
+                "Delivery",
                 "Pipelines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,7 +14,7 @@ struct DialerLedger: AsyncParsableCommand {
             """,
         subcommands: [
             ReportCommand.self, ReplayCommand.self, VerifyCommand.self, EventsCommand.self, SimulateCommand.self,
-            CronCommand.self, SampleCommand.self,
+            CronCommand.self, S3Command.self, SampleCommand.self,
         ]
     )
 }
