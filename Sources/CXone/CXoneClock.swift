@@ -23,19 +23,6 @@ public struct SystemCXoneClock: CXoneClock {
 }
 
 extension Timestamp {
-    /// `duration` later.
-    func adding(_ duration: Duration) -> Timestamp {
-        Timestamp(milliseconds: milliseconds + duration.milliseconds)
-    }
-
     /// The time from `earlier` to this instant.
     func duration(since earlier: Timestamp) -> Duration { .milliseconds(milliseconds - earlier.milliseconds) }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 }

@@ -24,8 +24,7 @@ public struct SMTPClient: MailSender {
             }
         // One deadline for the conversation: when it passes, the connection is closed under the reader.
         let timedOut = TimeoutFlag()
-        let (seconds, attoseconds) = configuration.timeout.components
-        let limit = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let limit = TimeAmount.milliseconds(configuration.timeout.milliseconds)
         let deadline = channel.channel.eventLoop.scheduleTask(in: limit) {
             timedOut.fired.withLock { $0 = true }
             channel.channel.close(promise: nil)

@@ -72,9 +72,8 @@ extension S3Client {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let (seconds, attoseconds) = configuration.requestTimeout.components
-        let timeout = TimeAmount.milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-        let response = try await http.execute(outgoing, timeout: timeout)
+        let response = try await http.execute(
+            outgoing, timeout: .milliseconds(configuration.requestTimeout.milliseconds))
         let body = try await response.body.collect(upTo: Self.maxBody)
         return S3Response(
             status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },

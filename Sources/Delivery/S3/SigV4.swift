@@ -141,9 +141,7 @@ public struct SigV4: Sendable {
     public static func linkExpiry(asked expires: Duration, signedAt time: Timestamp, credentialsExpireAt: Timestamp?)
         -> Timestamp
     {
-        let lifetime = min(max(expires, .zero), maxExpiry).components
-        let end = Timestamp(
-            milliseconds: time.milliseconds + lifetime.seconds * 1000 + lifetime.attoseconds / 1_000_000_000_000_000)
+        let end = time.adding(min(max(expires, .zero), maxExpiry))
         return credentialsExpireAt.map { min(end, $0) } ?? end
     }
 

@@ -21,7 +21,7 @@ public struct CronPlan: Sendable, Equatable {
         schedule: CronSchedule, lastHandled: Timestamp, now: Timestamp, deadline: Duration,
         maxSleep: Duration = .seconds(60), maxMissed: Int = 100
     ) {
-        let deadlineMs = deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000
+        let deadlineMs = deadline.milliseconds
         var due: [Timestamp] = []
         var overflow = 0
         var cursor = lastHandled
@@ -48,7 +48,7 @@ public struct CronPlan: Sendable, Equatable {
         }
         missed = due
         missedBeyondList = max(0, overflow)
-        let sleepMs = maxSleep.components.seconds * 1000
+        let sleepMs = maxSleep.milliseconds
         let next = schedule.next(after: max(now, latest ?? now))
         wakeAt = next.map { Timestamp(milliseconds: min($0.milliseconds, now.milliseconds + sleepMs)) }
     }

@@ -62,7 +62,7 @@ public final class CronRunner: Service, Sendable {
     @discardableResult
     public func tick() throws -> Timestamp {
         let moment = now()
-        var wake = Timestamp(milliseconds: moment.milliseconds + maxSleep.components.seconds * 1000)
+        var wake = moment.adding(maxSleep)
         for job in jobs {
             let last = try lastHandled(job, default: moment)
             let plan = CronPlan(
