@@ -16,7 +16,7 @@ public struct SystemCXoneClock: CXoneClock {
     public init() {}
 
     public func now() -> Timestamp {
-        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        Timestamp(Date())
     }
 
     public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }

@@ -34,7 +34,7 @@ struct SimulatorResponder: HTTPResponder {
                 method: request.method.rawValue, path: path, query: FormBody(request.uri.query ?? "").fields,
                 authorization: request.headers[.authorization], idempotencyKey: request.headers[.idempotencyKey],
                 body: body)
-            let now = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+            let now = Timestamp(Date())
             answer = world.withLock { $0.handle(call, now: now) }
             if slow > .zero { try await Task.sleep(for: slow) }
         }

@@ -29,7 +29,7 @@ func parseInstant(_ text: String, option: String, zone: TimeZone) throws -> Time
     else {
         throw ValidationError("\(option): \"\(text)\" is neither an RFC 3339 instant nor a YYYY-MM-DD date")
     }
-    return Timestamp(milliseconds: Int64(date.timeIntervalSince1970 * 1000))
+    return Timestamp(date)
 }
 
 /// Writes `bytes` to `path` (creating its folder), or to standard output for `-`.

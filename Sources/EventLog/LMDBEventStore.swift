@@ -116,6 +116,6 @@ public final class LMDBEventStore: EventStore {
 extension Timestamp {
     /// The system clock, to the millisecond: the default clock of the LMDB log.
     @Sendable public static func systemNow() -> Timestamp {
-        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        Timestamp(Date())
     }
 }

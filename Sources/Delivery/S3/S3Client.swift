@@ -24,7 +24,7 @@ public struct S3Client: Sendable {
 
     /// The system clock, to the millisecond.
     public static let systemClock: @Sendable () -> Timestamp = {
-        Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        Timestamp(Date())
     }
 
     /// The signer for the configured credentials and region.

@@ -56,8 +56,7 @@ public struct ReportJob: Sendable {
                 day = calendar.date(byAdding: .day, value: -1, to: day)!
             } while calendar.isDateInWeekend(day)
             let next = calendar.date(byAdding: .day, value: 1, to: day)!
-            func stamp(_ date: Date) -> Timestamp { Timestamp(milliseconds: Int64(date.timeIntervalSince1970 * 1000)) }
-            return ReportWindow(start: stamp(day), end: stamp(next))
+            return ReportWindow(start: Timestamp(day), end: Timestamp(next))
         }
     }
 }
