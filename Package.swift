@@ -70,8 +70,15 @@ let package = Package(
         .target(
             name: "Pipelines",
             dependencies: [
-                "DialerCore", "CXone", .product(name: "Logging", package: "swift-log"),
+                "DialerCore", "CXone", "Delivery", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "DialerCore", "Delivery", "Pipelines", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -83,8 +90,10 @@ let package = Package(
                 "CXone",
                 "Delivery",
                 "Pipelines",
+                "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
@@ -118,8 +127,17 @@ let package = Package(
         .testTarget(
             name: "PipelinesTests",
             dependencies: [
-                "Pipelines", "CXone", "CXoneSimulator", "DialerCore", "EventLog", "DialerTesting",
+                "Pipelines", "CXone", "CXoneSimulator", "Delivery", "DialerCore", "EventLog", "DialerTesting",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Delivery", "DialerCore", "DialerTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

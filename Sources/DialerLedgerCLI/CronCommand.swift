@@ -24,14 +24,14 @@ struct CronNextCommand: ParsableCommand {
     @Option(help: "IANA zone the expression is read in (a CRON_TZ= prefix wins).") var tz = "UTC"
     @Option(help: ArgumentHelp("Start after this instant (default: now).", valueName: "INSTANT")) var from: String?
     @Option(help: "How many fire times.") var count = 5
-    @Option(help: "Daylight saving: wallClock (ISC cron, the default) or literal (robfig's reading).")
+    @Option(help: "Daylight saving: wall-clock (ISC cron, the default) or literal (robfig's reading).")
     var dst = CronSchedule.DSTPolicy.wallClock.rawValue
     @Flag(help: "Read EXPR<TAB>ZONE<TAB>FROM lines from standard input.") var stdin = false
 
     func validate() throws {
         guard (1...1_000).contains(count) else { throw ValidationError("--count: must be 1 to 1000, got \(count)") }
         guard CronSchedule.DSTPolicy(rawValue: dst) != nil else {
-            throw ValidationError("--dst: must be wallClock or literal, got \"\(dst)\"")
+            throw ValidationError("--dst: must be wall-clock or literal, got \"\(dst)\"")
         }
         guard stdin == (expression == nil) else {
             throw ValidationError(stdin ? "--stdin: give no expression with it" : "give an expression, or --stdin")

@@ -10,11 +10,12 @@ struct DialerLedger: AsyncParsableCommand {
             Every command takes --data DIR (default $DIALER_LEDGER_DATA, else ./.dialer-ledger); the \
             event log lives in DIR/log.
             Exit codes: 0 success, 1 an unsound log (verify), 2 an error (named on standard error), \
+            3 a publication left unfinished (report run --publish, report publish), \
             64 bad usage.
             """,
         subcommands: [
             ReportCommand.self, ReplayCommand.self, VerifyCommand.self, EventsCommand.self, SimulateCommand.self,
-            CronCommand.self, S3Command.self, SampleCommand.self,
+            CronCommand.self, S3Command.self, ServeCommand.self, SampleCommand.self,
         ]
     )
 }

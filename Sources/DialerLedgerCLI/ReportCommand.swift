@@ -9,7 +9,7 @@ import Pipelines
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Dialer reports from CXone's hourly campaign metrics.",
-        subcommands: [ReportRunCommand.self])
+        subcommands: [ReportRunCommand.self, ReportPublishCommand.self])
 }
 
 /// `dialer-ledger report run`: one report run, recorded in the log, its chart JSON written to a file.
@@ -21,9 +21,14 @@ struct ReportRunCommand: AsyncParsableCommand {
             Talks to the CXone tenant the CXONE_* variables describe, or, with CXONE_BASE_URL unset, to \
             an embedded simulator (campaigns CAMPAIGN_001…CAMPAIGN_010). A campaign that fails is named in \
             the report and does not stop the others. Dates (YYYY-MM-DD) are midnight in --tz.
+            With --publish the report is uploaded (S3 when S3_BUCKET or the config file's storage.s3 is set, \
+            else the local object store in the data folder), its link is issued and e-mailed (SMTP when \
+            configured, else .eml files in DATA/mail), each effect recorded before and after; exit 3 when \
+            part of that is unfinished (the next publish or run finishes it).
             """)
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var publishing: PublishOptions
     @Option(help: "Campaign ids, comma-separated.") var campaigns: String
     @Option(help: ArgumentHelp("Start of the window (default: 24 hours before --to).", valueName: "INSTANT|DATE"))
     var from: String?
@@ -36,6 +41,7 @@ struct ReportRunCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Where to write the chart JSON (default DATA/reports/ID.json; - for stdout).", valueName: "FILE"))
     var out: String?
+    @Flag(help: "Upload the report, issue its link and e-mail it.") var publish = false
     @Flag(help: "Log retries and progress to standard error.") var verbose = false
 
     func run() async throws {
@@ -48,11 +54,12 @@ struct ReportRunCommand: AsyncParsableCommand {
                 try from.map { try parseInstant($0, option: "--from", zone: zone) }
                 ?? Timestamp(milliseconds: end.milliseconds - 86_400_000)
             var request = ReportRequest(
-                campaigns: campaigns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                campaigns: splitList(campaigns),
                 window: ReportWindow(start: start, end: end))
             request.timeZone = tz
             request.ruleSet = try loadRuleSet(rules)
             try request.validate(ReportLimits())
+            let settings = try publish ? publishing.load(dataFolder: data.folder) : nil
             let log = try data.openLog(.readWrite)
             let logger = commandLogger(verbose: verbose)
             let connection = try await CXoneConnection.open(
@@ -78,6 +85,11 @@ struct ReportRunCommand: AsyncParsableCommand {
                         + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
                 ]
             for line in lines { path == "-" ? printError(line) : print(line) }
+            if let settings {
+                let publisher = ReportPublisher(
+                    store: log, settings: settings, now: { SystemCXoneClock().now() }, logger: logger)
+                try await publishAll(publisher, reportID: outcome.generated.reportID, toStandardError: path == "-")
+            }
         }
     }
 
@@ -86,6 +98,11 @@ struct ReportRunCommand: AsyncParsableCommand {
         let now = SystemCXoneClock().now().milliseconds
         return Timestamp(milliseconds: now - now % 3_600_000)
     }
+}
+
+/// Splits a comma-separated option into its trimmed items.
+func splitList(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
 }
 
 /// The logger of a command: warnings only, or everything from info up with `--verbose`; standard error.

@@ -1,19 +1,14 @@
 import ArgumentParser
 import DialerCore
 import Foundation
+import Pipelines
 
 /// Reads `--rules FILE|NAME`: a built-in rule set by name, or a rule-set JSON file.
 func loadRuleSet(_ value: String) throws -> RuleSet {
-    if let builtIn = RuleSet.builtIn[value] { return builtIn }
-    guard FileManager.default.fileExists(atPath: value) else {
-        let names = RuleSet.builtIn.keys.sorted().joined(separator: ", ")
-        throw ValidationError("--rules: \"\(value)\" is neither a built-in rule set (\(names)) nor a file")
-    }
     do {
-        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: value)))
-        return try RuleSet(json: try JSONParser.parse(bytes))
+        return try RuleSet.load(value, field: "--rules")
     } catch let error as DialerCoreError {
-        throw ValidationError("--rules \(value): \(error)")
+        throw ValidationError("\(error)")
     }
 }
 

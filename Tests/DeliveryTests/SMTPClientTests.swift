@@ -5,65 +5,6 @@ import Testing
 
 @testable import Delivery
 
-/// aiosmtpd (`tools/smtp-test-server`) on loopback, started and stopped by PID.
-final class SMTPTestServer: Sendable {
-    let port: Int
-    let certificate: String
-    let folder: String
-    private let process: Process
-
-    static let user = "reports"
-    static let password = "mail-secret-7Qx"
-
-    init(tls: Bool = true) throws {
-        let scratch = try TemporaryFolder("smtp")
-        folder = scratch.path
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", root.appendingPathComponent("tools/smtp-test-server").path, "--dir", folder]
-            + (tls ? [] : ["--no-tls"])
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
-        }
-        let words = String(decoding: line, as: UTF8.self).split(separator: " ").map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard words.count == 3, words[0] == "ready", let port = Int(words[1]) else {
-            process.terminate()
-            throw SMTPError(step: "test server", code: nil, reason: "did not start: \(words)")
-        }
-        self.port = port
-        certificate = words[2]
-    }
-
-    /// The messages received, as files' contents.
-    func received() throws -> [String] {
-        let new = folder + "/maildir/new"
-        return try FileManager.default.contentsOfDirectory(atPath: new).sorted().map {
-            try String(contentsOfFile: new + "/" + $0, encoding: .utf8)
-        }
-    }
-
-    /// SIGTERM, then SIGKILL after five seconds; polls rather than `waitUntilExit`, which spins off the main thread.
-    func stop() {
-        process.terminate()
-        for _ in 0..<100 where process.isRunning { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(atPath: folder)
-    }
-}
-
 @Suite(.serialized) struct SMTPClientTests {
     private let link =
         "https://reports.example.com/reports/dialer_2026-12-01.json?X-Amz-Expires=86400&X-Amz-Signature=abc123"

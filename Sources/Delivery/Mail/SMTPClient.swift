@@ -23,21 +23,28 @@ public struct SMTPClient: MailSender {
                 }
             }
         // One deadline for the conversation: when it passes, the connection is closed under the reader.
-        let timedOut = TimeoutFlag()
+        let timedOut = SharedFlag()
+        let messageWritten = SharedFlag()
         let limit = TimeAmount.milliseconds(configuration.timeout.milliseconds)
         let deadline = channel.channel.eventLoop.scheduleTask(in: limit) {
-            timedOut.fired.withLock { $0 = true }
+            timedOut.set()
             channel.channel.close(promise: nil)
         }
         defer { deadline.cancel() }
         do {
             return try await channel.executeThenClose { inbound, outbound in
                 var session = SMTPSession(
-                    channel: channel.channel, inbound: inbound.makeAsyncIterator(), outbound: outbound)
+                    channel: channel.channel, inbound: inbound.makeAsyncIterator(), outbound: outbound,
+                    messageWritten: messageWritten)
                 return try await deliver(message, over: &session)
             }
-        } catch  where timedOut.fired.withLock({ $0 }) {
-            throw SMTPError(step: "conversation", code: nil, reason: "no delivery within \(configuration.timeout)")
+        } catch {
+            var failure =
+                timedOut.isSet
+                ? SMTPError(step: "conversation", code: nil, reason: "no delivery within \(configuration.timeout)")
+                : error as? SMTPError ?? SMTPError(step: "connection", code: nil, reason: "\(error)")
+            failure.messageWritten = messageWritten.isSet
+            throw failure
         }
     }
 
@@ -100,15 +107,18 @@ struct SMTPSession {
     let channel: any Channel
     var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    /// Set once the message's final dot is written: from then on the server may have it.
+    let messageWritten: SharedFlag
     private var pending: [UInt8] = []
 
     init(
         channel: any Channel, inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, messageWritten: SharedFlag
     ) {
         self.channel = channel
         self.inbound = inbound
         self.outbound = outbound
+        self.messageWritten = messageWritten
     }
 
     /// Sends `line` and returns the reply.
@@ -138,6 +148,7 @@ struct SMTPSession {
         let stuffed = message.split(separator: "\r\n", omittingEmptySubsequences: false).dropLast()
             .map { $0.hasPrefix(".") ? "." + $0 : String($0) }.joined(separator: "\r\n")
         try await outbound.write(ByteBuffer(string: stuffed + "\r\n.\r\n"))
+        messageWritten.set()
         let answer = try await reply()
         guard answer.code == 250 else { throw SMTPError(step: "DATA", code: answer.code, reason: answer.text) }
         return answer
@@ -191,7 +202,10 @@ struct SMTPSession {
     }
 }
 
-/// Set when a conversation's deadline closed its connection.
-private final class TimeoutFlag: Sendable {
-    let fired = Mutex(false)
+/// A flag one side of a conversation sets and another reads: the deadline closed the connection, the
+/// message's final dot was written.
+final class SharedFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -39,6 +39,18 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: Int?
     /// What went wrong, or the server's reply text.
     public var reason: String
+    /// Whether the whole message had been written when it failed: then the server may have taken it
+    /// despite the error, and sending it again could deliver it twice.
+    public var messageWritten = false
+    /// Whether the server refused for good (a 5xx reply) rather than for now.
+    public var isPermanent: Bool { (code ?? 0) >= 500 || step == "RCPT TO" && code == nil }
+
+    /// An error at `step`.
+    public init(step: String, code: Int?, reason: String) {
+        self.step = step
+        self.code = code
+        self.reason = reason
+    }
 
     public var description: String {
         "SMTP \(step) failed" + (code.map { " with \($0)" } ?? "") + ": \(reason)"

@@ -46,7 +46,7 @@ public struct S3Client: Sendable {
     /// Stores `body` at `key`, signed with its SHA-256 (S3 refuses a body that does not match) and keeping that
     /// SHA-256 in `x-amz-meta-sha256` so `headObject` can confirm it. Returns what was stored, with S3's ETag.
     public func putObject(bucket: String? = nil, key: String, body: [UInt8], contentType: String) async throws
-        -> S3ObjectInfo
+        -> StoredObject
     {
         let bucket = bucket ?? configuration.bucket
         let sha256 = SHA256Digest.of(body).hex
@@ -56,12 +56,12 @@ public struct S3Client: Sendable {
         guard let eTag = response.header("ETag") else {
             throw S3Error(operation: "PutObject", bucket: bucket, key: key, kind: .malformedResponse("no ETag header"))
         }
-        return S3ObjectInfo(
-            size: Int64(body.count), eTag: S3ObjectInfo.unquoted(eTag), sha256: sha256, contentType: contentType)
+        return StoredObject(
+            size: Int64(body.count), eTag: StoredObject.unquoted(eTag), sha256: sha256, contentType: contentType)
     }
 
     /// What S3 holds at `key`: size, ETag, the SHA-256 stored by `putObject` and the content type.
-    public func headObject(bucket: String? = nil, key: String) async throws -> S3ObjectInfo {
+    public func headObject(bucket: String? = nil, key: String) async throws -> StoredObject {
         let bucket = bucket ?? configuration.bucket
         let response = try await call("HeadObject", "HEAD", bucket: bucket, key: key)
         guard let size = response.header("Content-Length").flatMap({ Int64($0) }), let eTag = response.header("ETag")
@@ -70,8 +70,8 @@ public struct S3Client: Sendable {
                 operation: "HeadObject", bucket: bucket, key: key,
                 kind: .malformedResponse("no Content-Length or ETag header"))
         }
-        return S3ObjectInfo(
-            size: size, eTag: S3ObjectInfo.unquoted(eTag), sha256: response.header("x-amz-meta-sha256"),
+        return StoredObject(
+            size: size, eTag: StoredObject.unquoted(eTag), sha256: response.header("x-amz-meta-sha256"),
             contentType: response.header("Content-Type"))
     }
 

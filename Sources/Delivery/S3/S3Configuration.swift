@@ -36,6 +36,9 @@ public struct S3Configuration: Sendable {
         self.credentials = credentials
     }
 
+    /// Throws naming `endpoint` or `bucket` when requests could not be addressed.
+    public func validate() throws { _ = try location(bucket: bucket, key: nil) }
+
     /// The endpoint actually used.
     public var resolvedEndpoint: String { endpoint ?? "https://s3.\(region).amazonaws.com" }
 

@@ -23,7 +23,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// How local times that daylight saving time skips or repeats are treated.
     public enum DSTPolicy: String, Sendable, Hashable, CaseIterable {
         /// Fixed-time jobs fire once, after a gap or at the first of two occurrences (ISC/Vixie cron).
-        case wallClock
+        case wallClock = "wall-clock"
         /// A skipped time never fires; a repeated time fires twice (robfig/cron).
         case literal
     }

@@ -63,3 +63,15 @@ enum GoDuration {
         return sumOverflow ? nil : sum
     }
 }
+
+extension Duration {
+    /// A duration in Go's syntax (`24h`, `90m`, `1h30m`, `45s`), in whole seconds, at least one; throws
+    /// naming `field`.
+    public init(parsing text: String, field: String) throws {
+        do {
+            self = .seconds(try GoDuration.wholeSeconds(parsing: Substring(text)))
+        } catch DialerCoreError.invalidField(_, let reason) {
+            throw DialerCoreError.invalidField(field: field, reason: reason)
+        }
+    }
+}

@@ -9,11 +9,13 @@ import Synchronization
 /// restarted runner never fires it twice; a tick that comes while the job's previous run still runs is
 /// recorded as skipped; after downtime the latest missed tick runs if it is within the job's starting
 /// deadline and the others are recorded as missed. Sleeps are capped and re-read the wall clock, so a
-/// suspend or a clock jump cannot silently drop a tick.
+/// suspend or a clock jump cannot silently drop a tick. With publishing settings, each run's report is
+/// published to the job's recipients, after unfinished publications are resumed.
 public final class CronRunner: Service, Sendable {
     private let jobs: [ReportJob]
     private let store: any EventStore
     private let reports: ReportRunner
+    private let publishing: PublishSettings?
     private let now: @Sendable () -> Timestamp
     private let sleep: @Sendable (Duration) async throws -> Void
     private let maxSleep: Duration
@@ -27,15 +29,18 @@ public final class CronRunner: Service, Sendable {
         var running: [String: Task<Void, Never>] = [:]
     }
 
-    /// A runner of `jobs`, writing ticks to `store` and running reports with `reports`.
+    /// A runner of `jobs`, writing ticks to `store`, running reports with `reports` and publishing them as
+    /// `publishing` says (not at all when nil).
     public init(
-        jobs: [ReportJob], store: any EventStore, reports: ReportRunner, now: @escaping @Sendable () -> Timestamp,
+        jobs: [ReportJob], store: any EventStore, reports: ReportRunner, publishing: PublishSettings? = nil,
+        now: @escaping @Sendable () -> Timestamp,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         maxSleep: Duration = .seconds(60), logger: Logger = Logger(label: "dialer-ledger.cron")
     ) {
         self.jobs = jobs
         self.store = store
         self.reports = reports
+        self.publishing = publishing
         self.now = now
         self.sleep = sleep
         self.maxSleep = maxSleep
@@ -103,11 +108,24 @@ public final class CronRunner: Service, Sendable {
                     let outcome = try await reports.run(request)
                     logger.info(
                         "cron run done", metadata: ["job": "\(job.id)", "report_id": "\(outcome.generated.reportID)"])
+                    try await publish(outcome.generated.reportID, for: job)
                 } catch {
                     logger.error("cron run failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
                 }
                 _ = self.state.withLock { $0.running.removeValue(forKey: job.id) }
             }
+        }
+    }
+
+    /// Resumes unfinished publications, then publishes `reportID` to the job's recipients.
+    private func publish(_ reportID: String, for job: ReportJob) async throws {
+        guard var settings = publishing else { return }
+        if let recipients = job.recipients { settings.recipients = recipients }
+        let publisher = ReportPublisher(store: store, settings: settings, now: now, logger: logger)
+        _ = try await publisher.reconcile()
+        let result = try await publisher.publish(reportID: reportID)
+        for problem in result.unfinished {
+            logger.warning("publication unfinished", metadata: ["report_id": "\(reportID)", "problem": "\(problem)"])
         }
     }
 

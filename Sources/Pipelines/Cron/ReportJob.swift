@@ -21,6 +21,8 @@ public struct ReportJob: Sendable {
     public var ruleSet: RuleSet = .seed
     /// A tick older than this when the runner gets to it is recorded as missed, not run.
     public var startingDeadline: Duration = .seconds(300)
+    /// Who gets each report's link; nil means the configured default recipients.
+    public var recipients: [String]?
 
     /// A job with the defaults above.
     public init(id: String, schedule: CronSchedule, campaigns: [String]) {

@@ -1,5 +1,5 @@
-/// What S3 holds for an object: its size, ETag, the SHA-256 stored with it and its content type.
-public struct S3ObjectInfo: Sendable, Hashable {
+/// What an object store holds for an object: its size, ETag, the SHA-256 stored with it and its content type.
+public struct StoredObject: Sendable, Hashable {
     /// The size in bytes.
     public var size: Int64
     /// S3's ETag, without the surrounding quotes.

@@ -1,0 +1,55 @@
+/// A generated report as the log holds it: its `ReportGenerated`, its run's start, its chart bytes rebuilt
+/// from the log (and checked against the recorded SHA-256), and its publication so far.
+public struct RecordedReport: Sendable {
+    public var generated: ReportGenerated
+    public var started: ReportRunStarted
+    /// The chart's canonical bytes, the same as when the report was generated.
+    public var document: [UInt8]
+    public var publication: Publication
+
+    /// Reads report `reportID` from `store`; throws naming `report` when it is not there or its rebuilt bytes
+    /// do not match what was recorded.
+    public init(reportID: String, store: any EventStore) throws {
+        (generated, started, document, publication) = try store.withSnapshot { snapshot in
+            let last = try snapshot.lastSequence()
+            guard let (generated, _) = try RecordedRun.report(reportID, snapshot: snapshot, throughSeq: last) else {
+                throw DialerCoreError.invalidField(field: "report", reason: "no report \(reportID) in the log")
+            }
+            let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq)
+            let document = try run.chart(asOfSeq: generated.asOfSeq).bytes
+            guard SHA256Digest.of(document) == generated.sha256 else {
+                throw DialerCoreError.invalidField(
+                    field: "report",
+                    reason: "\(reportID) rebuilt from the log does not match its recorded SHA-256 \(generated.sha256)")
+            }
+            var publication = Publication()
+            let types = Set(PublicationEvent.types)
+            try snapshot.scanInPlace(EventQuery(stream: ReportEvent.runStream(generated.runID), throughSeq: last)) {
+                view in
+                if types.contains(view.type) {
+                    try publication.apply(
+                        type: view.type, payload: try JSONParser.parse(Array(view.payloadBytes)), reportID: reportID,
+                        seq: view.seq)
+                }
+                return true
+            }
+            return (generated, run.started, document, publication)
+        }
+    }
+
+    /// Every report's publication, read through the publication event types' indexes (a few events per
+    /// report, however long its run), by report id.
+    public static func publications(snapshot: any EventSnapshot) throws -> [String: Publication] {
+        var publications: [String: Publication] = [:]
+        for type in PublicationEvent.types {
+            try snapshot.scanInPlace(EventQuery(type: type)) { view in
+                let payload = try JSONParser.parse(Array(view.payloadBytes))
+                guard let reportID = payload["report_id"]?.stringValue else { return true }
+                try publications[reportID, default: Publication()].apply(
+                    type: view.type, payload: payload, reportID: reportID, seq: view.seq)
+                return true
+            }
+        }
+        return publications
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import CXone
+import DialerCore
+import Foundation
+import Pipelines
+
+/// `dialer-ledger report publish`: publishes a recorded report, or finishes every unfinished publication.
+struct ReportPublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Upload a recorded report, issue its link and e-mail it; or finish unfinished publications.",
+        discussion: """
+            The bytes uploaded are the report rebuilt from the log, checked against its recorded SHA-256. \
+            A publication cut short (a crash, the store or mail server down) is finished from its recorded \
+            effects: the same bytes to the same key, the link signed again with its recorded time, and no \
+            second e-mail to anyone whose e-mail may have gone out. Exit 3 when something is still unfinished.
+            """)
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var publishing: PublishOptions
+    @Option(help: "The report to publish (default: finish the unfinished publications only).") var report: String?
+    @Flag(help: "Log progress to standard error.") var verbose = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let settings = try publishing.load(dataFolder: data.folder)
+            let log = try data.openLog(.readWrite)
+            let publisher = ReportPublisher(
+                store: log, settings: settings, now: { SystemCXoneClock().now() },
+                logger: commandLogger(verbose: verbose))
+            try await publishAll(publisher, reportID: report, toStandardError: false)
+        }
+    }
+}
+
+/// Finishes unfinished publications, then publishes `reportID` (when given), printing what each reached;
+/// exits 3 when something is unfinished.
+func publishAll(_ publisher: ReportPublisher, reportID: String?, toStandardError: Bool) async throws {
+    var results = try await publisher.reconcile()
+    if let reportID, let index = results.firstIndex(where: { $0.reportID == reportID }) {
+        results.append(results.remove(at: index))
+    } else if let reportID {
+        results.append(try await publisher.publish(reportID: reportID))
+    }
+    for result in results {
+        let heading = result.reportID == reportID ? "published" : "finished an earlier publication"
+        for line in ["\(heading): \(result.reportID)"] + PublishSummary.lines(result) {
+            toStandardError ? printError(line) : print(line)
+        }
+    }
+    if results.isEmpty { print("nothing to publish: every recorded publication is complete") }
+    if results.contains(where: { !$0.unfinished.isEmpty }) { throw ExitCode(3) }
+}

@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Delivery
+import DialerCore
+import DialerTesting
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+@testable import Server
+
+/// The local store's links over real HTTP on loopback: served when sound, refused when expired or altered.
+@Suite struct ObjectLinkRoutesTests {
+    /// A running server over a store in a temporary folder, with a clock the test moves.
+    private struct Running {
+        let folder: TemporaryFolder
+        let store: LocalObjectStore
+        let clock: ManualClock
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+        let port: Int
+
+        static func start() async throws -> Running {
+            let folder = try TemporaryFolder("links")
+            let clock = ManualClock(Timestamp(milliseconds: 1_764_000_000_000))
+            let (ports, sink) = AsyncStream<Int>.makeStream()
+            var store = LocalObjectStore(
+                root: folder.path + "/objects", baseURL: "http://127.0.0.1:0",
+                signingKey: LinkSigningKey(bytes: Array(repeating: 7, count: 32)))
+            let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+            let app = HTTPServer.application(
+                host: "127.0.0.1", port: 0, objects: store, now: { clock.now() }, logger: logger,
+                onRunning: { port in
+                    sink.yield(port)
+                    sink.finish()
+                })
+            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            let task = Task { try await group.run() }
+            var port = 0
+            for await value in ports { port = value }
+            store = LocalObjectStore(
+                root: folder.path + "/objects", baseURL: "http://127.0.0.1:\(port)",
+                signingKey: LinkSigningKey(bytes: Array(repeating: 7, count: 32)))
+            return Running(folder: folder, store: store, clock: clock, group: group, task: task, port: port)
+        }
+
+        func stop() async {
+            await group.triggerGracefulShutdown()
+            _ = await task.result
+        }
+    }
+
+    private func get(_ url: String) async throws -> (status: Int, body: String, contentType: String?) {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: body), response.headers.first(name: "content-type"))
+    }
+
+    @Test func aSoundLinkServesTheBytesUntilItExpires() async throws {
+        let server = try await Running.start()
+        let body = Array(#"{"report":"rpt-1"}"#.utf8)
+        let stored = try await server.store.put(
+            key: "reports/dialer_2026-12-01.json", body: body, contentType: "application/json")
+        #expect(stored.sha256 == SHA256Digest.of(body).hex)
+        let link = try server.store.link(
+            key: "reports/dialer_2026-12-01.json", expires: .seconds(3_600), at: server.clock.now())
+        #expect(link.expiresAt.milliseconds == server.clock.now().milliseconds + 3_600_000)
+        let ok = try await get(link.url)
+        #expect(ok.status == 200)
+        #expect(ok.body == #"{"report":"rpt-1"}"#)
+        #expect(ok.contentType == "application/json")
+        server.clock.advance(milliseconds: 3_600_000)
+        let expired = try await get(link.url)
+        #expect(expired.status == 403)
+        #expect(expired.body.contains("expired"))
+        await server.stop()
+    }
+
+    @Test func alteredLinksAreRefused() async throws {
+        let server = try await Running.start()
+        for key in ["reports/a.json", "reports/b.json"] {
+            _ = try await server.store.put(key: key, body: Array(key.utf8), contentType: "application/json")
+        }
+        let link = try server.store.link(key: "reports/a.json", expires: .seconds(600), at: server.clock.now()).url
+        let otherKey = link.replacingOccurrences(of: "reports/a.json", with: "reports/b.json")
+        let longer = link.replacingOccurrences(of: "expires=", with: "expires=9")
+        let lastDigit = link.last == "0" ? "1" : "0"
+        let badSignature = String(link.dropLast()) + lastDigit
+        let unsigned = String(link.prefix { $0 != "?" })
+        for url in [otherKey, longer, badSignature, unsigned] {
+            let answer = try await get(url)
+            #expect(answer.status == 403, "\(url)")
+            #expect(!answer.body.contains("reports/"), "the refusal names no object: \(answer.body)")
+        }
+        #expect(try await get(link).status == 200)
+        await server.stop()
+    }
+
+    @Test func aLinkToAnObjectThatIsGoneIs404() async throws {
+        let server = try await Running.start()
+        _ = try await server.store.put(key: "reports/gone.json", body: [1, 2, 3], contentType: "application/json")
+        let link = try server.store.link(key: "reports/gone.json", expires: .seconds(600), at: server.clock.now())
+        try FileManager.default.removeItem(atPath: server.folder.path + "/objects/reports/gone.json")
+        #expect(try await get(link.url).status == 404)
+        #expect(try await get("http://127.0.0.1:\(server.port)/healthz").status == 200)
+        await server.stop()
+    }
+}
