@@ -142,7 +142,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DialerLedgerCLITests",
-            dependencies: ["DialerLedgerCLI", "EventLog", "DialerCore", "DialerTesting"]
+            dependencies: ["DialerLedgerCLI", "Delivery", "EventLog", "DialerCore", "DialerTesting"]
         ),
     ]
 )

@@ -67,5 +67,7 @@ public final class SMTPTestServer: Sendable {
 /// A test server that would not start.
 public struct TestServerError: Error, CustomStringConvertible {
     public let reason: String
+    /// An error saying `reason`.
+    public init(reason: String) { self.reason = reason }
     public var description: String { reason }
 }

@@ -1,9 +1,11 @@
 import CXone
 import DialerCore
+import DialerTesting
 import Foundation
 import Synchronization
 import Testing
 
+@testable import Delivery
 @testable import Pipelines
 
 /// The cron runner against the simulator and a real log, on a manual clock.
@@ -83,6 +85,34 @@ import Testing
             try runner.tick()  // the run is still going
             await runner.waitForRuns()
             #expect(try ticks(h).map(\.outcome) == [.run, .skippedOverlap])
+        }
+    }
+
+    @Test func aCronRunPublishesItsReportToTheJobsRecipients() async throws {
+        try await ReportHarness.with { h in
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            var settings = PublishSettings(
+                objects: LocalObjectStore(
+                    root: folder.appending("objects"), baseURL: "http://127.0.0.1:8080",
+                    signingKey: LinkSigningKey(bytes: Array(repeating: 1, count: 32))),
+                mailer: MailFolder(path: folder.appending("mail")))
+            settings.recipients = ["default@example.com"]
+            var job = try job()
+            job.recipients = ["team@example.com"]
+            let clock = Mutex(try Timestamp(rfc3339: "2026-11-30T08:59:59Z"))
+            let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
+            let runner = CronRunner(jobs: [job], store: h.store, reports: h.runner, publishing: settings, now: now)
+            try runner.tick()
+            clock.withLock { $0.milliseconds += 2_000 }
+            try runner.tick()
+            await runner.waitForRuns()
+            let publication = try #require(
+                try h.store.withSnapshot { try RecordedReport.publications(snapshot: $0) }.values.first)
+            #expect(publication.isComplete(maxEmailAttempts: 3))
+            #expect(publication.requested?.recipients == ["team@example.com"])
+            #expect(publication.requested?.address.key == "reports/dialer_2026-11-30.json")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appending("mail")).count == 1)
         }
     }
 

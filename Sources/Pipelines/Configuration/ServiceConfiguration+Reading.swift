@@ -5,6 +5,9 @@ import Foundation
 extension ServiceConfiguration {
     /// Applies the file's settings.
     mutating func read(_ config: PayloadReader, _ environment: [String: String]) throws {
+        guard case .object = config.json else {
+            throw DialerCoreError.invalidField(field: config.field, reason: "must be a JSON object")
+        }
         try Self.only(["server", "storage", "mail", "jobs"], in: config)
         if let server = try Self.section("server", config) {
             try Self.only(["host", "port", "public_url"], in: server)

@@ -28,7 +28,7 @@ public struct PublishSettings: Sendable {
         let seconds = linkLifetime.components.seconds
         guard linkLifetime.components.attoseconds == 0, (1...604_800).contains(seconds) else {
             throw DialerCoreError.invalidField(
-                field: "link_expires", reason: "must be whole seconds from 1 s to 7 days; got \(linkLifetime)")
+                field: "link_expires", reason: "must be whole seconds from 1 s to 7 days (604800 s); got \(seconds) s")
         }
         for (field, address) in [("mail_from", from)] + recipients.enumerated().map({ ("recipients[\($0)]", $1) }) {
             do {

@@ -1,0 +1,138 @@
+import DialerCore
+import DialerTesting
+import EventLog
+import Foundation
+import Testing
+
+@testable import Delivery
+
+/// `report run --publish` and `report publish` as a user runs them: against moto_server in auth mode and
+/// aiosmtpd with STARTTLS and AUTH, and killed between an e-mail's intent and its outcome.
+@Suite(.serialized) struct PublishCommandTests {
+    let tool: CommandLineTool
+
+    init() throws { tool = try CommandLineTool() }
+
+    private func types(_ folder: TemporaryFolder) throws -> [String] {
+        try LMDBEventStore(path: folder.appending("log"), access: .readOnly).events().map(\.type)
+    }
+
+    @Test func aReportIsPublishedToS3AndMailedOverSMTPWithNoSecretRecorded() async throws {
+        let moto = try await MotoServer.start(.authenticated())
+        defer { moto.stop() }
+        let smtp = try SMTPTestServer()
+        defer { smtp.stop() }
+        let key = try #require(moto.accessKey)
+        let s3 = S3Client(
+            configuration: S3Configuration(
+                bucket: "dialer-reports", region: "us-east-1", endpoint: moto.endpoint,
+                credentials: S3Credentials(accessKeyID: key.accessKeyID, secretAccessKey: key.secretAccessKey)))
+        try await s3.createBucket()
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let config = folder.appending("settings.json")
+        let settings = """
+            {"storage": {"key_template": "reports/{date}/{report_id}.json", "link_expires": "36h"},
+             "mail": {"from": "reports@dialer.example.com",
+                      "smtp": {"host": "127.0.0.1", "port": \(smtp.port), "username": "\(SMTPTestServer.user)",
+                               "trust_roots": "\(smtp.certificate)", "timeout": "20s"}}}
+            """
+        try Data(settings.utf8).write(to: URL(fileURLWithPath: config))
+        let environment = [
+            "CXONE_BASE_URL": "", "S3_BUCKET": "dialer-reports", "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": moto.endpoint, "AWS_ACCESS_KEY_ID": key.accessKeyID,
+            "AWS_SECRET_ACCESS_KEY": key.secretAccessKey, "SMTP_PASSWORD": SMTPTestServer.password,
+        ]
+        let run = try tool.run(
+            [
+                "report", "run", "--data", folder.path, "--config", config, "--campaigns", "CAMPAIGN_001,CAMPAIGN_002",
+                "--from", "2026-11-30", "--to", "2026-12-01", "--publish", "--email", "ops@example.com",
+            ], environment: environment)
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let reportID = try #require(run.lines.first?.split(separator: " ").dropFirst().first?.dropLast())
+        let objectKey = "reports/2026-11-30/\(reportID).json"
+        #expect(run.stdout.contains("uploaded: s3://dialer-reports/\(objectKey)"))
+        let linkLine = try #require(run.lines.first { $0.contains("link (valid until") })
+        let link = try #require(linkLine.split(separator: " ").last.map(String.init))
+        #expect(link.hasPrefix("\(moto.endpoint)/dialer-reports/\(objectKey)?"))
+        #expect(link.contains("X-Amz-Expires=129600"))
+        #expect(run.stdout.contains("e-mailed: ops@example.com"))
+        // S3 holds the report's bytes, as written locally and confirmed by the HEAD the run recorded.
+        let local = try Data(contentsOf: URL(fileURLWithPath: folder.appending("reports/\(reportID).json")))
+        let head = try await s3.headObject(key: objectKey)
+        #expect(head.sha256 == SHA256Digest.of(Array(local)).hex)
+        // The mail server received one message with the link (STARTTLS is required by default, AUTH configured).
+        let received = try smtp.received()
+        #expect(received.count == 1)
+        #expect(received.first?.contains(link) == true)
+        // Every effect recorded, intent first; no secret, signature or password anywhere in the log.
+        #expect(
+            try types(folder).suffix(6) == [
+                "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
+                "ReportEmailRequested", "ReportEmailed",
+            ])
+        let signature = try #require(link.split(separator: "=").last.map(String.init))
+        let dump = try tool.run(["events", "list", "--data", folder.path])
+        for secret in [key.secretAccessKey, SMTPTestServer.password, signature, "X-Amz-Signature"] {
+            #expect(!dump.stdout.contains(secret))
+            #expect(!run.stderr.contains(secret))
+        }
+    }
+
+    @Test func aRunKilledBetweenAnEmailsIntentAndItsOutcomeNeverSendsItTwice() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // The mail server takes the connection and never answers; the run is killed while it waits.
+        let running = try tool.start(
+            [
+                "report", "run", "--data", folder.path, "--campaigns", "CAMPAIGN_001", "--from", "2026-11-30",
+                "--to", "2026-12-01", "--publish", "--email", "ops@example.com",
+            ],
+            environment: [
+                "CXONE_BASE_URL": "", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "\(silent.port)",
+                "SMTP_SECURITY": "none",
+            ])
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, (try? types(folder).contains("ReportEmailRequested")) != true { usleep(20_000) }
+        kill(running.processIdentifier, SIGKILL)
+        while running.isRunning { usleep(10_000) }
+        #expect(try types(folder).last == "ReportEmailRequested", "killed between the intent and its outcome")
+
+        // The next publish (mail now to the folder) records the outcome as unknown and sends nothing.
+        let resumed = try tool.run(["report", "publish", "--data", folder.path], environment: ["CXONE_BASE_URL": ""])
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(resumed.stdout.contains("outcome unknown (not sent again): ops@example.com"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appending("mail")))
+        #expect(try types(folder).last == "ReportEmailFailed")
+        let again = try tool.run(["report", "publish", "--data", folder.path])
+        #expect(again.stdout.contains("nothing to publish"))
+    }
+}
+
+/// A TCP listener on loopback that accepts connections (in the kernel's backlog) and never says a word.
+final class SilentListener: @unchecked Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && listen(descriptor, 8) == 0
+                    && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw TestServerError(reason: "could not listen on 127.0.0.1: errno \(errno)") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        self.descriptor = descriptor
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+}
