@@ -115,3 +115,19 @@ import Testing
         #expect(!secretFree.describe(dataFolder: folder.path).joined().contains("secret-xyz"))
     }
 }
+
+/// The example settings file under Schemas/examples (which tools/test checks against the schema) is one
+/// the service reads.
+@Suite struct ExampleConfigurationTests {
+    @Test func theExampleFileIsRead() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let configuration = try ServiceConfiguration.load(
+            file: root.appendingPathComponent("Schemas/examples/config.example.json").path, environment: [:])
+        #expect(configuration.jobs.map(\.id) == ["weekday-morning", "daily-close"])
+        #expect(configuration.jobs.first?.recipients == ["outbound-leads@example.com"])
+        #expect(configuration.jobs.last?.recipients == nil, "the default recipients apply")
+        #expect(configuration.recipients == ["contact-center-ops@example.com"])
+        #expect(configuration.s3 == nil && configuration.smtp == nil)
+    }
+}
