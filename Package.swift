@@ -142,7 +142,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DialerLedgerCLITests",
-            dependencies: ["DialerLedgerCLI", "Delivery", "EventLog", "DialerCore", "DialerTesting"]
+            dependencies: [
+                "DialerLedgerCLI", "Delivery", "EventLog", "DialerCore", "DialerTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ]
 )

@@ -63,15 +63,22 @@ public struct CommandLineTool: Sendable {
             stderr: try String(contentsOf: errFile, encoding: .utf8))
     }
 
-    /// Starts the tool with `arguments` (and `environment` over the test's) and returns the running process
-    /// (output discarded).
-    public func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    /// Starts the tool with `arguments` (and `environment` over the test's) and returns the running process;
+    /// standard error goes to the file `standardError` when given, output is discarded.
+    public func start(_ arguments: [String], environment: [String: String] = [:], standardError: String? = nil)
+        throws -> Process
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let standardError {
+            _ = FileManager.default.createFile(atPath: standardError, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

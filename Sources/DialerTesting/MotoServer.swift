@@ -51,7 +51,7 @@ public final class MotoServer: @unchecked Sendable {
         let executable = try locate()
         var lastError: (any Error)?
         for _ in 0..<3 {
-            let server = try launch(executable, port: try freePort(), mode: mode)
+            let server = try launch(executable, port: try Loopback.freePort(), mode: mode)
             do {
                 try await server.waitUntilAnswering()
                 if case .authenticated(let userName) = mode { server.accessKey = try await server.bootstrap(userName) }
@@ -110,22 +110,6 @@ public final class MotoServer: @unchecked Sendable {
         return MotoServer(process: process, port: port, logPath: logPath)
     }
 
-    /// A port the kernel just handed out on 127.0.0.1 (bound, read, released).
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MotoServerError(reason: "socket() failed: errno \(errno)") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
-        guard bound else { throw MotoServerError(reason: "could not bind a port on 127.0.0.1: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// Polls moto's own API until it answers 200; fails when the process exits or 30 s pass.
     private func waitUntilAnswering() async throws {
         let deadline = Date().addingTimeInterval(30)
@@ -149,7 +133,7 @@ public final class MotoServer: @unchecked Sendable {
         defer { close(fd) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = Self.loopback(port: port)
+        var address = Loopback.address(port: port)
         let connected = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
@@ -179,15 +163,6 @@ public final class MotoServer: @unchecked Sendable {
             throw MotoServerError(reason: "no HTTP answer on port \(port): \(text.prefix(200))")
         }
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"))
-    }
-
-    /// 127.0.0.1:`port` as a socket address.
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
     }
 }
 

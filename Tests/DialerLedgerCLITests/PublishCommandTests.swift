@@ -110,29 +110,3 @@ import Testing
         #expect(again.stdout.contains("nothing to publish"))
     }
 }
-
-/// A TCP listener on loopback that accepts connections (in the kernel's backlog) and never says a word.
-final class SilentListener: @unchecked Sendable {
-    let port: Int
-    private let descriptor: Int32
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && listen(descriptor, 8) == 0
-                    && getsockname(descriptor, generic, &length) == 0
-            }
-        }
-        guard bound else { throw TestServerError(reason: "could not listen on 127.0.0.1: errno \(errno)") }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        self.descriptor = descriptor
-    }
-
-    func close() { _ = Glibc.close(descriptor) }
-}
