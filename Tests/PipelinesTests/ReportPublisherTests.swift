@@ -61,6 +61,19 @@ import Testing
                     "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
                     "ReportEmailRequested", "ReportEmailed", "ReportEmailRequested", "ReportEmailed",
                 ])
+            // Each outcome names its intent as its cause; the first intent names the report.
+            let all = try h.store.events()
+            let typeOf = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.type) })
+            let causes = all.filter { PublicationEvent.types.contains($0.type) }.map { event in
+                "\(event.type)<-\(event.causationID.flatMap { typeOf[$0] } ?? "nothing")"
+            }
+            #expect(
+                causes == [
+                    "ReportUploadRequested<-ReportGenerated", "ReportUploaded<-ReportUploadRequested",
+                    "ReportLinkRequested<-ReportUploadRequested", "ReportLinkIssued<-ReportLinkRequested",
+                    "ReportEmailRequested<-ReportLinkRequested", "ReportEmailed<-ReportEmailRequested",
+                    "ReportEmailRequested<-ReportLinkRequested", "ReportEmailed<-ReportEmailRequested",
+                ])
             // The seed's key, the report's exact bytes, and a link that opens them until it expires.
             #expect(result.address.key == "reports/dialer_2026-11-30.json")
             let store = try #require(settings.objects as? LocalObjectStore)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where one report's publication stands, folded from its recorded effects: the plan, the confirmed
 /// upload, the link, and each recipient's e-mail. Pure; the publisher resumes from it after a crash.
 public struct Publication: Sendable {
@@ -5,6 +7,9 @@ public struct Publication: Sendable {
     public var requested: ReportUploadRequested?
     /// The sequence of the upload intent (0 until known).
     public var requestedSeq: UInt64 = 0
+    /// The event ids of the upload and link intents, which their outcomes name as their cause.
+    public var requestedID: UUID?
+    public var linkRequestedID: UUID?
     public var uploaded: ReportUploaded?
     /// Upload attempts that failed.
     public var uploadFailures: [ReportUploadFailed] = []
@@ -16,6 +21,8 @@ public struct Publication: Sendable {
     /// One recipient's e-mail: its intent and every outcome recorded for it.
     public struct Email: Sendable {
         public var requested: ReportEmailRequested
+        /// The intent's event id.
+        public var requestedID: UUID?
         public var outcomes: [ReportEmailOutcome] = []
 
         /// The final outcome (accepted, refused or unknown), if there is one.
@@ -25,20 +32,23 @@ public struct Publication: Sendable {
     /// An empty publication.
     public init() {}
 
-    /// Folds event `seq` of the report's run; events of other types or reports are ignored.
-    public mutating func apply(type: String, payload: JSONValue, reportID: String, seq: UInt64) throws {
+    /// Folds event `seq` (id `id`) of the report's run; events of other types or reports are ignored.
+    public mutating func apply(type: String, payload: JSONValue, reportID: String, seq: UInt64, id: UUID?) throws {
         guard payload["report_id"]?.stringValue == reportID else { return }
         switch type {
         case PublicationEvent.uploadRequested:
             requested = try ReportUploadRequested(json: payload)
             requestedSeq = seq
+            requestedID = id
         case PublicationEvent.uploaded: uploaded = try ReportUploaded(json: payload)
         case PublicationEvent.uploadFailed: uploadFailures.append(try ReportUploadFailed(json: payload))
-        case PublicationEvent.linkRequested: linkRequested = try ReportLink(json: payload)
+        case PublicationEvent.linkRequested:
+            linkRequested = try ReportLink(json: payload)
+            linkRequestedID = id
         case PublicationEvent.linkIssued: linkIssued = try ReportLink(json: payload)
         case PublicationEvent.emailRequested:
             let email = try ReportEmailRequested(json: payload)
-            emails[email.recipient.lowercased()] = Email(requested: email)
+            emails[email.recipient.lowercased()] = Email(requested: email, requestedID: id)
         case PublicationEvent.emailed, PublicationEvent.emailFailed:
             let outcome = try ReportEmailOutcome(json: payload)
             emails[outcome.recipient.lowercased()]?.outcomes.append(outcome)

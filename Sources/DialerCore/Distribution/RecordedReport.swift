@@ -1,7 +1,11 @@
+import Foundation
+
 /// A generated report as the log holds it: its `ReportGenerated`, its run's start, its chart bytes rebuilt
 /// from the log (and checked against the recorded SHA-256), and its publication so far.
 public struct RecordedReport: Sendable {
     public var generated: ReportGenerated
+    /// The `ReportGenerated` event's id, the cause of the publication's first intent.
+    public var generatedID: UUID?
     public var started: ReportRunStarted
     /// The chart's canonical bytes, the same as when the report was generated.
     public var document: [UInt8]
@@ -10,9 +14,10 @@ public struct RecordedReport: Sendable {
     /// Reads report `reportID` from `store`; throws naming `report` when it is not there or its rebuilt bytes
     /// do not match what was recorded.
     public init(reportID: String, store: any EventStore) throws {
-        (generated, started, document, publication) = try store.withSnapshot { snapshot in
+        (generated, generatedID, started, document, publication) = try store.withSnapshot { snapshot in
             let last = try snapshot.lastSequence()
-            guard let (generated, _) = try RecordedRun.report(reportID, snapshot: snapshot, throughSeq: last) else {
+            guard let (generated, generatedSeq) = try RecordedRun.report(reportID, snapshot: snapshot, throughSeq: last)
+            else {
                 throw DialerCoreError.invalidField(field: "report", reason: "no report \(reportID) in the log")
             }
             let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq)
@@ -29,11 +34,11 @@ public struct RecordedReport: Sendable {
                 if types.contains(view.type) {
                     try publication.apply(
                         type: view.type, payload: try JSONParser.parse(Array(view.payloadBytes)), reportID: reportID,
-                        seq: view.seq)
+                        seq: view.seq, id: view.id)
                 }
                 return true
             }
-            return (generated, run.started, document, publication)
+            return (generated, try snapshot.envelope(at: generatedSeq)?.id, run.started, document, publication)
         }
     }
 
@@ -46,7 +51,7 @@ public struct RecordedReport: Sendable {
                 let payload = try JSONParser.parse(Array(view.payloadBytes))
                 guard let reportID = payload["report_id"]?.stringValue else { return true }
                 try publications[reportID, default: Publication()].apply(
-                    type: view.type, payload: payload, reportID: reportID, seq: view.seq)
+                    type: view.type, payload: payload, reportID: reportID, seq: view.seq, id: view.id)
                 return true
             }
         }

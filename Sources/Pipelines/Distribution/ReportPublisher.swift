@@ -117,13 +117,17 @@ public struct ReportPublisher: Sendable {
             reportID: report.generated.reportID, runID: report.generated.runID, address: address,
             sha256: report.generated.sha256, size: report.generated.size, contentType: "application/json",
             linkExpiresIn: settings.linkLifetime.components.seconds, recipients: settings.recipients)
-        let appended = try record(PublicationEvent.uploadRequested, intent.json, report, key: intent.idempotencyKey)
-        if !appended {
+        let appended = try record(
+            PublicationEvent.uploadRequested, intent.json, report, key: intent.idempotencyKey,
+            causedBy: report.generatedID)
+        guard let appended else {
             // Another process planned it first: follow its plan.
             publication = try RecordedReport(reportID: report.generated.reportID, store: store).publication
             if let requested = publication.requested { return requested }
+            throw DialerCoreError.invalidField(field: "report", reason: "its upload intent could not be read back")
         }
         publication.requested = intent
+        publication.requestedID = appended
         return intent
     }
 
@@ -148,13 +152,15 @@ public struct ReportPublisher: Sendable {
             }
             let uploaded = ReportUploaded(
                 reportID: plan.reportID, address: address, eTag: head.eTag, sha256: plan.sha256, size: plan.size)
-            try record(PublicationEvent.uploaded, uploaded.json, report, key: uploaded.idempotencyKey)
+            try record(
+                PublicationEvent.uploaded, uploaded.json, report, key: uploaded.idempotencyKey,
+                causedBy: publication.requestedID)
             logger.info("report uploaded", metadata: ["report_id": "\(plan.reportID)", "object": "\(address)"])
             return uploaded
         } catch {
             let failed = ReportUploadFailed(
                 reportID: plan.reportID, address: address, reason: "\(error)", status: (error as? S3Error)?.status)
-            try record(PublicationEvent.uploadFailed, failed.json, report)
+            try record(PublicationEvent.uploadFailed, failed.json, report, causedBy: publication.requestedID)
             logger.error("report upload failed", metadata: ["report_id": "\(plan.reportID)", "error": "\(error)"])
             return nil
         }
@@ -174,11 +180,15 @@ public struct ReportPublisher: Sendable {
                 reportID: plan.reportID, address: plan.address, signedAt: now(), expiresIn: plan.linkExpiresIn,
                 expiresAt: nil)
         if publication.linkRequested == nil {
-            try record(PublicationEvent.linkRequested, request.json, report, key: request.idempotencyKey(issued: false))
+            publication.linkRequestedID = try record(
+                PublicationEvent.linkRequested, request.json, report, key: request.idempotencyKey(issued: false),
+                causedBy: publication.requestedID)
         }
         let link = try settings.objects.link(key: key, expires: .seconds(request.expiresIn), at: request.signedAt)
         request.expiresAt = link.expiresAt
-        try record(PublicationEvent.linkIssued, request.json, report, key: request.idempotencyKey(issued: true))
+        try record(
+            PublicationEvent.linkIssued, request.json, report, key: request.idempotencyKey(issued: true),
+            causedBy: publication.linkRequestedID)
         publication.linkIssued = request
         return link
     }
@@ -194,21 +204,23 @@ public struct ReportPublisher: Sendable {
             let unknown = ReportEmailOutcome(
                 reportID: report.generated.reportID, recipient: recipient, messageID: state.requested.messageID,
                 result: .unknown, reply: "the process stopped before the server's answer was recorded; not sent again")
-            try record(unknown.type, unknown.json, report, key: unknown.idempotencyKey)
+            try record(unknown.type, unknown.json, report, key: unknown.idempotencyKey, causedBy: state.requestedID)
             return unknown
         }
         if let state, state.outcomes.count >= settings.maxEmailAttempts { return state.outcomes.last }
         guard now() < link.expiresAt else { return nil }
         let message = try ReportMail.message(
             report: report, link: link, from: state?.requested.from ?? settings.from, to: recipient, date: now())
+        var intentID = state?.requestedID
         if state == nil {
             let intent = ReportEmailRequested(
                 reportID: report.generated.reportID, recipient: recipient, from: message.from,
                 subject: message.subject, messageID: message.messageID,
                 bodySHA256: SHA256Digest.of(Array(message.body.utf8)))
-            guard try record(PublicationEvent.emailRequested, intent.json, report, key: intent.idempotencyKey) else {
-                return nil  // Another process is sending it.
-            }
+            intentID = try record(
+                PublicationEvent.emailRequested, intent.json, report, key: intent.idempotencyKey,
+                causedBy: publication.linkRequestedID)
+            guard intentID != nil else { return nil }  // Another process is sending it.
         }
         let outcome: ReportEmailOutcome
         do {
@@ -225,22 +237,23 @@ public struct ReportPublisher: Sendable {
                 result: result, reply: "\(error)")
             logger.error("report e-mail failed", metadata: ["recipient": "\(recipient)", "error": "\(error)"])
         }
-        try record(outcome.type, outcome.json, report, key: outcome.idempotencyKey)
+        try record(outcome.type, outcome.json, report, key: outcome.idempotencyKey, causedBy: intentID)
         return outcome
     }
 
-    /// Appends one effect event to the report's run; false when its idempotency key was already there.
+    /// Appends one effect event to the report's run, caused by event `causedBy`; returns its id, or nil when
+    /// its idempotency key was already there.
     @discardableResult
-    private func record(_ type: String, _ payload: JSONValue, _ report: RecordedReport, key: String? = nil) throws
-        -> Bool
-    {
+    private func record(
+        _ type: String, _ payload: JSONValue, _ report: RecordedReport, key: String? = nil, causedBy: UUID?
+    ) throws -> UUID? {
         let runID = report.generated.runID
         let result = try store.append([
             EventDraft(
                 type: type, stream: ReportEvent.runStream(runID), payload: payload, correlationID: runID,
-                idempotencyKey: key)
+                causationID: causedBy, idempotencyKey: key)
         ])
-        if case .appended = result[0] { return true }
-        return false
+        if case .appended(let envelope) = result[0] { return envelope.id }
+        return nil
     }
 }
