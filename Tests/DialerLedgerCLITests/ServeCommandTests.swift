@@ -24,6 +24,7 @@ import Testing
         let port = try Loopback.freePort()
         let settings = """
             {"server": {"port": \(port)}, "mail": {"recipients": ["ops@example.com"]},
+             "storage": {"key_template": "reports/{report_id}.json"},
              "jobs": [{"id": "every-2s", "cron": "@every 2s", "campaigns": ["CAMPAIGN_001"]}]}
             """
         try Data(settings.utf8).write(to: URL(fileURLWithPath: folder.appending("config.json")))
