@@ -94,6 +94,11 @@ public struct Envelope: Sendable, Hashable {
         w.write(timestamp: recordedAt)
         w.writeRaw(",\"seq\":")
         w.write(int: Int64(seq))
+        writeCanonicalSuffix(stream: stream, type: type, version: version, to: &w)
+    }
+
+    /// The envelope's last members, which sealing does not change: `,"stream":…,"type":…,"version":N}`.
+    static func writeCanonicalSuffix(stream: String, type: String, version: UInt32, to w: inout CanonicalJSONWriter) {
         w.writeRaw(",\"stream\":")
         w.write(string: stream)
         w.writeRaw(",\"type\":")

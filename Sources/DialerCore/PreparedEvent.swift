@@ -11,6 +11,8 @@ public struct PreparedEvent: Sendable {
     /// The event's id.
     public let id: UUID
     private let headHash: SHA256Hasher
+    /// The envelope's last bytes, known before sealing: `,"stream":…,"type":…,"version":N}`.
+    private let tailSuffix: [UInt8]
 
     /// Validates draft number `position` of its batch; `scratch` is a reusable buffer.
     init(
@@ -25,16 +27,25 @@ public struct PreparedEvent: Sendable {
         var hasher = SHA256Hasher()
         hasher.update(scratch.bytes)
         headHash = hasher
+        scratch.bytes.removeAll(keepingCapacity: true)
+        Envelope.writeCanonicalSuffix(
+            stream: self.draft.stream, type: self.draft.type, version: draft.version, to: &scratch)
+        tailSuffix = scratch.bytes
     }
 
-    /// The envelope this event becomes as number `seq` after `prevHash`; `scratch` is a reusable buffer.
-    func sealed(seq: UInt64, recordedAt: Timestamp, prevHash: SHA256Digest, scratch: inout CanonicalJSONWriter)
-        -> Envelope
-    {
+    /// The envelope this event becomes as number `seq` after `prevHash`, recorded at `recordedAt` (whose
+    /// canonical `,"recorded_at":…` bytes the batch writes once); `scratch` is a reusable buffer.
+    func sealed(
+        seq: UInt64, recordedAt: Timestamp, recordedAtFragment: [UInt8], prevHash: SHA256Digest,
+        scratch: inout CanonicalJSONWriter
+    ) -> Envelope {
         scratch.bytes.removeAll(keepingCapacity: true)
-        Envelope.writeCanonicalTail(
-            prevHash: prevHash, recordedAt: recordedAt, seq: seq, stream: draft.stream, type: draft.type,
-            version: draft.version, to: &scratch)
+        scratch.writeRaw(",\"prev_hash\":")
+        scratch.write(digest: prevHash)
+        scratch.bytes.append(contentsOf: recordedAtFragment)
+        scratch.writeRaw(",\"seq\":")
+        scratch.write(int: Int64(seq))
+        scratch.bytes.append(contentsOf: tailSuffix)
         var hasher = headHash
         hasher.update(scratch.bytes)
         return Envelope(

@@ -37,6 +37,9 @@ public struct ValidatedBatch: Sendable {
         var appended: [Envelope] = []
         var keysInBatch: [String: UInt64] = [:]
         var tail = CanonicalJSONWriter(capacity: 512)
+        var fragment = CanonicalJSONWriter(capacity: 48)
+        fragment.writeRaw(",\"recorded_at\":")
+        fragment.write(timestamp: recordedAt)
         results.reserveCapacity(items.count)
         appended.reserveCapacity(items.count)
         for item in items {
@@ -47,7 +50,9 @@ public struct ValidatedBatch: Sendable {
                 }
                 keysInBatch[key] = head.seq + 1
             }
-            let envelope = item.sealed(seq: head.seq + 1, recordedAt: recordedAt, prevHash: head.hash, scratch: &tail)
+            let envelope = item.sealed(
+                seq: head.seq + 1, recordedAt: recordedAt, recordedAtFragment: fragment.bytes, prevHash: head.hash,
+                scratch: &tail)
             head = LogHead(after: envelope)
             appended.append(envelope)
             results.append(.appended(envelope))

@@ -43,14 +43,18 @@ enum EnvelopeRecord {
             put(digest.words.2)
             put(digest.words.3)
         }
-        func put<Bytes: Collection<UInt8>>(bytes: Bytes) {
-            let end = offset + bytes.count
-            _ = UnsafeMutableRawBufferPointer(rebasing: out[offset..<end]).initializeMemory(as: UInt8.self, from: bytes)
-            offset = end
+        func put(bytes: UnsafeBufferPointer<UInt8>) {
+            if let base = bytes.baseAddress {
+                (out.baseAddress! + offset).copyMemory(from: base, byteCount: bytes.count)
+            }
+            offset += bytes.count
         }
         func put(short text: String) {
-            put(UInt16(text.utf8.count))
-            put(bytes: text.utf8)
+            var text = text
+            text.withUTF8 { utf8 in
+                put(UInt16(utf8.count))
+                put(bytes: utf8)
+            }
         }
         put(format)
         put(e.seq)
@@ -68,7 +72,7 @@ enum EnvelopeRecord {
         put(short: e.stream)
         if let key = e.idempotencyKey { put(short: key) }
         put(UInt32(e.payload.bytes.count))
-        put(bytes: e.payload.bytes)
+        e.payload.bytes.withUnsafeBufferPointer { put(bytes: $0) }
         precondition(offset == out.count, "record size mismatch")
     }
 
