@@ -1,0 +1,81 @@
+import DialerCore
+import Foundation
+import Testing
+
+/// Contact lists from CSV and JSON: every problem reported with its line, nothing accepted from a bad list.
+@Suite struct ContactListTests {
+    private func read(_ text: String, file: String = "contacts.csv") throws -> ContactList {
+        try ContactList(bytes: Array(text.utf8), file: file)
+    }
+
+    private func problems(_ text: String, file: String = "contacts.csv") -> [String] {
+        do {
+            _ = try read(text, file: file)
+            return []
+        } catch let error as ContactListError {
+            return error.problems.map { "\($0.line) \($0.field): \($0.reason)" }
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func csvKeepsOtherColumnsAndQuotedFields() throws {
+        let list = try read(
+            "id,timezone,name,note\r\nc1,America/New_York,\"Doe, Jane\",\"two\nlines\"\r\nc2, Europe/London ,Bob,\n")
+        #expect(list.contacts.map(\.id) == ["c1", "c2"])
+        #expect(list.contacts.map(\.timeZone) == ["America/New_York", "Europe/London"])
+        #expect(list.contacts[0].attributes == ["name": "Doe, Jane", "note": "two\nlines"])
+        #expect(list.contacts.map(\.line) == [2, 4])
+        #expect(list.byTimeZone.map(\.zone) == ["America/New_York", "Europe/London"])
+    }
+
+    @Test func everyBadRowIsReportedWithItsLine() {
+        let text = """
+            id,timezone
+            c1,America/New_York
+            c2,America/Nowhere
+            ,Europe/London
+            c1,Asia/Kolkata
+            c3,
+            """
+        #expect(
+            problems(text) == [
+                "3 timezone: \"America/Nowhere\" is not an IANA time zone", "4 id: is missing",
+                "5 id: \"c1\" is already used on line 2", "6 timezone: is missing",
+            ])
+        #expect(problems("name,zone\nx,UTC\n") == ["1 header: must name the columns id and timezone"])
+        #expect(problems("id,timezone\nc1,UTC,extra\n") == ["2 csv: 3 fields where the header has 2"])
+        #expect(problems("id,timezone\n\"c1,UTC\n") == ["2 csv: a quoted field is never closed"])
+        #expect(problems("id,timezone\n") == ["1 contacts: the list has no contacts"])
+    }
+
+    @Test func jsonRowsAreNamedByTheLineTheyStartOn() throws {
+        let good = try read(
+            #"[{"id": "c1", "timezone": "Australia/Lord_Howe", "priority": 2}, {"id": "c2", "timezone": "UTC"}]"#,
+            file: "contacts.json")
+        #expect(good.contacts.map(\.timeZone) == ["Australia/Lord_Howe", "UTC"])
+        #expect(good.contacts[0].attributes == ["priority": "2"])
+        let text = """
+            [
+              {"id": "c1", "timezone": "Asia/Kolkata"},
+              {"id": "c1",
+               "timezone": "Mars/Olympus"},
+              "not an object"
+            ]
+            """
+        #expect(problems(text, file: "contacts.json") == ["5 contacts[2]: must be an object"])
+        let fixed = text.replacingOccurrences(of: ",\n  \"not an object\"", with: "")
+        #expect(
+            problems(fixed, file: "contacts.json") == [
+                "3 timezone: \"Mars/Olympus\" is not an IANA time zone", "3 id: \"c1\" is already used on line 2",
+            ])
+        #expect(problems("[1,", file: "contacts.json").first?.hasPrefix("1 json:") == true)
+    }
+
+    @Test func theMessageNamesTheFileAndLine() {
+        let error = ContactListError(
+            file: "list.csv", problems: [.init(line: 7, field: "timezone", reason: "\"X\" is not an IANA time zone")])
+        #expect(
+            error.description == "1 problem in the contact list:\nlist.csv:7: timezone: \"X\" is not an IANA time zone")
+    }
+}
