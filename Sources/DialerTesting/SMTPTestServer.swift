@@ -1,6 +1,7 @@
 import Foundation
 
-/// aiosmtpd (`tools/smtp-test-server`) on loopback, started and stopped by PID.
+/// aiosmtpd (`tools/smtp-test-server`) on loopback: STARTTLS with a throwaway certificate and AUTH, or
+/// neither; what it receives is kept in a Maildir.
 public final class SMTPTestServer: Sendable {
     /// The port it listens on (127.0.0.1).
     public let port: Int
@@ -8,7 +9,7 @@ public final class SMTPTestServer: Sendable {
     public let certificate: String
     /// Where it keeps what it received.
     public let folder: String
-    private let process: Process
+    private let server: ToolServer
 
     /// The user and password it accepts for AUTH.
     public static let user = "reports"
@@ -16,35 +17,14 @@ public final class SMTPTestServer: Sendable {
 
     /// Starts the server (STARTTLS offered unless `tls` is false) and waits until it is ready.
     public init(tls: Bool = true) throws {
-        let scratch = try TemporaryFolder("smtp")
-        folder = scratch.path
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", root.appendingPathComponent("tools/smtp-test-server").path, "--dir", folder]
-            + (tls ? [] : ["--no-tls"])
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
-        }
-        let words = String(decoding: line, as: UTF8.self).split(separator: " ").map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard words.count == 3, words[0] == "ready", let port = Int(words[1]) else {
-            process.terminate()
-            throw TestServerError(reason: "tools/smtp-test-server did not start: \(words)")
+        folder = try TemporaryFolder("smtp").path
+        server = try ToolServer("smtp-test-server", ["--dir", folder] + (tls ? [] : ["--no-tls"]))
+        guard server.ready.count == 2, let port = Int(server.ready[0]) else {
+            server.stop()
+            throw TestServerError(reason: "tools/smtp-test-server said ready \(server.ready)")
         }
         self.port = port
-        certificate = words[2]
+        certificate = server.ready[1]
     }
 
     /// The messages received, as files' contents.
@@ -55,19 +35,9 @@ public final class SMTPTestServer: Sendable {
         }
     }
 
-    /// SIGTERM, then SIGKILL after five seconds; polls rather than `waitUntilExit`, which spins off the main thread.
+    /// Stops the server and removes its folder.
     public func stop() {
-        process.terminate()
-        for _ in 0..<100 where process.isRunning { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        server.stop()
         try? FileManager.default.removeItem(atPath: folder)
     }
-}
-
-/// A test server that would not start.
-public struct TestServerError: Error, CustomStringConvertible {
-    public let reason: String
-    /// An error saying `reason`.
-    public init(reason: String) { self.reason = reason }
-    public var description: String { reason }
 }
