@@ -8,8 +8,10 @@ public struct SimulatorFaults: Sendable {
     public var serverErrors: Double = 0
     /// Share answered 401 as if the token expired; the presented token is revoked.
     public var expiredTokens: Double = 0
-    /// Delay added to every API response.
+    /// Delay added to every API response (after the request has taken effect).
     public var slowMilliseconds: Int = 0
+    /// The endpoints the delay applies to; empty means all.
+    public var slowEndpoints: Set<SimulatedEndpoint> = []
     /// Share answered 200 with a body that is not JSON.
     public var malformedJSON: Double = 0
     /// Share answered with the real response's JSON cut in the middle (the request takes effect).

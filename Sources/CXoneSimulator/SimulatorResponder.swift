@@ -12,6 +12,7 @@ struct SimulatorResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     let world: LockedWorld
     let slow: Duration
+    let slowEndpoints: Set<SimulatedEndpoint>
     let logger: Logger
     /// The largest request body read.
     static let maxBody = 1 << 20
@@ -19,6 +20,7 @@ struct SimulatorResponder: HTTPResponder {
     init(configuration: SimulatorConfiguration, logger: Logger) {
         world = LockedWorld(SimulatedWorld(configuration: configuration))
         slow = .milliseconds(configuration.faults.slowMilliseconds)
+        slowEndpoints = configuration.faults.slowEndpoints
         self.logger = logger
     }
 
@@ -36,7 +38,10 @@ struct SimulatorResponder: HTTPResponder {
                 body: body)
             let now = Timestamp(Date())
             answer = world.withLock { $0.handle(call, now: now) }
-            if slow > .zero { try await Task.sleep(for: slow) }
+            let endpoint = Route(method: call.method, path: path)?.endpoint
+            if slow > .zero, slowEndpoints.isEmpty || endpoint.map(slowEndpoints.contains) == true {
+                try await Task.sleep(for: slow)
+            }
         }
         logger.debug("\(request.method.rawValue) \(path) → \(answer.status)")
         return response(answer)

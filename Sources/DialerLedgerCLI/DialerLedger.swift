@@ -15,7 +15,8 @@ struct DialerLedger: AsyncParsableCommand {
             """,
         subcommands: [
             ReportCommand.self, ReplayCommand.self, VerifyCommand.self, EventsCommand.self, SimulateCommand.self,
-            CronCommand.self, S3Command.self, ServeCommand.self, SampleCommand.self,
+            ScheduleCommand.self, WebhooksCommand.self, CronCommand.self, S3Command.self, ServeCommand.self,
+            SampleCommand.self,
         ]
     )
 }

@@ -30,7 +30,11 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("retry-after"), help: "Retry-After seconds sent with a 429.") var retryAfter = 1
     @Option(name: .customLong("rate-500"), help: "Share answered 500.") var rate500 = 0.0
     @Option(name: .customLong("rate-401"), help: "Share answered 401, revoking the token.") var rate401 = 0.0
-    @Option(help: "Milliseconds added to every API response.") var slow = 0
+    @Option(help: "Milliseconds added to every API response, after the request took effect.") var slow = 0
+    @Option(
+        name: .customLong("slow-only"),
+        help: ArgumentHelp("Delay only these endpoints (token, report, schedules, analytics).", valueName: "A,B"))
+    var slowOnly: String?
     @Option(name: .customLong("rate-malformed"), help: "Share answered 200 with a body that is not JSON.")
     var rateMalformed = 0.0
     @Option(name: .customLong("rate-truncated"), help: "Share answered with the real JSON cut in half.")
@@ -42,7 +46,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let simulator = try await CXoneSimulator.start(simulatorConfiguration)
+            let simulator = try await CXoneSimulator.start(try simulatorConfiguration())
             print("CXone simulator listening on \(simulator.baseURL) (seed \(seed)); Ctrl-C stops it")
             let secret = clientSecret == SimulatorConfiguration.defaultClientSecret ? clientSecret : "…"
             print(
@@ -55,7 +59,7 @@ struct SimulateCommand: AsyncParsableCommand {
         }
     }
 
-    private var simulatorConfiguration: SimulatorConfiguration {
+    private func simulatorConfiguration() throws -> SimulatorConfiguration {
         var configuration = SimulatorConfiguration()
         configuration.host = host
         configuration.port = port
@@ -69,6 +73,13 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.faults.serverErrors = rate500
         configuration.faults.expiredTokens = rate401
         configuration.faults.slowMilliseconds = slow
+        configuration.faults.slowEndpoints = Set(
+            try (slowOnly.map(splitList) ?? []).map { name in
+                guard let endpoint = SimulatedEndpoint(rawValue: name), endpoint != .any else {
+                    throw ValidationError("--slow-only: \"\(name)\" is not token, report, schedules or analytics")
+                }
+                return endpoint
+            })
         configuration.faults.malformedJSON = rateMalformed
         configuration.faults.truncatedJSON = rateTruncated
         configuration.faults.wrongContentType = rateWrongContentType

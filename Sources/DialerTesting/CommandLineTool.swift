@@ -39,6 +39,17 @@ public struct CommandLineTool: Sendable {
         try run(executable: executable, arguments, environment: environment)
     }
 
+    /// Runs the tool to completion on a thread of its own, so a long run does not hold one of the few threads
+    /// that async tests share (on a two-core machine, two blocked threads stall every other async test).
+    public func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result { try self.run(executable: executable, arguments, environment: environment) })
+            }
+        }
+    }
+
     /// Runs any executable with `arguments` to completion, capturing its output.
     public func run(executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
@@ -57,7 +68,8 @@ public struct CommandLineTool: Sendable {
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
         try process.run()
-        process.waitUntilExit()
+        // Polled: Foundation's waitUntilExit spins a core when called off the main thread.
+        while process.isRunning { usleep(5_000) }
         return Outcome(
             status: process.terminationStatus, stdout: try String(contentsOf: outFile, encoding: .utf8),
             stderr: try String(contentsOf: errFile, encoding: .utf8))

@@ -43,7 +43,7 @@ import Testing
             "AWS_ENDPOINT_URL": moto.endpoint, "AWS_ACCESS_KEY_ID": key.accessKeyID,
             "AWS_SECRET_ACCESS_KEY": key.secretAccessKey, "SMTP_PASSWORD": SMTPTestServer.password,
         ]
-        let run = try tool.run(
+        let run = try await tool.run(
             [
                 "report", "run", "--data", folder.path, "--config", config, "--campaigns", "CAMPAIGN_001,CAMPAIGN_002",
                 "--from", "2026-11-30", "--to", "2026-12-01", "--publish", "--email", "ops@example.com",
@@ -72,7 +72,7 @@ import Testing
                 "ReportEmailRequested", "ReportEmailed",
             ])
         let signature = try #require(link.split(separator: "=").last.map(String.init))
-        let dump = try tool.run(["events", "list", "--data", folder.path])
+        let dump = try await tool.run(["events", "list", "--data", folder.path])
         for secret in [key.secretAccessKey, SMTPTestServer.password, signature, "X-Amz-Signature"] {
             #expect(!dump.stdout.contains(secret))
             #expect(!run.stderr.contains(secret))
@@ -101,12 +101,13 @@ import Testing
         #expect(try types(folder).last == "ReportEmailRequested", "killed between the intent and its outcome")
 
         // The next publish (mail now to the folder) records the outcome as unknown and sends nothing.
-        let resumed = try tool.run(["report", "publish", "--data", folder.path], environment: ["CXONE_BASE_URL": ""])
+        let resumed = try await tool.run(
+            ["report", "publish", "--data", folder.path], environment: ["CXONE_BASE_URL": ""])
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
         #expect(resumed.stdout.contains("outcome unknown (not sent again): ops@example.com"))
         #expect(!FileManager.default.fileExists(atPath: folder.appending("mail")))
         #expect(try types(folder).last == "ReportEmailFailed")
-        let again = try tool.run(["report", "publish", "--data", folder.path])
+        let again = try await tool.run(["report", "publish", "--data", folder.path])
         #expect(again.stdout.contains("nothing to publish"))
     }
 }

@@ -167,7 +167,8 @@ public struct ScheduleWorker: Sendable {
             ])
             progress(
                 "submitted \(window.timeZone) \(window.start.rfc3339(in: TimeZone(identifier: window.timeZone) ?? .gmt)): "
-                    + "schedule \(receipt.scheduleID) (\(window.contactIDs.count) contacts)")
+                    + "schedule \(receipt.scheduleID) (\(window.contactIDs.count) contact\(window.contactIDs.count == 1 ? "" : "s"))"
+            )
             return .success(receipt.scheduleID)
         } catch {
             outcome.status = (error as? CXoneError)?.lastStatus
@@ -270,7 +271,7 @@ public struct ScheduleWorker: Sendable {
     }
 
     /// The job's correlation id: a UUID made from its id, so every event of the job shares it across restarts.
-    static func correlation(_ job: String) -> UUID {
+    public static func correlation(_ job: String) -> UUID {
         let bytes = SHA256Digest.of(Array("job:\(job)".utf8)).bytes
         var uuid = (
             bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], (bytes[6] & 0x0F) | 0x50, bytes[7],

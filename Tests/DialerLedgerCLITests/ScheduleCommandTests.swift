@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import DialerCore
+import DialerTesting
+import EventLog
+import Foundation
+import Testing
+
+/// `schedule run` and `schedule status` as an operator runs them, against `dialer-ledger simulate` in its own
+/// process, killed with SIGKILL while CXone holds a schedule whose answer it has not recorded.
+@Suite struct ScheduleCommandTests {
+    let tool: CommandLineTool
+
+    init() throws { tool = try CommandLineTool() }
+
+    private func events(_ folder: TemporaryFolder) throws -> [Envelope] {
+        try LMDBEventStore(path: folder.appending("log"), access: .readOnly).events()
+    }
+
+    @Test func aJobKilledBetweenASubmissionAndItsOutcomeLeavesOneSchedulePerWindow() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let contacts = folder.appending("contacts.csv")
+        try Data("id,timezone\nc1,America/New_York\nc2,Europe/London\nc3,Asia/Kolkata\n".utf8)
+            .write(to: URL(fileURLWithPath: contacts))
+        // The simulator answers schedule submissions 3 s after it has created them.
+        let simulatorOutput = folder.appending("simulator.out")
+        _ = FileManager.default.createFile(atPath: simulatorOutput, contents: nil)
+        let simulator = Process()
+        simulator.executableURL = URL(fileURLWithPath: tool.executable)
+        simulator.arguments = [
+            "simulate", "--port", "0", "--slow", "3000", "--slow-only", "schedules", "--client-secret", "sim-secret-1",
+        ]
+        simulator.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: simulatorOutput))
+        simulator.standardError = FileHandle.nullDevice
+        try simulator.run()
+        defer { if simulator.isRunning { kill(simulator.processIdentifier, SIGKILL) } }
+        var baseURL: String?
+        for _ in 0..<200 where baseURL == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            let printed = try String(contentsOfFile: simulatorOutput, encoding: .utf8)
+            baseURL = printed.split(separator: " ").first { $0.hasPrefix("CXONE_BASE_URL=") }
+                .map { String($0.dropFirst("CXONE_BASE_URL=".count)) }
+        }
+        let base = try #require(baseURL)
+        let clientID = try String(contentsOfFile: simulatorOutput, encoding: .utf8).split(separator: " ")
+            .first { $0.hasPrefix("CXONE_CLIENT_ID=") }.map { String($0.dropFirst("CXONE_CLIENT_ID=".count)) }
+        let environment = [
+            "CXONE_BASE_URL": base, "CXONE_CLIENT_ID": try #require(clientID), "CXONE_CLIENT_SECRET": "sim-secret-1",
+        ]
+        let arguments = [
+            "schedule", "run", "--data", folder.path, "--campaign", "CAMPAIGN_002", "--cron", "0 9 * * *",
+            "--contacts", contacts, "--expected", "3", "--poll-interval", "1s", "--timeout", "2m",
+        ]
+        let first = try tool.start(arguments, environment: environment)
+        // Killed once CXone has the first schedule and before its answer (3 s late) can be recorded.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, try await schedulePosts(base) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        kill(first.processIdentifier, SIGKILL)
+        while first.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try events(folder).last?.type == "ScheduleSubmissionRequested", "killed with a submission in flight")
+
+        let resumed = try await tool.run(arguments, environment: environment)
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming job sched-CAMPAIGN_002-"))
+        #expect(resumed.stdout.contains("resubmitting"))
+        let log = try events(folder)
+        #expect(log.filter { $0.type == "ScheduleSubmissionRequested" }.count == 3, "one intent per window")
+        let ids = try log.filter { $0.type == "ScheduleSubmitted" }.map {
+            try #require(try $0.payload.decoded()["schedule_id"]?.stringValue)
+        }
+        // The simulator numbers the schedules it creates: three windows, three schedules, whatever was resent.
+        #expect(Set(ids) == ["sch-000001", "sch-000002", "sch-000003"])
+        #expect(try await schedulePosts(base) == 4, "three windows, one of them sent twice with its key")
+
+        let status = try await tool.run(["schedule", "status", "--data", folder.path, "--campaign", "CAMPAIGN_002"])
+        #expect(status.lines.count == 2)
+        #expect(status.lines.last?.hasPrefix("CAMPAIGN_002\tcompleted\t3\t3\t0\t3\t3\t") == true)
+        let before = try await tool.run(["schedule", "status", "--data", folder.path, "--as-of", "seq:2"])
+        #expect(before.lines.last?.hasPrefix("CAMPAIGN_002\tsubmitting\t3\t0\t0\t0\t3\t0\t-") == true)
+        kill(simulator.processIdentifier, SIGTERM)
+        while simulator.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// How many schedule POSTs reached the simulator at `base`.
+    private func schedulePosts(_ base: String) async throws -> Int {
+        let requests = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: base + "/_sim/requests"), timeout: .seconds(10))
+        guard
+            case .array(let calls) = try JSONParser.parse(Array(buffer: try await requests.body.collect(upTo: 1 << 22)))
+        else { return -1 }
+        return calls.filter {
+            $0["method"]?.stringValue == "POST" && $0["path"]?.stringValue?.hasSuffix("/schedules") == true
+        }.count
+    }
+
+    @Test func badInputIsNamedAndNothingIsRecorded() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let contacts = folder.appending("contacts.csv")
+        try Data("id,timezone\nc1,America/New_York\nc1,Mars/Base\n".utf8).write(to: URL(fileURLWithPath: contacts))
+        let bad = try tool.run(
+            [
+                "schedule", "run", "--data", folder.path, "--campaign", "C", "--cron", "0 9 * * *", "--contacts",
+                contacts,
+            ],
+            environment: ["CXONE_BASE_URL": ""])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("contacts.csv:3: timezone: \"Mars/Base\" is not an IANA time zone"))
+        #expect(bad.stderr.contains("contacts.csv:3: id: \"c1\" is already used on line 2"))
+        try Data("id,timezone\nc1,America/New_York\n".utf8).write(to: URL(fileURLWithPath: contacts))
+        let noSecret = try tool.run(
+            [
+                "schedule", "run", "--data", folder.path, "--campaign", "C", "--cron", "0 9 * * *", "--contacts",
+                contacts, "--webhook", "http://127.0.0.1:9/hook",
+            ], environment: ["CXONE_BASE_URL": "", "WEBHOOK_SECRET": ""])
+        #expect(noSecret.status == 64 || noSecret.status == 2)
+        #expect(noSecret.stderr.contains("--webhook-secret"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appending("log")))
+    }
+}
