@@ -133,13 +133,24 @@ struct ScheduleStatusCommand: ParsableCommand {
                 print(campaign.map { "no scheduling job for \($0) in the log" } ?? "no scheduling jobs in the log")
                 return
             }
-            print("campaign\tstate\tplanned\tsubmitted\tfailed\tcompleted\texpected\tpolls\twebhook\tjob")
-            for row in rows {
-                print(
+            let table =
+                [
+                    [
+                        "campaign", "state", "planned", "submitted", "failed", "completed", "expected", "polls",
+                        "webhook", "job",
+                    ]
+                ]
+                + rows.map { row in
                     [
                         row.campaignID, row.state.rawValue, "\(row.planned)", "\(row.submitted)", "\(row.failed)",
                         "\(Int(row.completed))", "\(row.expected)", "\(row.polls)", row.webhook ?? "-", row.job,
-                    ].joined(separator: "\t"))
+                    ]
+                }
+            let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max() ?? 0 }
+            for line in table {
+                print(
+                    zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             }
         }
     }
