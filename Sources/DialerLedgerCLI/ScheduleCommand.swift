@@ -39,6 +39,10 @@ struct ScheduleRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Length of each calling window.", valueName: "DURATION")) var window = "4h"
     @Option(help: ArgumentHelp("Legal calling hours, local.", valueName: "HH:MM-HH:MM")) var callingHours =
         "08:00-21:00"
+    @Option(
+        name: .customLong("zone-calling-hours"),
+        help: ArgumentHelp("Calling hours of one zone (repeatable).", valueName: "ZONE=HH:MM-HH:MM"))
+    var zoneCallingHours: [String] = []
     @Flag(help: "Log retries to standard error.") var verbose = false
 
     func run() async throws {
@@ -55,11 +59,15 @@ struct ScheduleRunCommand: AsyncParsableCommand {
             }
             var planner = try SchedulePlanner(expression: cron)
             planner.windowLength = try Duration(parsing: window, field: "--window")
-            let hours = callingHours.split(separator: "-").map(String.init)
-            guard hours.count == 2 else {
-                throw ValidationError("--calling-hours: \"\(callingHours)\" is not HH:MM-HH:MM")
+            planner.callingHours = try Self.hours(callingHours, option: "--calling-hours")
+            for entry in zoneCallingHours {
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, TimeZone(identifier: parts[0]) != nil else {
+                    throw ValidationError(
+                        "--zone-calling-hours: \"\(entry)\" is not ZONE=HH:MM-HH:MM with an IANA zone")
+                }
+                planner.callingHoursByZone[parts[0]] = try Self.hours(parts[1], option: "--zone-calling-hours")
             }
-            planner.callingHours = try CallingHours(start: hours[0], end: hours[1], field: "--calling-hours")
             guard let bytes = FileManager.default.contents(atPath: contacts) else {
                 throw ValidationError("--contacts: cannot read \(contacts)")
             }
@@ -106,6 +114,15 @@ struct ScheduleRunCommand: AsyncParsableCommand {
                 request.webhook != nil && outcome.reachedExpected && outcome.webhook?.delivered == false
             if !outcome.failed.isEmpty || !outcome.reachedExpected || webhookUnfinished { throw ExitCode(3) }
         }
+    }
+}
+
+extension ScheduleRunCommand {
+    /// `HH:MM-HH:MM` as calling hours; errors name `option`.
+    static func hours(_ text: String, option: String) throws -> CallingHours {
+        let parts = text.split(separator: "-").map(String.init)
+        guard parts.count == 2 else { throw ValidationError("\(option): \"\(text)\" is not HH:MM-HH:MM") }
+        return try CallingHours(start: parts[0], end: parts[1], field: option)
     }
 }
 

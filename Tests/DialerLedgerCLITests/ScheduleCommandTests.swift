@@ -96,6 +96,38 @@ import Testing
         }.count
     }
 
+    @Test func aRecordedWebhookIsRedeliveredWithTheSameIdAndBody() async throws {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let receiver = try WebhookTestReceiver(secret: secret)
+        defer { receiver.stop() }
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let contacts = folder.appending("contacts.csv")
+        try Data("id,timezone\nc1,America/New_York\nc2,Asia/Kolkata\n".utf8).write(to: URL(fileURLWithPath: contacts))
+        let run = try await tool.run(
+            [
+                "schedule", "run", "--data", folder.path, "--campaign", "CAMPAIGN_004", "--cron", "0 22 * * *",
+                "--contacts", contacts, "--expected", "1", "--poll-interval", "1s", "--timeout", "1m", "--webhook",
+                receiver.url,
+                "--zone-calling-hours", "Asia/Kolkata=20:00-23:00",
+            ], environment: ["CXONE_BASE_URL": "", "WEBHOOK_SECRET": secret])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        // 22:00 is outside New York's default hours but inside Kolkata's own.
+        #expect(run.stdout.contains("outside calling hours (08:00–21:00): America/New_York"))
+        #expect(run.stdout.contains("submitted Asia/Kolkata"))
+        let id = try #require(try receiver.deliveries().first?.id)
+        let again = try await tool.run(
+            ["webhooks", "redeliver", "--data", folder.path, id], environment: ["WEBHOOK_SECRET": secret])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout == "\(id) delivered (attempt 2)\n")
+        let deliveries = try receiver.deliveries()
+        #expect(deliveries.count == 2 && deliveries.allSatisfy { $0.verified && $0.id == id })
+        #expect(deliveries[0].body == deliveries[1].body)
+        let unknown = try await tool.run(
+            ["webhooks", "redeliver", "--data", folder.path, "dlv_nope"], environment: ["WEBHOOK_SECRET": secret])
+        #expect(unknown.status != 0 && unknown.stderr.contains("dlv_nope: no such webhook delivery"))
+    }
+
     @Test func badInputIsNamedAndNothingIsRecorded() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -112,6 +112,38 @@ import Testing
         }
     }
 
+    @Test func everyAnalyticsPageIsReadAndRecorded() async throws {
+        try await ReportHarness.with { h in
+            let clock = ManualClock(Timestamp(Date()))
+            var request = try request()
+            request.analyticsPageSize = 2
+            let outcome = try await worker(h, clock: clock).run(request)
+            #expect(outcome.reachedExpected && outcome.completed == 5)
+            let samples = try h.store.events(EventQuery(type: ScheduleEvent.analyticsSampled))
+            for sample in samples {
+                guard case .array(let pages)? = try sample.payload.decoded()["pages"] else {
+                    Issue.record("no pages in \(sample.seq)")
+                    continue
+                }
+                // Three rows per campaign, two to a page: two pages, both recorded, both counted.
+                #expect(pages.count == 2)
+            }
+            #expect(!samples.isEmpty)
+        }
+    }
+
+    @Test func a410GoneStopsTheWebhookAtOnce() async throws {
+        let receiver = try WebhookTestReceiver(secret: Self.secret, fail: 5, failStatus: 410)
+        defer { receiver.stop() }
+        try await ReportHarness.with { h in
+            let outcome = try await worker(h, clock: ManualClock(Timestamp(Date()))).run(
+                try request(webhook: receiver.url))
+            #expect(outcome.webhook?.delivered == false && outcome.webhook?.attempts == 1)
+            #expect(try h.types().last == "WebhookAbandoned")
+            #expect(try receiver.deliveries().map(\.status) == [410])
+        }
+    }
+
     @Test func monitoringStopsAtTheTimeoutWithoutAWebhook() async throws {
         let receiver = try WebhookTestReceiver(secret: Self.secret)
         defer { receiver.stop() }

@@ -15,6 +15,8 @@ public struct ScheduleRequest: Sendable {
     /// The seed's 30 s and 1 h.
     public var pollInterval: Duration = .seconds(30)
     public var timeout: Duration = .seconds(3_600)
+    /// Rows per analytics page (every page is read).
+    public var analyticsPageSize = 100
     /// Where the completion webhook goes, and its secret; no webhook when nil.
     public var webhook: (url: String, secret: WebhookSecret)?
 

@@ -196,7 +196,8 @@ public struct ScheduleWorker: Sendable {
         var completed = 0.0
         while true {
             poll += 1
-            let query = AnalyticsQuery(campaignIDs: [plan.campaignID], from: from, to: now())
+            var query = AnalyticsQuery(campaignIDs: [plan.campaignID], from: from, to: now())
+            query.pageSize = request.analyticsPageSize
             do {
                 let result = try await cxone.analytics(query)
                 completed = result.callsCompleted
