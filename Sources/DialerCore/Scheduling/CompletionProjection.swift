@@ -60,10 +60,7 @@ public struct CompletionProjection: Sendable {
                 if type == ScheduleEvent.completed { campaign.state = .completed }
                 if type == ScheduleEvent.monitorTimedOut { campaign.state = .timedOut }
             }
-        case ScheduleEvent.webhookDelivered, ScheduleEvent.webhookAbandoned:
-            // Webhook events name their delivery, not their job: the job is the stream's, matched by the caller.
-            break
-        default: break
+        default: break  // Webhook ends name their delivery, not their job: `read` matches them by stream.
         }
     }
 
