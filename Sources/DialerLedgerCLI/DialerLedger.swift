@@ -15,7 +15,8 @@ struct DialerLedger: AsyncParsableCommand {
             """,
         subcommands: [
             ReportCommand.self, ReplayCommand.self, VerifyCommand.self, EventsCommand.self, SimulateCommand.self,
-            ScheduleCommand.self, WebhooksCommand.self, CronCommand.self, S3Command.self, ServeCommand.self,
+            ScheduleCommand.self, WebhooksCommand.self, AuditCommand.self, CronCommand.self, S3Command.self,
+            ServeCommand.self,
             SampleCommand.self,
         ]
     )

@@ -1,0 +1,50 @@
+import DialerCore
+import DialerTesting
+import Foundation
+import Testing
+
+/// `dialer-ledger audit`: what was sent, to whom, when, with its outcome, filtered and in three formats.
+@Suite struct AuditCommandTests {
+    let tool: CommandLineTool
+
+    init() throws { tool = try CommandLineTool() }
+
+    @Test func aPublishedReportsEffectsAreListedByCampaignTypeAndFormat() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let run = try await tool.run(
+            [
+                "report", "run", "--data", folder.path, "--campaigns", "CAMPAIGN_001,CAMPAIGN_002", "--from",
+                "2026-11-30", "--to", "2026-12-01", "--publish", "--email", "ops@example.com,lead@example.com",
+            ], environment: ["CXONE_BASE_URL": ""])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try await tool.run(["audit", "--data", folder.path, "--format", "json"])
+        let rows = try json.lines.map { try JSONParser.parse(Array($0.utf8)) }
+        #expect(
+            rows.compactMap { $0["type"]?.stringValue } == [
+                "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
+                "ReportEmailRequested", "ReportEmailed", "ReportEmailRequested", "ReportEmailed",
+            ])
+        #expect(rows.allSatisfy { $0["campaigns"]?.stringValue == "CAMPAIGN_001 CAMPAIGN_002" })
+        let emailed = rows.filter { $0["type"]?.stringValue == "ReportEmailed" }
+        #expect(emailed.compactMap { $0["target"]?.stringValue } == ["ops@example.com", "lead@example.com"])
+        #expect(emailed.allSatisfy { $0["outcome"]?.stringValue?.hasPrefix("accepted: ") == true })
+        #expect(!json.stdout.contains("signature="))
+
+        let csv = try await tool.run(
+            [
+                "audit", "--data", folder.path, "--type", "ReportEmailed", "--campaign", "CAMPAIGN_002", "--format",
+                "csv",
+            ])
+        #expect(csv.stdout.hasPrefix("seq,recorded_at,type,campaigns,subject,target,what,outcome\r\n"))
+        #expect(csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3, "a header and two rows")
+        let none = try await tool.run(["audit", "--data", folder.path, "--campaign", "CAMPAIGN_009"])
+        #expect(none.stdout == "no effects match\n")
+        let later = try await tool.run(["audit", "--data", folder.path, "--from", "2100-01-01T00:00:00Z"])
+        #expect(later.stdout == "no effects match\n")
+        let table = try await tool.run(["audit", "--data", folder.path, "--type", "ReportUploaded"])
+        #expect(table.lines.count == 2 && table.lines[1].contains("local://local/reports/dialer_2026-11-30.json"))
+        let bad = try await tool.run(["audit", "--data", folder.path, "--type", "IntervalDerived"])
+        #expect(bad.status != 0 && bad.stderr.contains("--type: IntervalDerived is not an effect type"))
+    }
+}
