@@ -78,6 +78,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "DialerCore", "Delivery", "Pipelines", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -26,56 +26,33 @@ struct AuditCommand: ParsableCommand {
                 throw ValidationError(
                     "--type: \(type) is not an effect type (\(AuditTrail.types.joined(separator: ", ")))")
             }
-            let start = try from.map { try Timestamp(rfc3339: $0, field: "--from") }
-            let end = try to.map { try Timestamp(rfc3339: $0, field: "--to") }
-            let wanted = Set(AuditTrail.types + [ReportEvent.runStarted, ScheduleEvent.jobStarted])
-            var trail = AuditTrail()
-            try data.openLog(.readOnly).withSnapshot { snapshot in
-                try snapshot.scanInPlace(EventQuery()) { view in
-                    if wanted.contains(view.type) {
-                        try trail.apply(
-                            seq: view.seq, at: view.recordedAt, type: view.type, stream: view.stream,
-                            payload: try JSONParser.parse(Array(view.payloadBytes)))
-                    }
-                    return true
-                }
-            }
-            let rows = trail.rows.filter { row in
-                (campaign.map { row.campaigns.contains($0) } ?? true) && (type.map { row.type == $0 } ?? true)
-                    && (start.map { row.at >= $0 } ?? true) && (end.map { row.at < $0 } ?? true)
+            var filter = AuditTrail.Filter()
+            filter.campaign = campaign
+            filter.type = type
+            filter.from = try from.map { try Timestamp(rfc3339: $0, field: "--from") }
+            filter.to = try to.map { try Timestamp(rfc3339: $0, field: "--to") }
+            let rows = try data.openLog(.readOnly).withSnapshot { snapshot in
+                try AuditTrail.read(snapshot, throughSeq: try snapshot.lastSequence(), filter: filter)
             }
             print(Self.render(rows, format), terminator: "")
         }
     }
 
     static func render(_ rows: [AuditTrail.Row], _ format: Format) -> String {
-        let header = ["seq", "recorded_at", "type", "campaigns", "subject", "target", "what", "outcome"]
-        let cells = rows.map { row in
-            [
-                "\(row.seq)", row.at.rfc3339, row.type, row.campaigns.joined(separator: " "), row.subject, row.target,
-                row.what, row.outcome,
-            ]
-        }
+        let cells = rows.map(\.cells)
         switch format {
         case .json:
-            return cells.map { line in
-                let object = JSONValue.object(
-                    Dictionary(uniqueKeysWithValues: zip(header, line).map { ($0, JSONValue.string($1)) }))
-                return String(decoding: (try? CanonicalJSON(object).bytes) ?? [], as: UTF8.self) + "\n"
-            }.joined()
+            return rows.map { String(decoding: (try? CanonicalJSON($0.json).bytes) ?? [], as: UTF8.self) + "\n" }
+                .joined()
         case .csv:
-            func quoted(_ cell: String) -> String {
-                cell.contains(where: { ",\"\n\r".contains($0) })
-                    ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
-            }
-            return ([header] + cells).map { $0.map(quoted).joined(separator: ",") + "\r\n" }.joined()
+            return AuditTrail.csv(rows)
         case .table:
             guard !rows.isEmpty else { return "no effects match\n" }
             let shown = cells.map { line in
                 line.enumerated().map { $0.offset == 1 ? String($0.element.prefix(19)) : $0.element }
             }
-            let table = [header] + shown
-            let widths = header.indices.map { column in min(60, table.map { $0[column].count }.max() ?? 0) }
+            let table = [AuditTrail.columns] + shown
+            let widths = AuditTrail.columns.indices.map { column in min(60, table.map { $0[column].count }.max() ?? 0) }
             return table.map { line in
                 zip(line, widths).map { cell, width in
                     (cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell)

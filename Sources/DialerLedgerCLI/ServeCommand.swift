@@ -55,9 +55,16 @@ struct ServeCommand: AsyncParsableCommand {
                 .reconcile()
             for result in resumed { printError("finished an earlier publication of \(result.reportID)") }
             let listenHost = configuration.host
+            let keys =
+                try ProcessInfo.processInfo.environment["DIALER_LEDGER_API_KEYS"].map {
+                    try APIKeys(parsing: $0)
+                } ?? .none
+            if keys.isEmpty {
+                printError("API: no keys (set DIALER_LEDGER_API_KEYS=name:role:secret); /api/v1 refuses all")
+            }
             let app = HTTPServer.application(
                 host: configuration.host, port: configuration.port, objects: publishing.objects as? LocalObjectStore,
-                now: now, logger: logger,
+                store: log, keys: keys, now: now, logger: logger,
                 onRunning: { port in
                     printError("listening on http://\(listenHost):\(port) (SIGTERM or Ctrl-C stops)")
                 })

@@ -3,13 +3,15 @@ import DialerCore
 import Hummingbird
 import Logging
 
-/// The HTTP side of `dialer-ledger serve`: the local object store's links and health, on Hummingbird.
+/// The HTTP side of `dialer-ledger serve` on Hummingbird: health, the local object store's links, and the
+/// API over the log (bearer API keys).
 public enum HTTPServer {
     /// The application: a swift-service-lifecycle service that listens on `host:port` (0 picks a free port,
     /// reported to `onRunning`).
     public static func application(
-        host: String, port: Int, objects: LocalObjectStore?, now: @escaping @Sendable () -> Timestamp,
-        logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String, port: Int, objects: LocalObjectStore?, store: (any EventStore)? = nil, keys: APIKeys = .none,
+        now: @escaping @Sendable () -> Timestamp, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ in
@@ -20,6 +22,10 @@ public enum HTTPServer {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n")))
         }
         if let objects { ObjectLinkRoutes(objects: objects, now: now).add(to: router) }
+        if let store {
+            let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
+            ReadRoutes(store: store).add(to: api.group().add(middleware: BearerAuth(keys: keys, role: .read)))
+        }
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "dialer-ledger"),

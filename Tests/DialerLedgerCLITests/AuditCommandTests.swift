@@ -25,7 +25,7 @@ import Testing
                 "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
                 "ReportEmailRequested", "ReportEmailed", "ReportEmailRequested", "ReportEmailed",
             ])
-        #expect(rows.allSatisfy { $0["campaigns"]?.stringValue == "CAMPAIGN_001 CAMPAIGN_002" })
+        #expect(rows.allSatisfy { $0["campaigns"] == ["CAMPAIGN_001", "CAMPAIGN_002"] })
         let emailed = rows.filter { $0["type"]?.stringValue == "ReportEmailed" }
         #expect(emailed.compactMap { $0["target"]?.stringValue } == ["ops@example.com", "lead@example.com"])
         #expect(emailed.allSatisfy { $0["outcome"]?.stringValue?.hasPrefix("accepted: ") == true })

@@ -65,4 +65,78 @@ import Testing
             EventQuery(type: CronTickHandled.type))
         #expect(!ticks.isEmpty)
     }
+
+    private func get(_ url: String, key: String?) async throws -> (
+        status: UInt, body: String, headers: [String: String]
+    ) {
+        var request = HTTPClientRequest(url: url)
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 22)
+        return (
+            response.status.code, String(buffer: body),
+            Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
+        )
+    }
+
+    @Test func theAPIAnswersReadKeysAndRefusesTheRest() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let run = try await tool.run(
+            [
+                "report", "run", "--data", folder.path, "--campaigns", "CAMPAIGN_001", "--from", "2026-11-30", "--to",
+                "2026-12-01", "--publish", "--email", "ops@example.com",
+            ], environment: ["CXONE_BASE_URL": ""])
+        #expect(run.status == 0, "\(run.stderr)")
+        let reportID = try #require(run.lines.first?.split(separator: " ").dropFirst().first?.dropLast())
+        let port = try Loopback.freePort()
+        let reader = "reader-secret-0123456789"
+        let server = try tool.start(
+            ["serve", "--data", folder.path, "--port", "\(port)"],
+            environment: [
+                "CXONE_BASE_URL": "", "DIALER_LEDGER_API_KEYS": "dash:read:\(reader),ops:run:runner-secret-0123456789",
+            ])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        let base = "http://127.0.0.1:\(port)/api/v1"
+        for _ in 0..<200 where (try? await get("http://127.0.0.1:\(port)/healthz", key: nil).status) != 200 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let anonymous = try await get(base + "/reports", key: nil)
+        #expect(anonymous.status == 401 && anonymous.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+        #expect(try await get(base + "/reports", key: "wrong-secret-0123456789").status == 401)
+
+        let list = try JSONParser.parse(Array(try await get(base + "/reports", key: reader).body.utf8))
+        guard case .array(let reports)? = list["reports"] else {
+            Issue.record("no reports array")
+            return
+        }
+        #expect(reports.compactMap { $0["report_id"]?.stringValue } == [String(reportID)])
+        let chart = try await get(base + "/reports/\(reportID)", key: reader)
+        let written = try String(contentsOfFile: folder.appending("reports/\(reportID).json"), encoding: .utf8)
+        #expect(chart.status == 200 && chart.body == written + "\n", "the chart as recorded, byte for byte")
+        #expect(try await get(base + "/reports/rpt-nope", key: reader).status == 404)
+
+        let csv = try await get(base + "/audit?format=csv&type=ReportEmailed", key: reader)
+        #expect(csv.status == 200 && csv.headers["content-type"]?.hasPrefix("text/csv") == true)
+        #expect(csv.body.contains("ReportEmailed") && csv.body.contains("ops@example.com"))
+        let page = try JSONParser.parse(Array(try await get(base + "/audit?limit=2", key: reader).body.utf8))
+        guard case .array(let effects)? = page["effects"] else {
+            Issue.record("no effects array")
+            return
+        }
+        #expect(effects.count == 2 && page["next_after"]?.intValue == effects.last?["seq"]?.intValue)
+        let bad = try await get(base + "/audit?limit=0", key: reader)
+        #expect(bad.status == 400)
+        #expect(try JSONParser.parse(Array(bad.body.utf8))["field"]?.stringValue == "limit")
+        let events = try JSONParser.parse(Array(try await get(base + "/events?limit=3", key: reader).body.utf8))
+        guard case .array(let envelopes)? = events["events"] else {
+            Issue.record("no events array")
+            return
+        }
+        #expect(envelopes.compactMap { $0["seq"]?.intValue } == [1, 2, 3] && events["next_after"]?.intValue == 3)
+        #expect(try await get(base + "/campaigns/CAMPAIGN_001/completion", key: reader).status == 404)
+        kill(server.processIdentifier, SIGTERM)
+        while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.terminationStatus == 0)
+    }
 }

@@ -1,0 +1,92 @@
+import DialerCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A request mistake: the query or body field to blame and why (answered 400 `{error, field, reason}`).
+struct APIError: Error {
+    var field: String
+    var reason: String
+    var status: HTTPResponse.Status = .badRequest
+}
+
+/// Turns `APIError` into its JSON answer.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return ErrorBody.response(
+                error.status, error: error.status == .badRequest ? "invalid_request" : "unprocessable",
+                reason: error.reason, field: error.field)
+        } catch let error as DialerCoreError {
+            if case .invalidField(let field, let reason) = error {
+                return ErrorBody.response(.unprocessableContent, error: "unprocessable", reason: reason, field: field)
+            }
+            throw error
+        }
+    }
+}
+
+/// The query string, read with errors that name the parameter.
+struct Query {
+    let values: [String: String]
+
+    init(_ request: Request) throws {
+        var values: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { values[String(name)] = String(value) }
+        self.values = values
+    }
+
+    func string(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
+
+    func seq(_ name: String) throws -> UInt64? {
+        guard let text = string(name) else { return nil }
+        guard let value = UInt64(text) else {
+            throw APIError(field: name, reason: "\"\(text)\" is not a sequence number")
+        }
+        return value
+    }
+
+    /// `limit`, 1 to 1000, 100 by default.
+    func limit() throws -> Int {
+        guard let text = string("limit") else { return 100 }
+        guard let value = Int(text), (1...1000).contains(value) else {
+            throw APIError(field: "limit", reason: "must be a whole number from 1 to 1000")
+        }
+        return value
+    }
+
+    func instant(_ name: String) throws -> Timestamp? {
+        guard let text = string(name) else { return nil }
+        do {
+            return try Timestamp(rfc3339: text, field: name)
+        } catch {
+            throw APIError(field: name, reason: "\"\(text)\" is not an RFC 3339 instant")
+        }
+    }
+}
+
+/// JSON answers: canonical bytes and a final newline.
+enum JSONResponse {
+    static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var response = bytes(((try? CanonicalJSON(value).bytes) ?? []) + [0x0A])
+        response.status = status
+        return response
+    }
+
+    static func bytes(_ bytes: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+extension HTTPField.Name {
+    /// The cursor of the next page of a CSV answer (JSON answers carry it as `next_after`).
+    static let nextAfter = Self("X-Next-After")!
+}
