@@ -146,6 +146,7 @@ let package = Package(
             dependencies: [
                 "DialerLedgerCLI", "Delivery", "EventLog", "DialerCore", "DialerTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

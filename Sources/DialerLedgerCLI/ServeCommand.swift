@@ -39,9 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
             let connection = try await CXoneConnection.open(
                 environment: ProcessInfo.processInfo.environment, logger: logger)
             let now: @Sendable () -> Timestamp = { SystemCXoneClock().now() }
+            let reports = ReportRunner(store: log, source: connection.client, now: now, logger: logger)
             let runner = CronRunner(
-                jobs: configuration.jobs, store: log,
-                reports: ReportRunner(store: log, source: connection.client, now: now, logger: logger),
+                jobs: configuration.jobs, store: log, reports: reports,
                 publishing: publishing, now: now, logger: logger)
             let lines =
                 [connection.description] + configuration.describe(dataFolder: data.folder)
@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let app = HTTPServer.application(
                 host: configuration.host, port: configuration.port, objects: publishing.objects as? LocalObjectStore,
-                store: log, keys: keys, now: now, logger: logger,
+                store: log, keys: keys, reports: reports, now: now, logger: logger,
                 onRunning: { port in
                     printError("listening on http://\(listenHost):\(port) (SIGTERM or Ctrl-C stops)")
                 })

@@ -2,6 +2,7 @@ import Delivery
 import DialerCore
 import Hummingbird
 import Logging
+import Pipelines
 
 /// The HTTP side of `dialer-ledger serve` on Hummingbird: health, the local object store's links, and the
 /// API over the log (bearer API keys).
@@ -10,6 +11,7 @@ public enum HTTPServer {
     /// reported to `onRunning`).
     public static func application(
         host: String, port: Int, objects: LocalObjectStore?, store: (any EventStore)? = nil, keys: APIKeys = .none,
+        reports: ReportRunner? = nil, adhocRuns: Int = 2,
         now: @escaping @Sendable () -> Timestamp, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
@@ -25,6 +27,10 @@ public enum HTTPServer {
         if let store {
             let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
             ReadRoutes(store: store).add(to: api.group().add(middleware: BearerAuth(keys: keys, role: .read)))
+            if let reports {
+                RunRoutes(runner: reports, limits: ReportLimits(), inFlight: .init(limit: adhocRuns)).add(
+                    to: api.group().add(middleware: BearerAuth(keys: keys, role: .run)))
+            }
         }
         return Application(
             router: router,

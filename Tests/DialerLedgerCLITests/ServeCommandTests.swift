@@ -3,6 +3,7 @@ import DialerCore
 import DialerTesting
 import EventLog
 import Foundation
+import NIOCore
 import Testing
 
 /// `dialer-ledger serve` as an operator runs it: a configured job runs on its schedule and is published,
@@ -79,6 +80,22 @@ import Testing
         )
     }
 
+    private func post(_ url: String, _ body: String, key: String) async throws -> (
+        status: UInt, body: String, headers: [String: String]
+    ) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        return (
+            response.status.code, String(buffer: bytes),
+            Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
+        )
+    }
+
     @Test func theAPIAnswersReadKeysAndRefusesTheRest() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -135,6 +152,40 @@ import Testing
         }
         #expect(envelopes.compactMap { $0["seq"]?.intValue } == [1, 2, 3] && events["next_after"]?.intValue == 3)
         #expect(try await get(base + "/campaigns/CAMPAIGN_001/completion", key: reader).status == 404)
+
+        // The seed's ad-hoc report: a run key runs and records it; a read key may not.
+        let seedBody =
+            #"{"campaign_ids":["CAMPAIGN_002","CAMPAIGN_003"],"start_date":"2026-11-29T00:00:00Z","end_date":"2026-11-30T00:00:00Z"}"#
+        #expect(try await post(base + "/reports/dialer", seedBody, key: reader).status == 403)
+        let adhoc = try await post(base + "/reports/dialer", seedBody, key: "runner-secret-0123456789")
+        #expect(adhoc.status == 200, "\(adhoc.body)")
+        guard case .array(let charts) = try JSONParser.parse(Array(adhoc.body.utf8)) else {
+            Issue.record("not the seed's array")
+            return
+        }
+        #expect(charts.compactMap { $0["campaign_id"]?.stringValue } == ["CAMPAIGN_002", "CAMPAIGN_003"])
+        #expect(charts.allSatisfy { if case .array(let data)? = $0["data"] { !data.isEmpty } else { false } })
+        let adhocID = try #require(adhoc.headers["x-report-id"])
+        #expect(try await get(base + "/reports/\(adhocID)", key: reader).status == 200, "recorded like any run")
+        for (body, status, field) in [
+            ("not json", 400, "body"), (#"{"campaign_ids":"C1"}"#, 400, "campaign_ids"),
+            (#"{"campaign_ids":["C1"],"start_date":"yesterday","end_date":"2026-11-30T00:00:00Z"}"#, 400, "start_date"),
+            (
+                #"{"campaign_ids":["C1"],"start_date":"2026-11-30T00:00:00Z","end_date":"2026-11-29T00:00:00Z"}"#, 422,
+                "end_date"
+            ),
+            (
+                #"{"campaign_ids":[],"start_date":"2026-11-29T00:00:00Z","end_date":"2026-11-30T00:00:00Z"}"#, 422,
+                "campaign_ids"
+            ),
+        ] {
+            let answer = try await post(base + "/reports/dialer", body, key: "runner-secret-0123456789")
+            #expect(answer.status == UInt(status), "\(body): \(answer.body)")
+            #expect(try JSONParser.parse(Array(answer.body.utf8))["field"]?.stringValue == field, "\(body)")
+        }
+        let huge = try await post(
+            base + "/reports/dialer", String(repeating: " ", count: 70_000) + "{}", key: "runner-secret-0123456789")
+        #expect(huge.status == 413)
         kill(server.processIdentifier, SIGTERM)
         while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         #expect(server.terminationStatus == 0)

@@ -20,9 +20,14 @@ struct APIErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return ErrorBody.response(
-                error.status, error: error.status == .badRequest ? "invalid_request" : "unprocessable",
-                reason: error.reason, field: error.field)
+            let label =
+                switch error.status.code {
+                case 400: "invalid_request"
+                case 413: "too_large"
+                case 422: "unprocessable"
+                default: "internal"
+                }
+            return ErrorBody.response(error.status, error: label, reason: error.reason, field: error.field)
         } catch let error as DialerCoreError {
             if case .invalidField(let field, let reason) = error {
                 return ErrorBody.response(.unprocessableContent, error: "unprocessable", reason: reason, field: field)
