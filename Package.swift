@@ -80,7 +80,8 @@ let package = Package(
                 "DialerCore", "Delivery", "Pipelines", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
         ),
         .executableTarget(
             name: "DialerLedgerCLI",

@@ -1,8 +1,17 @@
 import Delivery
 import DialerCore
+import Foundation
 import Hummingbird
 import Logging
 import Pipelines
+
+/// `Schemas/openapi.yaml` (kept in this target as a resource, so the served document is the one in the repo).
+let openAPIDocument: [UInt8] = {
+    guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+        let data = try? Data(contentsOf: url)
+    else { return Array("openapi.yaml is missing from the build\n".utf8) }
+    return Array(data)
+}()
 
 /// The HTTP side of `dialer-ledger serve` on Hummingbird: health, the local object store's links, and the
 /// API over the log (bearer API keys).
@@ -22,6 +31,12 @@ public enum HTTPServer {
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n")))
+        }
+        router.get("openapi.yaml") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml"
+            return Response(
+                status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: openAPIDocument)))
         }
         if let objects { ObjectLinkRoutes(objects: objects, now: now).add(to: router) }
         if let store {

@@ -34,16 +34,16 @@ import Testing
         return batchesByTag
     }
 
-    @Test func twoProcessesAppendingAtOnceLoseNothing() throws {
+    @Test func twoProcessesAppendingAtOnceLoseNothing() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         // Create the log first so both writers race on appends, not on creation.
-        _ = try tool.run(["sample", "--data", folder.path, "--batches", "0"])
+        _ = try await tool.run(["sample", "--data", folder.path, "--batches", "0"])
         let writers = try ["left", "right"].map {
             try tool.start(["sample", "--data", folder.path, "--tag", $0, "--batches", "150", "--batch-size", "20"])
         }
         for writer in writers {
-            writer.waitUntilExit()
+            while writer.isRunning { try await Task.sleep(for: .milliseconds(5)) }
             #expect(writer.terminationStatus == 0)
         }
         let store = try LMDBEventStore(path: folder.appending("log"), access: .readOnly)
@@ -60,7 +60,7 @@ import Testing
         #expect(switches > 1)
     }
 
-    @Test func killedWritersLeaveAWholePrefixOfBatches() throws {
+    @Test func killedWritersLeaveAWholePrefixOfBatches() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let logPath = folder.appending("log")
@@ -80,11 +80,11 @@ import Testing
                 {
                     break
                 }
-                usleep(2_000)
+                try await Task.sleep(for: .milliseconds(2))
             }
-            usleep(UInt32.random(in: 0...40_000, using: &generator))
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...40_000, using: &generator)))
             kill(writer.processIdentifier, SIGKILL)
-            writer.waitUntilExit()
+            while writer.isRunning { try await Task.sleep(for: .milliseconds(2)) }
             #expect(writer.terminationReason == .uncaughtSignal, "round \(round): the writer finished before the kill")
 
             let store = try LMDBEventStore(path: logPath, access: .readOnly)

@@ -95,9 +95,11 @@ import Testing
                 "SMTP_SECURITY": "none",
             ])
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? types(folder).contains("ReportEmailRequested")) != true { usleep(20_000) }
+        while Date() < deadline, (try? types(folder).contains("ReportEmailRequested")) != true {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         kill(running.processIdentifier, SIGKILL)
-        while running.isRunning { usleep(10_000) }
+        while running.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try types(folder).last == "ReportEmailRequested", "killed between the intent and its outcome")
 
         // The next publish (mail now to the folder) records the outcome as unknown and sends nothing.

@@ -118,6 +118,13 @@ import Testing
         for _ in 0..<200 where (try? await get("http://127.0.0.1:\(port)/healthz", key: nil).status) != 200 {
             try await Task.sleep(for: .milliseconds(50))
         }
+        let document = try await get("http://127.0.0.1:\(port)/openapi.yaml", key: nil)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        #expect(document.status == 200)
+        #expect(
+            document.body
+                == (try String(contentsOf: root.appendingPathComponent("Schemas/openapi.yaml"), encoding: .utf8)))
         let anonymous = try await get(base + "/reports", key: nil)
         #expect(anonymous.status == 401 && anonymous.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
         #expect(try await get(base + "/reports", key: "wrong-secret-0123456789").status == 401)
