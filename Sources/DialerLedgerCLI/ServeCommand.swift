@@ -64,7 +64,22 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let app = HTTPServer.application(
                 host: configuration.host, port: configuration.port, objects: publishing.objects as? LocalObjectStore,
-                store: log, keys: keys, reports: reports, now: now, logger: logger,
+                store: log, keys: keys, reports: reports,
+                readiness: { [client = connection.client] in
+                    var checks: [(name: String, ok: Bool, detail: String)] = []
+                    do {
+                        checks.append(("log", true, "open, \(try log.lastSequence()) events"))
+                    } catch {
+                        checks.append(("log", false, "\(error)"))
+                    }
+                    do {
+                        _ = try await client.accessToken()
+                        checks.append(("cxone_token", true, "a token is obtainable"))
+                    } catch {
+                        checks.append(("cxone_token", false, "\(error)"))
+                    }
+                    return checks
+                }, now: now, logger: logger,
                 onRunning: { port in
                     printError("listening on http://\(listenHost):\(port) (SIGTERM or Ctrl-C stops)")
                 })

@@ -13,6 +13,9 @@ let openAPIDocument: [UInt8] = {
     return Array(data)
 }()
 
+/// What `/readyz` asks: named checks, each ok or not with a detail (never a secret).
+public typealias ReadinessCheck = @Sendable () async -> [(name: String, ok: Bool, detail: String)]
+
 /// The HTTP side of `dialer-ledger serve` on Hummingbird: health, the local object store's links, and the
 /// API over the log (bearer API keys).
 public enum HTTPServer {
@@ -20,7 +23,7 @@ public enum HTTPServer {
     /// reported to `onRunning`).
     public static func application(
         host: String, port: Int, objects: LocalObjectStore?, store: (any EventStore)? = nil, keys: APIKeys = .none,
-        reports: ReportRunner? = nil, adhocRuns: Int = 2,
+        reports: ReportRunner? = nil, adhocRuns: Int = 2, readiness: ReadinessCheck? = nil,
         now: @escaping @Sendable () -> Timestamp, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
@@ -31,6 +34,21 @@ public enum HTTPServer {
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n")))
+        }
+        if let readiness {
+            router.get("readyz") { _, _ in
+                let checks = await readiness()
+                let ready = checks.allSatisfy(\.ok)
+                return JSONResponse.ok(
+                    [
+                        "status": .string(ready ? "ready" : "not_ready"),
+                        "checks": .object(
+                            Dictionary(
+                                uniqueKeysWithValues: checks.map { check in
+                                    (check.name, ["ok": .bool(check.ok), "detail": .string(check.detail)] as JSONValue)
+                                })),
+                    ], status: ready ? .ok : .serviceUnavailable)
+            }
         }
         router.get("openapi.yaml") { _, _ in
             var headers = HTTPFields()

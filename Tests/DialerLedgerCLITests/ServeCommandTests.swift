@@ -125,6 +125,12 @@ import Testing
         #expect(
             document.body
                 == (try String(contentsOf: root.appendingPathComponent("Schemas/openapi.yaml"), encoding: .utf8)))
+        let ready = try await get("http://127.0.0.1:\(port)/readyz", key: nil)
+        #expect(ready.status == 200)
+        let readiness = try JSONParser.parse(Array(ready.body.utf8))
+        #expect(readiness["status"]?.stringValue == "ready")
+        #expect(readiness["checks"]?["cxone_token"]?["ok"] == .bool(true))
+        #expect(readiness["checks"]?["log"]?["ok"] == .bool(true))
         let anonymous = try await get(base + "/reports", key: nil)
         #expect(anonymous.status == 401 && anonymous.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
         #expect(try await get(base + "/reports", key: "wrong-secret-0123456789").status == 401)
