@@ -51,14 +51,7 @@ struct AuditCommand: ParsableCommand {
             let shown = cells.map { line in
                 line.enumerated().map { $0.offset == 1 ? String($0.element.prefix(19)) : $0.element }
             }
-            let table = [AuditTrail.columns] + shown
-            let widths = AuditTrail.columns.indices.map { column in min(60, table.map { $0[column].count }.max() ?? 0) }
-            return table.map { line in
-                zip(line, widths).map { cell, width in
-                    (cell.count > width ? String(cell.prefix(width - 1)) + "…" : cell)
-                        .padding(toLength: width, withPad: " ", startingAt: 0)
-                }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-            }.joined()
+            return textTable([AuditTrail.columns] + shown, maxWidth: 60)
         }
     }
 }

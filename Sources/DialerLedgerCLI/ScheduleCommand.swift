@@ -163,12 +163,7 @@ struct ScheduleStatusCommand: ParsableCommand {
                         "\(Int(row.completed))", "\(row.expected)", "\(row.polls)", row.webhook ?? "-", row.job,
                     ]
                 }
-            let widths = (0..<table[0].count).map { column in table.map { $0[column].count }.max() ?? 0 }
-            for line in table {
-                print(
-                    zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-            }
+            print(textTable(table), terminator: "")
         }
     }
 }

@@ -21,7 +21,7 @@ public struct LinkSigningKey: Sendable, CustomStringConvertible {
         try FileManager.default.createDirectory(
             atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let hex = bytes.map { String(format: "%02x", $0) }.joined() + "\n"
+        let hex = SigV4.hex(bytes) + "\n"
         let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if descriptor < 0 {
             if errno == EEXIST, let existing = try read(file) { return existing }

@@ -78,7 +78,7 @@ public struct LocalObjectStore: ObjectStore {
 
     private func signature(key: String, expires: Int64) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("GET\n\(key)\n\(expires)".utf8), using: signingKey.key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return SigV4.hex(mac)
     }
 
     /// The file of `key`; throws naming `key` when it would leave `root` or is not a plain relative path.
@@ -96,7 +96,7 @@ public struct LocalObjectStore: ObjectStore {
 
     /// What the store says of `body`: its size, MD5 ETag (as S3 gives for a single-part upload) and SHA-256.
     public static func describe(_ body: [UInt8], contentType: String) -> StoredObject {
-        let md5 = Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let md5 = SigV4.hex(Insecure.MD5.hash(data: body))
         return StoredObject(
             size: Int64(body.count), eTag: md5, sha256: SHA256Digest.of(body).hex, contentType: contentType)
     }

@@ -22,13 +22,13 @@ struct ReadRoutes: Sendable {
         let query = try Query(request)
         let (after, limit) = (try query.seq("after") ?? 0, try query.limit())
         var items: [JSONValue] = []
-        var next: UInt64?
+        var more = false
         try store.withSnapshot { snapshot in
             try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated, afterSeq: after)) { view in
                 let payload = try JSONParser.parse(Array(view.payloadBytes))
                 guard payload["run_id"] != nil else { return true }
                 if items.count == limit {
-                    next = items.isEmpty ? nil : UInt64(items.count)
+                    more = true
                     return false
                 }
                 var fields: [String: JSONValue] = [
@@ -41,10 +41,8 @@ struct ReadRoutes: Sendable {
                 return true
             }
         }
-        let last = items.last?["seq"]?.intValue
-        return JSONResponse.ok([
-            "reports": .array(items), "next_after": next != nil ? last.map(JSONValue.int) ?? .null : .null,
-        ])
+        let next = more ? items.last?["seq"] ?? .null : .null
+        return JSONResponse.ok(["reports": .array(items), "next_after": next])
     }
 
     /// `GET /api/v1/reports/{id}`: the chart JSON as recorded (rebuilt from the log, checked against its SHA-256).
