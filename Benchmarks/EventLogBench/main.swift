@@ -4,7 +4,8 @@ import Foundation
 
 // tools/bench eventlog: the event log against raw liblmdb doing the same operations, in one run.
 // Usage: EventLogBench RAW_LMDB_BINARY [SCRATCH_DIR]
-// Prints, per operation, events/s and MB/s for ours and raw, and the ratio ours/raw.
+// Prints, per operation, events/s and MB/s for ours and raw (medians of 5 interleaved rounds), and the
+// median of the per-round ratios ours/raw.
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -42,8 +43,11 @@ func freshFolder(_ name: String) throws -> String {
     return path
 }
 
+/// A figure: events/s and bytes/s.
+typealias Rate = (events: Double, bytes: Double)
+
 /// Runs the raw liblmdb program and returns (events/s, bytes/s).
-func raw(_ args: [String]) throws -> (Double, Double) {
+func raw(_ args: [String]) throws -> Rate {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: rawBinary)
     process.arguments = args
@@ -58,38 +62,52 @@ func raw(_ args: [String]) throws -> (Double, Double) {
     return (numbers[0], numbers[1])
 }
 
-func report(_ label: String, ours: (Double, Double), raw: (Double, Double)) {
-    let ratio = ours.0 / raw.0
-    print(String(format: "%@: %.0f events/s, raw %.0f events/s, ratio %.2f", label, ours.0, raw.0, ratio))
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// Prints the median of each side and the median of the per-round ratios: rounds alternate ours and raw,
+/// so a machine that speeds up or slows down during the run moves both sides of a ratio alike.
+func report(_ label: String, ours: [Rate], raw: [Rate]) {
+    let ratios = zip(ours, raw).map { $0.events / $1.events }
+    let byteRatios = zip(ours, raw).map { $0.bytes / $1.bytes }
     print(
         String(
-            format: "%@ MB/s: %.1f MB/s, raw %.1f MB/s, ratio %.2f", label, ours.1 / 1e6, raw.1 / 1e6, ours.1 / raw.1))
+            format: "%@: %.0f events/s, raw %.0f events/s, ratio %.2f", label, median(ours.map(\.events)),
+            median(raw.map(\.events)), median(ratios)))
+    print(
+        String(
+            format: "%@ MB/s: %.1f MB/s, raw %.1f MB/s, ratio %.2f", label, median(ours.map(\.bytes)) / 1e6,
+            median(raw.map(\.bytes)) / 1e6, median(byteRatios)))
 }
 
-/// Best of `runs` (events/s, bytes/s) pairs, by events/s.
-func best(_ runs: Int, _ measure: () throws -> (Double, Double)) rethrows -> (Double, Double) {
-    var top = (0.0, 0.0)
-    for _ in 0..<runs {
-        let result = try measure()
-        if result.0 > top.0 { top = result }
+/// Runs `rounds` rounds of every measure in turn; returns each measure's figures by round.
+func interleaved(_ rounds: Int, _ measures: [() throws -> Rate]) throws -> [[Rate]] {
+    var figures = Array(repeating: [Rate](), count: measures.count)
+    for _ in 0..<rounds {
+        for (index, measure) in measures.enumerated() { figures[index].append(try measure()) }
     }
-    return top
+    return figures
 }
 
+let rounds = 5
 let cases: [(batch: Int, count: Int)] = [(1, 1_000), (100, 50_000), (10_000, 200_000)]
 var replayFolder = ""
-var recordBytes = 400
 for (batch, count) in cases {
-    let drafts = (0..<count).map(draft)
-    let ours = try best(3) {
+    var recordBytes = 400
+    let ours = {
         let folder = try freshFolder("ours-\(batch)")
         let store = try LMDBEventStore(path: folder, initialMapSize: 1 << 30)
-        let elapsed = try seconds {
-            var index = 0
-            while index < count {
-                _ = try store.append(Array(drafts[index..<min(index + batch, count)]))
-                index += batch
-            }
+        // Each batch is built just before its append and only the append is timed, as a writer builds
+        // its events and appends them (a batch built long before would be read from cold memory).
+        var elapsed = 0.0
+        var index = 0
+        while index < count {
+            let drafts = (index..<min(index + batch, count)).map(draft)
+            elapsed += try seconds { _ = try store.append(drafts) }
+            index += batch
         }
         var stored = 0
         try store.withSnapshot { snapshot in
@@ -101,43 +119,38 @@ for (batch, count) in cases {
         replayFolder = folder
         return (Double(count) / elapsed, Double(stored) / elapsed)
     }
-    let baseline = try best(3) {
+    let indexed = {
         try raw(["append-indexed", try freshFolder("raw-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"])
     }
-    let bare = try best(3) {
-        try raw(["append", try freshFolder("raw-bare-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"])
-    }
-    report("append batch=\(batch)", ours: ours, raw: baseline)
-    report("append batch=\(batch) vs records only", ours: ours, raw: bare)
+    let bare = { try raw(["append", try freshFolder("raw-bare-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"]) }
+    let figures = try interleaved(rounds, [ours, indexed, bare])
+    report("append batch=\(batch)", ours: figures[0], raw: figures[1])
+    report("append batch=\(batch) vs records only", ours: figures[0], raw: figures[2])
 }
 
 let store = try LMDBEventStore(path: replayFolder, access: .readOnly)
 let total = try store.lastSequence()
 /// A full replay: every envelope read and decoded, in place (`inPlace`) or into owned values.
-func replayRate(inPlace: Bool) throws -> (Double, Double) {
-    try best(5) {
-        var bytes = 0
-        let elapsed = try seconds {
-            try store.withSnapshot { snapshot in
-                if inPlace {
-                    try snapshot.scanInPlace(EventQuery()) {
-                        bytes += $0.payloadBytes.count; return true
-                    }
-                } else {
-                    try snapshot.scan(EventQuery()) {
-                        bytes += $0.payload.bytes.count; return true
-                    }
+func replayRate(inPlace: Bool) throws -> Rate {
+    var bytes = 0
+    let elapsed = try seconds {
+        try store.withSnapshot { snapshot in
+            if inPlace {
+                try snapshot.scanInPlace(EventQuery()) {
+                    bytes += $0.payloadBytes.count; return true
+                }
+            } else {
+                try snapshot.scan(EventQuery()) {
+                    bytes += $0.payload.bytes.count; return true
                 }
             }
         }
-        return (Double(total) / elapsed, Double(bytes) / elapsed)
     }
+    return (Double(total) / elapsed, Double(bytes) / elapsed)
 }
-let rawScan = try best(5) { try raw(["scan", scratch + "/raw-10000"]) }
-report("replay", ours: try replayRate(inPlace: true), raw: rawScan)
-report("replay to owned envelopes", ours: try replayRate(inPlace: false), raw: rawScan)
 
-let decodeAll = try best(3) {
+/// A full replay that also parses every payload into a JSON value.
+func parseRate() throws -> Rate {
     var members = 0
     let elapsed = try seconds {
         try store.withSnapshot { snapshot in
@@ -149,5 +162,11 @@ let decodeAll = try best(3) {
     }
     return (Double(total) / elapsed, Double(members) / elapsed)
 }
-report("replay with payload parse", ours: decodeAll, raw: rawScan)
+
+let rawScan = { try raw(["scan", scratch + "/raw-10000"]) }
+let replays = try interleaved(
+    rounds, [{ try replayRate(inPlace: true) }, { try replayRate(inPlace: false) }, parseRate, rawScan])
+report("replay", ours: replays[0], raw: replays[3])
+report("replay to owned envelopes", ours: replays[1], raw: replays[3])
+report("replay with payload parse", ours: replays[2], raw: replays[3])
 try? FileManager.default.removeItem(atPath: scratch)

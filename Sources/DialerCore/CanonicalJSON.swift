@@ -10,8 +10,15 @@ public struct CanonicalJSON: Sendable, Hashable {
     /// Encodes `value`; fails on a non-finite number.
     public init(_ value: JSONValue) throws {
         var writer = CanonicalJSONWriter()
-        try writer.write(value)
-        bytes = writer.bytes
+        try self.init(value, scratch: &writer)
+    }
+
+    /// Encodes `value` in `scratch` (cleared first, its capacity reused) and keeps an exact-size copy:
+    /// no regrowth while encoding, no spare capacity kept.
+    public init(_ value: JSONValue, scratch: inout CanonicalJSONWriter) throws {
+        scratch.bytes.removeAll(keepingCapacity: true)
+        try scratch.write(value)
+        bytes = Array(scratch.bytes)
     }
 
     /// Wraps bytes that are already canonical JSON; `validating` re-encodes them to prove it.
@@ -57,18 +64,42 @@ public struct CanonicalJSONWriter {
                 try write(item)
             }
             bytes.append(UInt8(ascii: "]"))
-        case .object(let members):
-            // String order compares NFC scalars, which is the order of NFC UTF-8 bytes; and a Swift
-            // dictionary already holds canonically equivalent keys as one key.
-            bytes.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                write(string: member.key)
-                bytes.append(UInt8(ascii: ":"))
-                try write(member.value)
-            }
-            bytes.append(UInt8(ascii: "}"))
+        case .object(let members): try write(members: members)
         }
+    }
+
+    /// Writes an object's members in key order. String order compares NFC scalars, which is the order
+    /// of NFC UTF-8 bytes, and a Swift dictionary already holds canonically equivalent keys as one key.
+    /// The keys are insertion-sorted beside their dictionary indexes in a stack buffer (payloads have a
+    /// few dozen members at most): values are not copied, and nothing is hashed or allocated.
+    private mutating func write(members: [String: JSONValue]) throws {
+        typealias Keyed = (key: String, index: Dictionary<String, JSONValue>.Index)
+        bytes.append(UInt8(ascii: "{"))
+        let count = members.count
+        try withUnsafeTemporaryAllocation(of: Keyed.self, capacity: count) { order in
+            let base = order.baseAddress!
+            var index = members.startIndex
+            for slot in 0..<count {
+                let key = members[index].key
+                var at = slot
+                while at > 0, key < base[at - 1].key {
+                    (base + at).moveInitialize(from: base + at - 1, count: 1)
+                    at -= 1
+                }
+                (base + at).initialize(to: (key, index))
+                members.formIndex(after: &index)
+            }
+            defer {
+                for slot in 0..<count { _ = (base + slot).move() }
+            }
+            for slot in 0..<count {
+                if slot > 0 { bytes.append(UInt8(ascii: ",")) }
+                write(string: base[slot].key)
+                bytes.append(UInt8(ascii: ":"))
+                try write(members[base[slot].index].value)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Writes an integer in decimal.
@@ -101,13 +132,47 @@ public struct CanonicalJSONWriter {
     /// Writes a string, NFC-normalized and escaped.
     public mutating func write(string: String) {
         let plain = string.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            guard !utf8.contains(where: { $0 >= 0x80 || $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            guard Self.isPlainASCII(UnsafeRawBufferPointer(utf8)) else { return false }
             bytes.append(UInt8(ascii: "\""))
             bytes.append(contentsOf: utf8)
             bytes.append(UInt8(ascii: "\""))
             return true
         }
         if plain != true { writeEscaped(utf8: Self.nfc(string).utf8) }
+    }
+
+    /// Whether `utf8` is printable ASCII without `"`, `\` or DEL: written as is between quotes, and
+    /// already NFC. Checks eight bytes at a time (every string of every payload passes through here).
+    public static func isPlainASCII(_ utf8: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        /// High bit set in each byte of `word` that is zero (exact: no false positives).
+        func zeroBytes(_ word: UInt64) -> UInt64 { ~(((word & ~highs) &+ ~highs) | word) & highs }
+        /// Non-ASCII bytes (high bit), control characters (top three bits clear), quote, backslash, DEL.
+        func isPlain(_ word: UInt64) -> Bool {
+            let control = zeroBytes(word & 0xE0E0_E0E0_E0E0_E0E0)
+            let special =
+                zeroBytes(word ^ (0x22 &* ones)) | zeroBytes(word ^ (0x5C &* ones)) | zeroBytes(word ^ (0x7F &* ones))
+            return (word & highs) | control | special == 0
+        }
+        guard let base = utf8.baseAddress else { return true }
+        let end = utf8.count
+        var offset = 0
+        while offset + 8 <= end {
+            guard isPlain(UInt64(littleEndian: (base + offset).loadUnaligned(as: UInt64.self))) else { return false }
+            offset += 8
+        }
+        guard offset < end else { return true }
+        // The last one to seven bytes: the word ending at the last byte when there is one (its first
+        // bytes were checked already), else the bytes gathered in a register and padded with spaces,
+        // which pass (a copy through memory would stall the load that follows it).
+        if end >= 8 { return isPlain(UInt64(littleEndian: (base + end - 8).loadUnaligned(as: UInt64.self))) }
+        var last: UInt64 = 0x20 &* ones
+        for index in 0..<end {
+            let shift = UInt64(8 * index)
+            last = last & ~(0xFF << shift) | UInt64(base.load(fromByteOffset: index, as: UInt8.self)) << shift
+        }
+        return isPlain(last)
     }
 
     /// Writes literal text as is (the caller guarantees it needs no escaping).
@@ -120,26 +185,48 @@ public struct CanonicalJSONWriter {
 
     /// Writes a UUID as a quoted lowercase string.
     public mutating func write(uuid: UUID) {
-        bytes.append(UInt8(ascii: "\""))
-        withUnsafeBytes(of: uuid.uuid) { raw in
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-                appendHex(byte)
+        // 38 bytes: a quote, 32 hex digits, 4 dashes, a quote; formatted on the stack, appended once.
+        var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { out in
+            out[0] = UInt8(ascii: "\"")
+            var at = 1
+            withUnsafeBytes(of: uuid.uuid) { raw in
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[at] = UInt8(ascii: "-")
+                        at += 1
+                    }
+                    out.storeBytes(of: Self.hexPair(byte).littleEndian, toByteOffset: at, as: UInt16.self)
+                    at += 2
+                }
             }
+            out[at] = UInt8(ascii: "\"")
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[0..<38]))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Writes a digest as a quoted 64-digit lowercase hex string.
     public mutating func write(digest: SHA256Digest) {
-        bytes.append(UInt8(ascii: "\""))
-        let words = (
-            digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian
-        )
-        withUnsafeBytes(of: words) { raw in
-            for byte in raw { appendHex(byte) }
+        // 66 bytes: formatted on the stack, appended once.
+        var text: (SIMD64<UInt8>, UInt16) = (SIMD64(), 0)
+        withUnsafeMutableBytes(of: &text) { out in
+            out[0] = UInt8(ascii: "\"")
+            let words = (
+                digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian
+            )
+            withUnsafeBytes(of: words) { raw in
+                for (index, byte) in raw.enumerated() {
+                    out.storeBytes(of: Self.hexPair(byte).littleEndian, toByteOffset: 1 + 2 * index, as: UInt16.self)
+                }
+            }
+            out[65] = UInt8(ascii: "\"")
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[0..<66]))
         }
-        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The two lowercase hex digits of `byte`, the first in the low byte.
+    private static func hexPair(_ byte: UInt8) -> UInt16 {
+        UInt16(hexDigit(byte >> 4)) | UInt16(hexDigit(byte & 0xF)) << 8
     }
 
     /// Writes an instant as a quoted RFC 3339 UTC string with milliseconds.

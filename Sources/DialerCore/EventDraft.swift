@@ -44,41 +44,63 @@ public struct EventDraft: Sendable, Hashable {
     /// Checks every field and returns the draft with its strings in NFC and its payload encoded.
     /// `position` is the draft's index in its batch, used in error messages.
     public func validated(position: Int) throws -> (draft: EventDraft, payload: CanonicalJSON) {
+        var scratch = CanonicalJSONWriter()
+        let checked = try self.checked(position: position, scratch: &scratch)
+        var draft = self
+        draft.stream = checked.stream
+        draft.idempotencyKey = checked.idempotencyKey
+        return (draft, checked.payload)
+    }
+
+    /// Checks every field without copying the draft: its stream and idempotency key in NFC and its
+    /// payload encoded in the reusable buffer `scratch`. `position` names the draft in errors.
+    func checked(
+        position: Int, scratch: inout CanonicalJSONWriter
+    ) throws -> (stream: String, idempotencyKey: String?, payload: CanonicalJSON) {
         func fail(_ field: String, _ reason: String) -> DialerCoreError {
             .invalidField(field: "events[\(position)].\(field)", reason: reason)
         }
-        var draft = self
-        let typeBytes = type.utf8
-        guard let first = typeBytes.first, Self.isLetter(first),
-            typeBytes.allSatisfy({ Self.isLetter($0) || (48...57).contains($0) || $0 == 0x5F || $0 == 0x2E })
-        else {
+        guard Self.isTypeName(type) else {
             throw fail("type", "\"\(type)\" must start with a letter and hold only letters, digits, '_' and '.'")
         }
-        guard typeBytes.count <= Self.maxTypeBytes else { throw fail("type", "longer than \(Self.maxTypeBytes) bytes") }
+        guard type.utf8.count <= Self.maxTypeBytes else {
+            throw fail("type", "longer than \(Self.maxTypeBytes) bytes")
+        }
         guard version >= 1 else { throw fail("version", "must be 1 or more, got \(version)") }
-        draft.stream = try Self.checkedName(stream, max: Self.maxStreamBytes) { fail("stream", $0) }
-        if let key = idempotencyKey {
-            draft.idempotencyKey = try Self.checkedName(key, max: Self.maxIdempotencyKeyBytes) {
-                fail("idempotency_key", $0)
-            }
+        let stream = try Self.checkedName(stream, max: Self.maxStreamBytes) { fail("stream", $0) }
+        let key = try idempotencyKey.map { key in
+            try Self.checkedName(key, max: Self.maxIdempotencyKeyBytes) { fail("idempotency_key", $0) }
         }
         guard case .object = payload else { throw fail("payload", "must be a JSON object") }
-        let encoded: CanonicalJSON
         do {
-            encoded = try CanonicalJSON(payload)
+            return (stream, key, try CanonicalJSON(payload, scratch: &scratch))
         } catch let error as DialerCoreError {
             throw fail("payload", error.description)
         }
-        return (draft, encoded)
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool { (65...90).contains(byte) || (97...122).contains(byte) }
 
+    /// A letter, then letters, digits, '_' and '.'.
+    private static func isTypeName(_ type: String) -> Bool {
+        var type = type
+        return type.withUTF8 { utf8 in
+            guard let first = utf8.first, isLetter(first) else { return false }
+            for byte in utf8 where !(isLetter(byte) || (48...57).contains(byte) || byte == 0x5F || byte == 0x2E) {
+                return false
+            }
+            return true
+        }
+    }
+
     private static func checkedName(
         _ value: String, max: Int, _ fail: (String) -> DialerCoreError
     ) throws -> String {
-        // Printable ASCII (the usual case) is already NFC and free of control characters.
-        let printableASCII = value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        // Printable ASCII (the usual case) is already NFC and free of control characters; the fast check
+        // also sends `"` and `\` down the general path, which accepts them.
+        let printableASCII =
+            value.utf8.withContiguousStorageIfAvailable { CanonicalJSONWriter.isPlainASCII(UnsafeRawBufferPointer($0)) }
+            ?? false
         let normalized = printableASCII ? value : CanonicalJSONWriter.nfc(value)
         let bytes = normalized.utf8
         guard !bytes.isEmpty else { throw fail("must not be empty") }

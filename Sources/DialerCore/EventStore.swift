@@ -1,3 +1,5 @@
+import Foundation
+
 /// The append-only event log as a port: the LMDB log and the in-memory twin both conform and pass one
 /// contract suite.
 public protocol EventStore: Sendable {
@@ -26,17 +28,44 @@ public protocol EventSnapshot {
 
 /// What one draft of an appended batch became.
 public enum AppendResult: Sendable, Hashable {
-    /// Newly appended as this envelope.
-    case appended(Envelope)
+    /// Newly appended here.
+    case appended(AppendedEvent)
     /// Not appended: its idempotency key was already in the log at this sequence.
     case existing(seq: UInt64)
 
     /// The sequence of the event that holds this draft's fact.
     public var seq: UInt64 {
         switch self {
-        case .appended(let envelope): return envelope.seq
+        case .appended(let event): return event.seq
         case .existing(let seq): return seq
         }
+    }
+}
+
+/// Where a newly appended event landed: its sequence, id, recorded time and hash. The envelope itself is
+/// one read away (`EventStore.envelope(at:)`); returning only this keeps a large append from copying
+/// every envelope back to its caller.
+public struct AppendedEvent: Sendable, Hashable {
+    /// The event's sequence.
+    public let seq: UInt64
+    /// The event's id.
+    public let id: UUID
+    /// When the log recorded it.
+    public let recordedAt: Timestamp
+    /// The event's hash.
+    public let hash: SHA256Digest
+
+    /// Where `envelope` sits.
+    public init(_ envelope: Envelope) {
+        self.init(seq: envelope.seq, id: envelope.id, recordedAt: envelope.recordedAt, hash: envelope.hash)
+    }
+
+    /// A position with every field given.
+    public init(seq: UInt64, id: UUID, recordedAt: Timestamp, hash: SHA256Digest) {
+        self.seq = seq
+        self.id = id
+        self.recordedAt = recordedAt
+        self.hash = hash
     }
 }
 

@@ -4,8 +4,18 @@ import Foundation
 /// canonical payload, id, and the SHA-256 state over the envelope's head (every key that sorts before
 /// `prev_hash`). Sealing then hashes only the short tail inside the write transaction.
 public struct PreparedEvent: Sendable {
-    /// The draft with its strings in NFC.
-    public let draft: EventDraft
+    /// Stored type name.
+    public let type: String
+    /// Version of the payload's shape.
+    public let version: UInt32
+    /// The stream, in NFC.
+    public let stream: String
+    /// The run or job this belongs to.
+    public let correlationID: UUID?
+    /// The event that caused this one.
+    public let causationID: UUID?
+    /// The idempotency key, in NFC.
+    public let idempotencyKey: String?
     /// The canonical payload.
     public let payload: CanonicalJSON
     /// The event's id.
@@ -14,31 +24,34 @@ public struct PreparedEvent: Sendable {
     /// The envelope's last bytes, known before sealing: `,"stream":…,"type":…,"version":N}`.
     private let tailSuffix: [UInt8]
 
-    /// Validates draft number `position` of its batch; `scratch` is a reusable buffer.
+    /// Validates draft number `position` of its batch; `scratch` is a reusable buffer. The draft is read
+    /// in place, never copied (a copy would touch every object it holds).
     init(
-        _ draft: EventDraft, position: Int, ids: inout EventIDGenerator, scratch: inout CanonicalJSONWriter
+        _ draft: borrowing EventDraft, position: Int, ids: inout EventIDGenerator, scratch: inout CanonicalJSONWriter
     ) throws {
-        (self.draft, payload) = try draft.validated(position: position)
+        (stream, idempotencyKey, payload) = try draft.checked(position: position, scratch: &scratch)
+        type = draft.type
+        version = draft.version
+        correlationID = draft.correlationID
+        causationID = draft.causationID
         id = draft.id ?? ids.next()
         scratch.bytes.removeAll(keepingCapacity: true)
         Envelope.writeCanonicalHead(
-            causationID: self.draft.causationID, correlationID: self.draft.correlationID, hash: nil, id: id,
-            idempotencyKey: self.draft.idempotencyKey, payload: payload, to: &scratch)
+            causationID: causationID, correlationID: correlationID, hash: nil, id: id,
+            idempotencyKey: idempotencyKey, payload: payload, to: &scratch)
         var hasher = SHA256Hasher()
         hasher.update(scratch.bytes)
         headHash = hasher
         scratch.bytes.removeAll(keepingCapacity: true)
-        Envelope.writeCanonicalSuffix(
-            stream: self.draft.stream, type: self.draft.type, version: draft.version, to: &scratch)
-        tailSuffix = scratch.bytes
+        Envelope.writeCanonicalSuffix(stream: stream, type: type, version: version, to: &scratch)
+        tailSuffix = Array(scratch.bytes)  // exact size; the scratch keeps its own buffer
     }
 
-    /// The envelope this event becomes as number `seq` after `prevHash`, recorded at `recordedAt` (whose
-    /// canonical `,"recorded_at":…` bytes the batch writes once); `scratch` is a reusable buffer.
-    func sealed(
-        seq: UInt64, recordedAt: Timestamp, recordedAtFragment: [UInt8], prevHash: SHA256Digest,
-        scratch: inout CanonicalJSONWriter
-    ) -> Envelope {
+    /// The hash this event has as number `seq` after `prevHash`, recorded at the time whose canonical
+    /// `,"recorded_at":…` bytes the batch writes once; `scratch` is a reusable buffer.
+    func hash(
+        seq: UInt64, recordedAtFragment: [UInt8], prevHash: SHA256Digest, scratch: inout CanonicalJSONWriter
+    ) -> SHA256Digest {
         scratch.bytes.removeAll(keepingCapacity: true)
         scratch.writeRaw(",\"prev_hash\":")
         scratch.write(digest: prevHash)
@@ -48,9 +61,14 @@ public struct PreparedEvent: Sendable {
         scratch.bytes.append(contentsOf: tailSuffix)
         var hasher = headHash
         hasher.update(scratch.bytes)
-        return Envelope(
-            seq: seq, id: id, type: draft.type, version: draft.version, recordedAt: recordedAt, stream: draft.stream,
-            correlationID: draft.correlationID, causationID: draft.causationID, idempotencyKey: draft.idempotencyKey,
-            payload: payload, prevHash: prevHash, hash: hasher.finalized())
+        return hasher.finalized()
+    }
+
+    /// The envelope this event became at `link`, recorded at `recordedAt`.
+    func envelope(_ link: ChainLink, recordedAt: Timestamp) -> Envelope {
+        Envelope(
+            seq: link.seq, id: id, type: type, version: version, recordedAt: recordedAt, stream: stream,
+            correlationID: correlationID, causationID: causationID, idempotencyKey: idempotencyKey, payload: payload,
+            prevHash: link.prevHash, hash: link.hash)
     }
 }

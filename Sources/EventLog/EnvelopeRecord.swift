@@ -12,6 +12,10 @@ import Foundation
 enum EnvelopeRecord {
     static let format: UInt8 = 1
 
+    /// Where seq and recorded_at sit in every record.
+    static let seqOffset = 1
+    static let recordedAtOffset = 9
+
     /// The record of `e` as bytes.
     static func encode(_ e: Envelope) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count(of: e)) { buffer, initialized in
@@ -22,12 +26,38 @@ enum EnvelopeRecord {
 
     /// The size of the record of `e`, in bytes.
     static func count(of e: Envelope) -> Int {
-        38 + (e.correlationID != nil ? 16 : 0) + (e.causationID != nil ? 16 : 0) + 64 + 2 + e.type.utf8.count + 2
-            + e.stream.utf8.count + (e.idempotencyKey.map { 2 + $0.utf8.count } ?? 0) + 4 + e.payload.bytes.count
+        count(
+            type: e.type, stream: e.stream, idempotencyKey: e.idempotencyKey, correlated: e.correlationID != nil,
+            caused: e.causationID != nil, payloadCount: e.payload.bytes.count)
+    }
+
+    /// The size of a record with these variable parts, in bytes.
+    static func count(
+        type: String, stream: String, idempotencyKey: String?, correlated: Bool, caused: Bool, payloadCount: Int
+    ) -> Int {
+        hashesOffset(correlated: correlated, caused: caused) + 64 + 2 + type.utf8.count + 2 + stream.utf8.count
+            + (idempotencyKey.map { 2 + $0.utf8.count } ?? 0) + 4 + payloadCount
+    }
+
+    /// Where prev_hash (then hash) sits in a record.
+    static func hashesOffset(correlated: Bool, caused: Bool) -> Int {
+        38 + (correlated ? 16 : 0) + (caused ? 16 : 0)
     }
 
     /// Writes the record of `e` into `out`, which holds exactly `count(of: e)` bytes.
     static func write(_ e: Envelope, to out: UnsafeMutableRawBufferPointer) {
+        write(
+            seq: e.seq, recordedAt: e.recordedAt, version: e.version, id: e.id, correlationID: e.correlationID,
+            causationID: e.causationID, prevHash: e.prevHash, hash: e.hash, type: e.type, stream: e.stream,
+            idempotencyKey: e.idempotencyKey, payload: e.payload.bytes, to: out)
+    }
+
+    /// Writes a record from its fields into `out`, which holds exactly its `count` bytes.
+    static func write(
+        seq: UInt64, recordedAt: Timestamp, version: UInt32, id: UUID, correlationID: UUID?, causationID: UUID?,
+        prevHash: SHA256Digest, hash: SHA256Digest, type: String, stream: String, idempotencyKey: String?,
+        payload: [UInt8], to out: UnsafeMutableRawBufferPointer
+    ) {
         var offset = 0
         func put<T: FixedWidthInteger>(_ value: T) {
             out.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self)
@@ -36,12 +66,6 @@ enum EnvelopeRecord {
         func put(uuid: UUID) {
             out.storeBytes(of: uuid.uuid, toByteOffset: offset, as: uuid_t.self)
             offset += 16
-        }
-        func put(digest: SHA256Digest) {
-            put(digest.words.0)
-            put(digest.words.1)
-            put(digest.words.2)
-            put(digest.words.3)
         }
         func put(bytes: UnsafeBufferPointer<UInt8>) {
             if let base = bytes.baseAddress {
@@ -57,23 +81,30 @@ enum EnvelopeRecord {
             }
         }
         put(format)
-        put(e.seq)
-        put(UInt64(bitPattern: e.recordedAt.milliseconds))
-        put(UInt32(e.version))
-        put(uuid: e.id)
-        put(
-            UInt8((e.correlationID != nil ? 1 : 0) | (e.causationID != nil ? 2 : 0) | (e.idempotencyKey != nil ? 4 : 0))
-        )
-        if let id = e.correlationID { put(uuid: id) }
-        if let id = e.causationID { put(uuid: id) }
-        put(digest: e.prevHash)
-        put(digest: e.hash)
-        put(short: e.type)
-        put(short: e.stream)
-        if let key = e.idempotencyKey { put(short: key) }
-        put(UInt32(e.payload.bytes.count))
-        e.payload.bytes.withUnsafeBufferPointer { put(bytes: $0) }
+        put(seq)
+        put(UInt64(bitPattern: recordedAt.milliseconds))
+        put(UInt32(version))
+        put(uuid: id)
+        put(UInt8((correlationID != nil ? 1 : 0) | (causationID != nil ? 2 : 0) | (idempotencyKey != nil ? 4 : 0)))
+        if let id = correlationID { put(uuid: id) }
+        if let id = causationID { put(uuid: id) }
+        Self.put(digest: prevHash, at: offset, in: out)
+        Self.put(digest: hash, at: offset + 32, in: out)
+        offset += 64
+        put(short: type)
+        put(short: stream)
+        if let key = idempotencyKey { put(short: key) }
+        put(UInt32(payload.count))
+        payload.withUnsafeBufferPointer { put(bytes: $0) }
         precondition(offset == out.count, "record size mismatch")
+    }
+
+    /// Stores `digest` as 32 big-endian bytes at `offset`.
+    static func put(digest: SHA256Digest, at offset: Int, in out: UnsafeMutableRawBufferPointer) {
+        out.storeBytes(of: digest.words.0.bigEndian, toByteOffset: offset, as: UInt64.self)
+        out.storeBytes(of: digest.words.1.bigEndian, toByteOffset: offset + 8, as: UInt64.self)
+        out.storeBytes(of: digest.words.2.bigEndian, toByteOffset: offset + 16, as: UInt64.self)
+        out.storeBytes(of: digest.words.3.bigEndian, toByteOffset: offset + 24, as: UInt64.self)
     }
 
     /// Decodes a stored record; any inconsistency is a `corruptRecord` naming `seq` (the key).

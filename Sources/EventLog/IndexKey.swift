@@ -14,14 +14,6 @@ enum IndexKey {
         return key
     }
 
-    /// Replaces the contents of `key` with `named(name, seq:)`, reusing its storage.
-    static func fill(_ key: inout [UInt8], name: String, seq: UInt64) {
-        key.removeAll(keepingCapacity: true)
-        key.append(contentsOf: name.utf8)
-        key.append(0)
-        withUnsafeBytes(of: seq.bigEndian) { key.append(contentsOf: $0) }
-    }
-
     /// The prefix shared by every entry of `name`, including the NUL.
     static func prefix(_ name: String) -> [UInt8] { Array(name.utf8) + [0] }
 

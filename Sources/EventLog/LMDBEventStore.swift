@@ -44,44 +44,34 @@ public final class LMDBEventStore: EventStore {
     public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
         guard !drafts.isEmpty else { return [] }
         let batch = try ValidatedBatch(drafts)
+        let templates = chunkedMap(count: batch.items.count, threshold: ValidatedBatch.parallelThreshold) { range in
+            batch.items[range].map(RecordTemplate.init)
+        }
         let dbs = databases
-        return try translatingErrors {
+        let sealed = try translatingErrors {
             try environment.write { txn in
                 let head = try Self.head(txn, dbs)
-                let sealed = try batch.seal(after: head, now: clock()) { key in
-                    try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) { $0.flatMap(IndexKey.trailingSeq) }
-                }
-                try Self.store(sealed.appended, after: head, txn, dbs)
-                return sealed.results
+                let recordedAt = max(clock(), head.recordedAt)
+                // The time index holds one entry per run of equal recorded times (the run's first seq).
+                var timeIndexed = head.seq > 0 && recordedAt == head.recordedAt
+                return try batch.seal(
+                    after: head, now: recordedAt,
+                    existingSeq: { key in
+                        try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) {
+                            $0.flatMap(IndexKey.trailingSeq)
+                        }
+                    },
+                    record: { index, link in
+                        if !timeIndexed {
+                            try txn.put(
+                                dbs.byTime, key: IndexKey.time(recordedAt, seq: link.seq), value: [], append: true)
+                            timeIndexed = true
+                        }
+                        try templates[index].store(link, recordedAt: recordedAt, txn, dbs)
+                    })
             }
         }
-    }
-
-    /// Writes sealed envelopes and their index entries. The time index holds one entry per run of
-    /// equal recorded times (the run's first seq), so a batch adds at most one.
-    private static func store(
-        _ envelopes: [Envelope], after head: LogHead, _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases
-    ) throws {
-        if let first = envelopes.first, head.seq == 0 || first.recordedAt != head.recordedAt {
-            try txn.put(dbs.byTime, key: IndexKey.time(first.recordedAt, seq: first.seq), value: [], append: true)
-        }
-        var key: [UInt8] = []
-        key.reserveCapacity(2 * DialerCore.EventDraft.maxStreamBytes)
-        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        for e in envelopes {
-            try withUnsafeBytes(of: e.seq.bigEndian) { seqKey in
-                try txn.put(dbs.events, key: seqKey, reserving: EnvelopeRecord.count(of: e), append: true) {
-                    EnvelopeRecord.write(e, to: $0)
-                }
-                IndexKey.fill(&key, name: e.stream, seq: e.seq)
-                try key.withUnsafeBytes { try txn.put(dbs.byStream, key: $0, value: empty) }
-                IndexKey.fill(&key, name: e.type, seq: e.seq)
-                try key.withUnsafeBytes { try txn.put(dbs.byType, key: $0, value: empty) }
-                if let idempotencyKey = e.idempotencyKey {
-                    try txn.put(dbs.byIdempotencyKey, key: Array(idempotencyKey.utf8), value: Array(seqKey))
-                }
-            }
-        }
+        return sealed.results
     }
 
     public func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result {

@@ -38,6 +38,36 @@ import Testing
         #expect(try text(value) == #""q\"b\\n\n\t\u0001/é"# + "\u{7F}\"")
     }
 
+    /// The word-at-a-time check agrees with a byte-by-byte reading for every byte value at every
+    /// position of strings of 1 to 20 bytes (both sides of each 8-byte word boundary and the tail).
+    @Test func plainASCIICheckMatchesAByteByByteReading() {
+        for length in 1...20 {
+            for position in 0..<length {
+                for byte in UInt8.min...UInt8.max {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    let expected = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+                    let checked = bytes.withUnsafeBytes { CanonicalJSONWriter.isPlainASCII($0) }
+                    guard checked == expected else {
+                        Issue.record("byte \(byte) at \(position) of \(length): \(checked), expected \(expected)")
+                        return
+                    }
+                }
+            }
+        }
+        #expect([UInt8]().withUnsafeBytes { CanonicalJSONWriter.isPlainASCII($0) })
+    }
+
+    /// Objects of many members come out in byte order of their keys, whatever order they were built in.
+    @Test func sortsManyKeysWhateverTheirInsertionOrder() throws {
+        let keys = (0..<300).map { "k\(String($0 * 7919 % 1000, radix: 16))é" } + ["", "Z", "a", "é", "\u{1F600}"]
+        var members: [String: JSONValue] = [:]
+        for (index, key) in keys.reversed().enumerated() { members[key] = .int(Int64(index)) }
+        let expected = members.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+            .map { "\"\($0.key)\":\($0.value.intValue!)" }.joined(separator: ",")
+        #expect(try text(.object(members)) == "{" + expected + "}")
+    }
+
     @Test func roundTripsThroughTheParser() throws {
         let original: JSONValue = [
             "rows": [["date": "2026-11-02T09:00:00Z", "n": 12, "r": 0.125, "ok": true, "x": nil]]

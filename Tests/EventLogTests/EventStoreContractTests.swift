@@ -68,8 +68,8 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
         ])
         #expect(
             again == [
-                .appended(try #require(try store.envelope(at: 3))), .existing(seq: 1),
-                .appended(try #require(try store.envelope(at: 4))), .existing(seq: 4),
+                .appended(AppendedEvent(try #require(try store.envelope(at: 3)))), .existing(seq: 1),
+                .appended(AppendedEvent(try #require(try store.envelope(at: 4)))), .existing(seq: 4),
             ])
         #expect(try store.lastSequence() == 4)
         try store.withSnapshot { (snapshot: any EventSnapshot) throws in

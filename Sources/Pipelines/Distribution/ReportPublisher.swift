@@ -253,7 +253,7 @@ public struct ReportPublisher: Sendable {
                 type: type, stream: ReportEvent.runStream(runID), payload: payload, correlationID: runID,
                 causationID: causedBy, idempotencyKey: key)
         ])
-        if case .appended(let envelope) = result[0] { return envelope.id }
+        if case .appended(let event) = result[0] { return event.id }
         return nil
     }
 }
