@@ -60,9 +60,10 @@ public enum HTTPServer {
         if let store {
             let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
             ReadRoutes(store: store).add(to: api.group().add(middleware: BearerAuth(keys: keys, role: .read)))
+            let runs = api.group().add(middleware: BearerAuth(keys: keys, role: .run))
+            ReplayRoutes(store: store).add(to: runs)
             if let reports {
-                RunRoutes(runner: reports, limits: ReportLimits(), inFlight: .init(limit: adhocRuns)).add(
-                    to: api.group().add(middleware: BearerAuth(keys: keys, role: .run)))
+                RunRoutes(runner: reports, limits: ReportLimits(), inFlight: .init(limit: adhocRuns)).add(to: runs)
             }
         }
         return Application(
