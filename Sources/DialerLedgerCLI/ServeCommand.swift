@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let host { configuration.host = host }
             if let port { configuration.port = port }
             let publishing = try configuration.publishSettings(dataFolder: data.folder)
-            let log = try data.openLog(.readWrite)
+            let metrics = MetricsBackend.registry
+            let log = MeteredEventStore(try data.openLog(.readWrite))
             var logger = Logger(label: "dialer-ledger") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .info : .notice
             let connection = try await CXoneConnection.open(
@@ -79,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
                         checks.append(("cxone_token", false, "\(error)"))
                     }
                     return checks
-                }, now: now, logger: logger,
+                }, metrics: metrics, now: now, logger: logger,
                 onRunning: { port in
                     printError("listening on http://\(listenHost):\(port) (SIGTERM or Ctrl-C stops)")
                 })
