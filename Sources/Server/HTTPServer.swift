@@ -46,6 +46,7 @@ public enum HTTPServer {
         let router = Router(context: BasicRequestContext.self)
         if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         let reader = BearerAuth(keys: keys, role: .read)
+        let followers = EventFollowers()
         let health = open.health ? router.group() : router.group().add(middleware: reader)
         health.get("healthz") { _, _ in
             var headers = HTTPFields()
@@ -70,7 +71,7 @@ public enum HTTPServer {
             }
         }
         if let metrics {
-            MetricsRoute(registry: metrics, store: store).add(
+            MetricsRoute(registry: metrics, store: store, followers: followers).add(
                 to: open.metrics ? router.group() : router.group().add(middleware: reader))
         }
         router.get("openapi.yaml") { _, _ in
@@ -82,7 +83,9 @@ public enum HTTPServer {
         if let objects { ObjectLinkRoutes(objects: objects, now: now).add(to: router) }
         if let store {
             let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
-            ReadRoutes(store: store).add(to: api.group().add(middleware: reader))
+            let reads = api.group().add(middleware: reader)
+            ReadRoutes(store: store).add(to: reads)
+            EventStreamRoutes(store: store, followers: followers).add(to: reads)
             let runs = api.group().add(middleware: BearerAuth(keys: keys, role: .run))
             ReplayRoutes(store: store).add(to: runs)
             if let reports {

@@ -61,6 +61,8 @@ import Testing
             return
         }
         #expect(sample(text, "dialer_ledger_log_head_seq") == Double(events.count))
+        #expect(sample(text, #"dialer_ledger_projector_lag_events{projector="event_stream"}"#) == 0, "no stream open")
+        #expect(sample(text, "dialer_ledger_event_streams_open") == 0)
         #expect(try await api.stop() == 0)
     }
 }
