@@ -65,4 +65,24 @@ import Testing
         #expect(sample(text, "dialer_ledger_event_streams_open") == 0)
         #expect(try await api.stop() == 0)
     }
+
+    @Test func theConfigFileOpensMetricsClosesHealthAndHoldsKeysByReference() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let scraper = "scraper-secret-0123456789"
+        let settings = """
+            {"server": {"open_health": false, "open_metrics": true, "api_keys": [
+              {"name": "scraper", "role": "read", "secret_env": "SCRAPER_KEY"}]}}
+            """
+        try Data(settings.utf8).write(to: URL(fileURLWithPath: folder.appending("config.json")))
+        let api = try await ServedAPI(tool: tool, folder: folder, environment: ["SCRAPER_KEY": scraper])
+        defer { api.killIfRunning() }
+        #expect(try await api.get("/metrics").status == 200, "left open by the config")
+        #expect(try await api.get("/healthz").status == 401, "closed by the config")
+        #expect(try await api.get("/readyz", key: scraper).status == 200)
+        #expect(try await api.get("/api/v1/reports", key: scraper).status == 200, "the file's key")
+        #expect(try await api.get("/api/v1/reports", key: ServedAPI.reader).status == 200, "the environment's too")
+        #expect(try await api.post("/api/v1/replay", "{}", key: scraper).status == 403)
+        #expect(try await api.stop() == 0)
+    }
 }

@@ -30,13 +30,13 @@ struct ServedAPI {
     var root: String { "http://127.0.0.1:\(port)" }
 
     /// Starts `serve --data folder` (the embedded simulator unless `environment` says otherwise) and waits
-    /// until `/healthz` answers.
+    /// until `/healthz` answers (the read key is sent, in case the config closes it).
     init(tool: CommandLineTool, folder: TemporaryFolder, environment: [String: String] = [:]) async throws {
         port = try Loopback.freePort()
         process = try tool.start(
             ["serve", "--data", folder.path, "--port", "\(port)"],
             environment: ["CXONE_BASE_URL": "", "DIALER_LEDGER_API_KEYS": Self.keys].merging(environment) { $1 })
-        for _ in 0..<400 where (try? await get("/healthz").status) != 200 {
+        for _ in 0..<400 where (try? await get("/healthz", key: Self.reader).status) != 200 {
             try await Task.sleep(for: .milliseconds(50))
         }
     }
