@@ -4,6 +4,7 @@ import DialerTesting
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// `dialer-ledger serve` over a data folder on a free loopback port, with a read key and a run key, and the
 /// HTTP exchanges the API tests make with it.
@@ -36,7 +37,9 @@ struct ServedAPI {
         process = try tool.start(
             ["serve", "--data", folder.path, "--port", "\(port)"],
             environment: ["CXONE_BASE_URL": "", "DIALER_LEDGER_API_KEYS": Self.keys].merging(environment) { $1 })
-        for _ in 0..<400 where (try? await get("/healthz", key: Self.reader).status) != 200 {
+        var attempts = 0
+        while attempts < 400, (try? await get("/healthz", key: Self.reader).status) != 200 {
+            attempts += 1
             try await Task.sleep(for: .milliseconds(50))
         }
     }
@@ -63,10 +66,38 @@ struct ServedAPI {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 22)
-        return Answer(
+        let answer = Answer(
             status: response.status.code, body: String(buffer: bytes),
             headers: Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first })
+        try Self.capture(method: method.rawValue, path: path, answer)
+        return answer
     }
+
+    /// Appends the exchange to `$DIALER_LEDGER_API_CAPTURE/PID.jsonl` when that folder is set: `tools/test`
+    /// sets it and then checks every captured response against `Schemas/openapi.yaml`
+    /// (`tools/check-api-responses`).
+    private static func capture(method: String, path: String, _ answer: Answer) throws {
+        guard let folder = ProcessInfo.processInfo.environment["DIALER_LEDGER_API_CAPTURE"], !folder.isEmpty else {
+            return
+        }
+        let line: JSONValue = [
+            "method": .string(method), "path": .string(path), "status": .int(Int64(answer.status)),
+            "content_type": answer.headers["content-type"].map(JSONValue.string) ?? .null, "body": .string(answer.body),
+        ]
+        let file = "\(folder)/\(ProcessInfo.processInfo.processIdentifier).jsonl"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        captureLock.withLock { _ in
+            if !FileManager.default.fileExists(atPath: file) {
+                _ = FileManager.default.createFile(atPath: file, contents: nil)
+            }
+            guard let handle = FileHandle(forWritingAtPath: file) else { return }
+            defer { try? handle.close() }
+            handle.seekToEndOfFile()
+            handle.write(Data(((try? CanonicalJSON(line).bytes) ?? []) + [0x0A]))
+        }
+    }
+
+    private static let captureLock = Mutex(())
 
     /// Sends SIGTERM and waits for the exit; returns the exit status.
     func stop() async throws -> Int32 {
