@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import DialerCore
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 
@@ -40,6 +41,10 @@ struct CXoneTransport: Sendable {
     let logger: Logger
     /// The largest body read.
     static let maxBody = 16 << 20
+    /// Counter (swift-metrics): attempts sent, by `endpoint` and answered `status` (`error`: no answer).
+    static let callsMetric = "dialer_ledger_cxone_calls_total"
+    /// Counter: attempts repeated after a failure, by `endpoint` and the `status` that made it retry.
+    static let retriesMetric = "dialer_ledger_cxone_retries_total"
 
     /// Sends `call`, with a bearer token from `tokens` when given, and returns the first 2xx answer.
     func send(_ call: CXoneCall, tokens: TokenProvider?) async throws -> CXoneReply {
@@ -55,6 +60,7 @@ struct CXoneTransport: Sendable {
             do {
                 response = try await execute(call, token: token, elapsed: clock.now().duration(since: started))
             } catch let error where !(error is CancellationError) {
+                count(Self.callsMetric, call, status: nil)
                 guard call.retriesOnFailure else {
                     throw await failure(call, .transport(String(describing: error)), attempt, [], tokens)
                 }
@@ -62,6 +68,7 @@ struct CXoneTransport: Sendable {
                 try await wait(call, attempt: attempt, since: started, retryAfter: nil, lastStatus, lastBody, tokens)
                 continue
             }
+            count(Self.callsMetric, call, status: response.status)
             if (200..<300).contains(response.status) {
                 return CXoneReply(
                     status: response.status, headers: response.headers, body: response.body, attempts: attempt)
@@ -72,6 +79,7 @@ struct CXoneTransport: Sendable {
             case 401 where token != nil && !refreshedAfter401:
                 refreshedAfter401 = true
                 await tokens?.invalidate(token!)
+                count(Self.retriesMetric, call, status: 401)
                 logger.info("CXone token refused; refreshing once", metadata: ["endpoint": "\(call.endpoint)"])
                 continue
             case 429, 503:
@@ -95,6 +103,7 @@ struct CXoneTransport: Sendable {
             afterAttempt: attempt, elapsed: elapsed, retryAfter: retryAfter, unitRandom: unitRandom())
         {
         case .success(let wait):
+            count(Self.retriesMetric, call, status: lastStatus)
             logger.info(
                 "CXone call will be retried",
                 metadata: [
@@ -107,6 +116,13 @@ struct CXoneTransport: Sendable {
         case .failure(.wouldExceedTotalTime(let wait)):
             throw await failure(call, .outOfTime(lastStatus: lastStatus, wait: wait), attempt, lastBody, tokens)
         }
+    }
+
+    private func count(_ metric: String, _ call: CXoneCall, status: Int?) {
+        Counter(
+            label: metric, dimensions: [("endpoint", call.endpoint), ("status", status.map(String.init) ?? "error")]
+        )
+        .increment()
     }
 
     private struct Response {

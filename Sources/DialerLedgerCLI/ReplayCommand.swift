@@ -1,6 +1,7 @@
 import ArgumentParser
 import DialerCore
 import Foundation
+import Pipelines
 
 /// `dialer-ledger replay`: rebuilds a report from the log alone, as recorded or under other rules.
 struct ReplayCommand: ParsableCommand {
@@ -34,56 +35,48 @@ struct ReplayCommand: ParsableCommand {
         try reportingErrors {
             let other = try rules.map(loadRuleSet)
             let log = try data.openLog(.readOnly)
-            let (output, lines, sound) = try log.withSnapshot { snapshot in
-                let point =
-                    try asOf.map { try AsOf(parsing: $0, field: "--as-of").resolve(in: snapshot) }
-                    ?? snapshot.lastSequence()
-                guard let (generated, seq) = try RecordedRun.report(report, snapshot: snapshot, throughSeq: point)
-                else {
+            let lookup = try log.withSnapshot { snapshot in
+                try ReportReplay.replay(
+                    report, asOf: try asOf.map { try AsOf(parsing: $0, field: "--as-of") }, rules: other,
+                    snapshot: snapshot
+                ) { printError("replay: \($1) events of \($0) read…") }
+            }
+            guard case .replayed(let replay) = lookup else {
+                if case .noReport(let point) = lookup {
                     throw ValidationError(
                         report.map { "--report: no report \"\($0)\" in the log through seq \(point)" }
                             ?? "no report in the log through seq \(point); run `dialer-ledger report run` first")
                 }
-                let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq) {
-                    printError("replay: \($0) events of \(generated.reportID) read…")
-                }
-                return try replay(run, generated: generated, seq: seq, rules: other)
+                return
             }
-            if let out { try write(output, to: out) }
-            for line in lines { out == "-" ? printError(line) : print(line) }
-            if !sound { throw ExitCode(1) }
+            if let out { try write(try replay.document(diff: diff), to: out) }
+            for line in Self.lines(replay) { out == "-" ? printError(line) : print(line) }
+            if !replay.matchesRecording { throw ExitCode(1) }
         }
     }
 
-    /// The document to write, the lines to print, and whether an as-recorded replay matched.
-    private func replay(_ run: RecordedRun, generated: ReportGenerated, seq: UInt64, rules: RuleSet?) throws
-        -> ([UInt8], [String], Bool)
-    {
-        let recorded = try run.chart(asOfSeq: generated.asOfSeq).bytes
-        let recordedHash = SHA256Digest.of(recorded)
-        let matches = recordedHash == generated.sha256
-        var lines = ReportSummary(run, generated: generated).lines
+    /// What a person reads about a replay: the run's summary, the as-recorded check and the changes.
+    private static func lines(_ replay: ReportReplay) -> [String] {
+        let (generated, seq) = (replay.generated, replay.generatedSeq)
+        let recordedHash = SHA256Digest.of(replay.recorded)
+        var lines = ReportSummary(replay.run, generated: generated).lines
         lines.append(
-            matches
+            replay.matchesRecording
                 ? "  as recorded: sha256 \(recordedHash.hex) matches ReportGenerated at seq \(seq) "
-                    + "(\(recorded.count) bytes, byte for byte)"
+                    + "(\(replay.recorded.count) bytes, byte for byte)"
                 : "  as recorded: sha256 \(recordedHash.hex) DIFFERS from \(generated.sha256.hex) recorded at seq \(seq)"
         )
-        guard let rules else { return (recorded, lines, matches) }
-        let rederived = try run.rederived(under: rules)
-        let chart = try run.chart(rederivedUnder: rules, asOfSeq: generated.asOfSeq).bytes
-        let changes = ReportDiff(
-            reportID: generated.reportID, campaigns: run.reportedCampaigns, recorded: run.intervals,
-            rederived: rederived, before: run.ruleSet, after: rules)
+        guard let rederived = replay.rederived else { return lines }
+        let (rules, changes) = (rederived.rules, rederived.diff)
         lines.append(
             "  re-derived under \(rules.id) (rule set hash \(rules.hash.hex.prefix(12))…): sha256 "
-                + "\(SHA256Digest.of(chart).hex.prefix(16))…, \(changes.changed) of \(changes.compared) "
+                + "\(SHA256Digest.of(rederived.chart).hex.prefix(16))…, \(changes.changed) of \(changes.compared) "
                 + "campaign-hours differ from what was sent")
         if case .array(let items)? = changes.json["changes"] {
-            for change in items.prefix(8) { lines.append("    " + Self.describe(change)) }
+            for change in items.prefix(8) { lines.append("    " + describe(change)) }
             if items.count > 8 { lines.append("    … \(items.count - 8) more (--diff --out FILE for all)") }
         }
-        return (diff ? try CanonicalJSON(changes.json).bytes : chart, lines, matches)
+        return lines
     }
 
     private static func describe(_ change: JSONValue) -> String {

@@ -33,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let host { configuration.host = host }
             if let port { configuration.port = port }
             let publishing = try configuration.publishSettings(dataFolder: data.folder)
-            let log = try data.openLog(.readWrite)
+            let metrics = MetricsBackend.registry
+            let log = MeteredEventStore(try data.openLog(.readWrite))
             var logger = Logger(label: "dialer-ledger") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .info : .notice
             let connection = try await CXoneConnection.open(
@@ -55,12 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
                 .reconcile()
             for result in resumed { printError("finished an earlier publication of \(result.reportID)") }
             let listenHost = configuration.host
-            let keys =
-                try ProcessInfo.processInfo.environment["DIALER_LEDGER_API_KEYS"].map {
-                    try APIKeys(parsing: $0)
-                } ?? .none
+            let keys = configuration.apiKeys
             if keys.isEmpty {
-                printError("API: no keys (set DIALER_LEDGER_API_KEYS=name:role:secret); /api/v1 refuses all")
+                printError(
+                    "API: no keys (config server.api_keys, or DIALER_LEDGER_API_KEYS=name:role:secret); /api/v1 refuses all"
+                )
+            } else {
+                printError("API keys: " + keys.keys.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", "))
             }
             let app = HTTPServer.application(
                 host: configuration.host, port: configuration.port, objects: publishing.objects as? LocalObjectStore,
@@ -79,7 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
                         checks.append(("cxone_token", false, "\(error)"))
                     }
                     return checks
-                }, now: now, logger: logger,
+                }, metrics: metrics,
+                open: HTTPServer.OpenRoutes(health: configuration.openHealth, metrics: configuration.openMetrics),
+                now: now, logger: logger,
                 onRunning: { port in
                     printError("listening on http://\(listenHost):\(port) (SIGTERM or Ctrl-C stops)")
                 })

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Pipelines
+import Prometheus
 
 /// `Schemas/openapi.yaml` (kept in this target as a resource, so the served document is the one in the repo).
 let openAPIDocument: [UInt8] = {
@@ -19,16 +20,35 @@ public typealias ReadinessCheck = @Sendable () async -> [(name: String, ok: Bool
 /// The HTTP side of `dialer-ledger serve` on Hummingbird: health, the local object store's links, and the
 /// API over the log (bearer API keys).
 public enum HTTPServer {
+    /// Which routes answer without an API key: health (`/healthz`, `/readyz`) and `/metrics`; a closed one
+    /// needs a read key.
+    public struct OpenRoutes: Sendable {
+        /// `/healthz` and `/readyz` (open by default, for probes).
+        public var health: Bool
+        /// `/metrics` (closed by default: a scraper sends a read key).
+        public var metrics: Bool
+        /// The defaults: health open, metrics closed.
+        public init(health: Bool = true, metrics: Bool = false) {
+            (self.health, self.metrics) = (health, metrics)
+        }
+    }
+
     /// The application: a swift-service-lifecycle service that listens on `host:port` (0 picks a free port,
-    /// reported to `onRunning`).
+    /// reported to `onRunning`). With `metrics` (the registry swift-metrics was bootstrapped with) every request
+    /// is counted and timed and `/metrics` serves the registry.
     public static func application(
         host: String, port: Int, objects: LocalObjectStore?, store: (any EventStore)? = nil, keys: APIKeys = .none,
         reports: ReportRunner? = nil, adhocRuns: Int = 2, readiness: ReadinessCheck? = nil,
+        metrics: PrometheusCollectorRegistry? = nil, open: OpenRoutes = OpenRoutes(),
         now: @escaping @Sendable () -> Timestamp, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router(context: BasicRequestContext.self)
-        router.get("healthz") { _, _ in
+        if metrics != nil { router.add(middleware: MetricsMiddleware()) }
+        let reader = BearerAuth(keys: keys, role: .read)
+        let followers = EventFollowers()
+        let health = open.health ? router.group() : router.group().add(middleware: reader)
+        health.get("healthz") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             return Response(
@@ -36,7 +56,7 @@ public enum HTTPServer {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}\n")))
         }
         if let readiness {
-            router.get("readyz") { _, _ in
+            health.get("readyz") { _, _ in
                 let checks = await readiness()
                 let ready = checks.allSatisfy(\.ok)
                 return JSONResponse.ok(
@@ -50,6 +70,10 @@ public enum HTTPServer {
                     ], status: ready ? .ok : .serviceUnavailable)
             }
         }
+        if let metrics {
+            MetricsRoute(registry: metrics, store: store, followers: followers).add(
+                to: open.metrics ? router.group() : router.group().add(middleware: reader))
+        }
         router.get("openapi.yaml") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "application/yaml"
@@ -59,10 +83,13 @@ public enum HTTPServer {
         if let objects { ObjectLinkRoutes(objects: objects, now: now).add(to: router) }
         if let store {
             let api = router.group("api/v1").add(middleware: APIErrorMiddleware())
-            ReadRoutes(store: store).add(to: api.group().add(middleware: BearerAuth(keys: keys, role: .read)))
+            let reads = api.group().add(middleware: reader)
+            ReadRoutes(store: store).add(to: reads)
+            EventStreamRoutes(store: store, followers: followers).add(to: reads)
+            let runs = api.group().add(middleware: BearerAuth(keys: keys, role: .run))
+            ReplayRoutes(store: store).add(to: runs)
             if let reports {
-                RunRoutes(runner: reports, limits: ReportLimits(), inFlight: .init(limit: adhocRuns)).add(
-                    to: api.group().add(middleware: BearerAuth(keys: keys, role: .run)))
+                RunRoutes(runner: reports, limits: ReportLimits(), inFlight: .init(limit: adhocRuns)).add(to: runs)
             }
         }
         return Application(

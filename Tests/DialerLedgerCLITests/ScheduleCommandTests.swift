@@ -23,30 +23,10 @@ import Testing
         try Data("id,timezone\nc1,America/New_York\nc2,Europe/London\nc3,Asia/Kolkata\n".utf8)
             .write(to: URL(fileURLWithPath: contacts))
         // The simulator answers schedule submissions 3 s after it has created them.
-        let simulatorOutput = folder.appending("simulator.out")
-        _ = FileManager.default.createFile(atPath: simulatorOutput, contents: nil)
-        let simulator = Process()
-        simulator.executableURL = URL(fileURLWithPath: tool.executable)
-        simulator.arguments = [
-            "simulate", "--port", "0", "--slow", "3000", "--slow-only", "schedules", "--client-secret", "sim-secret-1",
-        ]
-        simulator.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: simulatorOutput))
-        simulator.standardError = FileHandle.nullDevice
-        try simulator.run()
-        defer { if simulator.isRunning { kill(simulator.processIdentifier, SIGKILL) } }
-        var baseURL: String?
-        for _ in 0..<200 where baseURL == nil {
-            try await Task.sleep(for: .milliseconds(50))
-            let printed = try String(contentsOfFile: simulatorOutput, encoding: .utf8)
-            baseURL = printed.split(separator: " ").first { $0.hasPrefix("CXONE_BASE_URL=") }
-                .map { String($0.dropFirst("CXONE_BASE_URL=".count)) }
-        }
-        let base = try #require(baseURL)
-        let clientID = try String(contentsOfFile: simulatorOutput, encoding: .utf8).split(separator: " ")
-            .first { $0.hasPrefix("CXONE_CLIENT_ID=") }.map { String($0.dropFirst("CXONE_CLIENT_ID=".count)) }
-        let environment = [
-            "CXONE_BASE_URL": base, "CXONE_CLIENT_ID": try #require(clientID), "CXONE_CLIENT_SECRET": "sim-secret-1",
-        ]
+        let simulator = try await SimulatorProcess(
+            tool: tool, folder: folder, arguments: ["--slow", "3000", "--slow-only", "schedules"])
+        defer { simulator.killIfRunning() }
+        let (base, environment) = (simulator.baseURL, simulator.environment)
         let arguments = [
             "schedule", "run", "--data", folder.path, "--campaign", "CAMPAIGN_002", "--cron", "0 9 * * *",
             "--contacts", contacts, "--expected", "3", "--poll-interval", "1s", "--timeout", "2m",
@@ -78,8 +58,8 @@ import Testing
         let before = try await tool.run(["schedule", "status", "--data", folder.path, "--as-of", "seq:2"])
         #expect(
             words(before.lines.last).prefix(9) == ["CAMPAIGN_002", "submitting", "3", "0", "0", "0", "3", "0", "-"])
-        kill(simulator.processIdentifier, SIGTERM)
-        while simulator.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        kill(simulator.process.processIdentifier, SIGTERM)
+        while simulator.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
     }
 
     private func words(_ line: String?) -> [String] { (line ?? "").split(separator: " ").map(String.init) }

@@ -67,35 +67,6 @@ import Testing
         #expect(!ticks.isEmpty)
     }
 
-    private func get(_ url: String, key: String?) async throws -> (
-        status: UInt, body: String, headers: [String: String]
-    ) {
-        var request = HTTPClientRequest(url: url)
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 22)
-        return (
-            response.status.code, String(buffer: body),
-            Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
-        )
-    }
-
-    private func post(_ url: String, _ body: String, key: String) async throws -> (
-        status: UInt, body: String, headers: [String: String]
-    ) {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(key)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 22)
-        return (
-            response.status.code, String(buffer: bytes),
-            Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
-        )
-    }
-
     @Test func theAPIAnswersReadKeysAndRefusesTheRest() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -106,26 +77,22 @@ import Testing
             ], environment: ["CXONE_BASE_URL": ""])
         #expect(run.status == 0, "\(run.stderr)")
         let reportID = try #require(run.lines.first?.split(separator: " ").dropFirst().first?.dropLast())
-        let port = try Loopback.freePort()
-        let reader = "reader-secret-0123456789"
-        let server = try tool.start(
-            ["serve", "--data", folder.path, "--port", "\(port)"],
-            environment: [
-                "CXONE_BASE_URL": "", "DIALER_LEDGER_API_KEYS": "dash:read:\(reader),ops:run:runner-secret-0123456789",
-            ])
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let base = "http://127.0.0.1:\(port)/api/v1"
-        for _ in 0..<200 where (try? await get("http://127.0.0.1:\(port)/healthz", key: nil).status) != 200 {
-            try await Task.sleep(for: .milliseconds(50))
+        let api = try await ServedAPI(tool: tool, folder: folder)
+        defer { api.killIfRunning() }
+        let (reader, runner) = (ServedAPI.reader, ServedAPI.runner)
+        func get(_ path: String, key: String?) async throws -> ServedAPI.Answer { try await api.get(path, key: key) }
+        func post(_ path: String, _ body: String, key: String) async throws -> ServedAPI.Answer {
+            try await api.post(path, body, key: key)
         }
-        let document = try await get("http://127.0.0.1:\(port)/openapi.yaml", key: nil)
+        let base = "/api/v1"
+        let document = try await get("/openapi.yaml", key: nil)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         #expect(document.status == 200)
         #expect(
             document.body
                 == (try String(contentsOf: root.appendingPathComponent("Schemas/openapi.yaml"), encoding: .utf8)))
-        let ready = try await get("http://127.0.0.1:\(port)/readyz", key: nil)
+        let ready = try await get("/readyz", key: nil)
         #expect(ready.status == 200)
         let readiness = try JSONParser.parse(Array(ready.body.utf8))
         #expect(readiness["status"]?.stringValue == "ready")
@@ -170,7 +137,7 @@ import Testing
         let seedBody =
             #"{"campaign_ids":["CAMPAIGN_002","CAMPAIGN_003"],"start_date":"2026-11-29T00:00:00Z","end_date":"2026-11-30T00:00:00Z"}"#
         #expect(try await post(base + "/reports/dialer", seedBody, key: reader).status == 403)
-        let adhoc = try await post(base + "/reports/dialer", seedBody, key: "runner-secret-0123456789")
+        let adhoc = try await post(base + "/reports/dialer", seedBody, key: runner)
         #expect(adhoc.status == 200, "\(adhoc.body)")
         guard case .array(let charts) = try JSONParser.parse(Array(adhoc.body.utf8)) else {
             Issue.record("not the seed's array")
@@ -192,15 +159,13 @@ import Testing
                 "campaign_ids"
             ),
         ] {
-            let answer = try await post(base + "/reports/dialer", body, key: "runner-secret-0123456789")
+            let answer = try await post(base + "/reports/dialer", body, key: runner)
             #expect(answer.status == UInt(status), "\(body): \(answer.body)")
             #expect(try JSONParser.parse(Array(answer.body.utf8))["field"]?.stringValue == field, "\(body)")
         }
         let huge = try await post(
-            base + "/reports/dialer", String(repeating: " ", count: 70_000) + "{}", key: "runner-secret-0123456789")
+            base + "/reports/dialer", String(repeating: " ", count: 70_000) + "{}", key: runner)
         #expect(huge.status == 413)
-        kill(server.processIdentifier, SIGTERM)
-        while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(server.terminationStatus == 0)
+        #expect(try await api.stop() == 0)
     }
 }

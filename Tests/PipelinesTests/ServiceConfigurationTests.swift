@@ -50,6 +50,36 @@ import Testing
         #expect(job.schedule.dst == .literal)
     }
 
+    @Test func apiKeysComeFromTheFileByReferenceAndTheEnvironmentAddsOrReplaces() throws {
+        let opsSecret = "ops-secret-0123456789"
+        let configuration = try load(
+            """
+            {"server": {"open_health": false, "open_metrics": true, "api_keys": [
+              {"name": "dash", "role": "read", "secret_env": "DASH_KEY"},
+              {"name": "ops", "role": "run", "secret_sha256": "\(SHA256Digest.of(Array(opsSecret.utf8)).hex)"},
+              {"name": "old", "role": "run", "secret_env": "DASH_KEY"}]}}
+            """,
+            environment: [
+                "DASH_KEY": "dash-secret-0123456789", "DIALER_LEDGER_API_KEYS": "old:read:new-secret-0123456789",
+            ])
+        #expect(!configuration.openHealth && configuration.openMetrics)
+        let keys = configuration.apiKeys
+        #expect(keys.keys.map(\.name) == ["dash", "ops", "old"])
+        #expect(keys.key(authorization: "Bearer dash-secret-0123456789")?.role == .read)
+        #expect(keys.key(authorization: "Bearer \(opsSecret)")?.name == "ops")
+        #expect(keys.key(authorization: "Bearer new-secret-0123456789")?.role == .read, "the environment's old wins")
+        #expect(keys.key(authorization: "Bearer wrong-secret-0123456789") == nil)
+        // A secret too short to be a key is refused naming the field, never quoting the secret.
+        #expect {
+            _ = try load(
+                #"{"server": {"api_keys": [{"name": "a", "role": "read", "secret_env": "SHORT"}]}}"#,
+                environment: ["SHORT": "tiny-secret"])
+        } throws: { error in
+            guard case DialerCoreError.invalidField(let field, let reason) = error else { return false }
+            return field == "config.server.api_keys[0].secret_env" && !reason.contains("tiny-secret")
+        }
+    }
+
     @Test func withNothingConfiguredReportsGoToTheDataFolder() throws {
         let configuration = try ServiceConfiguration.load(file: nil, environment: [:])
         let folder = try TemporaryFolder()
@@ -82,6 +112,33 @@ import Testing
         (#"{"storage": {"s3": {"bucket": "reports"}}}"#, "config.storage.s3"),
         (#"{"mail": {"smtp": {"host": "smtp.example.com", "username": "u"}}}"#, "config.mail.smtp.username"),
         (#"{"server": {"port": 70000}}"#, "config.server.port"),
+        (#"{"server": {"open_metrics": "yes"}}"#, "config.server.open_metrics"),
+        (#"{"server": {"api_keys": {}}}"#, "config.server.api_keys"),
+        (
+            #"{"server": {"api_keys": [{"name": "a", "role": "admin", "secret_env": "K"}]}}"#,
+            "config.server.api_keys[0].role"
+        ),
+        (
+            #"{"server": {"api_keys": [{"name": "a b", "role": "read", "secret_env": "K"}]}}"#,
+            "config.server.api_keys[0].name"
+        ),
+        (
+            #"{"server": {"api_keys": [{"name": "a", "role": "read", "secret_env": "UNSET_KEY"}]}}"#,
+            "config.server.api_keys[0].secret_env"
+        ),
+        (#"{"server": {"api_keys": [{"name": "a", "role": "read"}]}}"#, "config.server.api_keys[0].secret_env"),
+        (
+            #"{"server": {"api_keys": [{"name": "a", "role": "read", "secret": "inline-secret-0123456789"}]}}"#,
+            "config.server.api_keys[0].secret"
+        ),
+        (
+            #"{"server": {"api_keys": [{"name": "a", "role": "read", "secret_sha256": "abc"}]}}"#,
+            "config.server.api_keys[0].secret_sha256"
+        ),
+        (
+            #"{"server": {"api_keys": [{"name": "a", "role": "read", "secret_sha256": "\#(String(repeating: "0", count: 64))"}, {"name": "a", "role": "run", "secret_sha256": "\#(String(repeating: "1", count: 64))"}]}}"#,
+            "config.server.api_keys[1].name"
+        ),
         (#"[1, 2]"#, "config"),
     ])
     func mistakesAreNamedByTheirField(json: String, field: String) throws {
@@ -123,7 +180,10 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let configuration = try ServiceConfiguration.load(
-            file: root.appendingPathComponent("Schemas/examples/config.example.json").path, environment: [:])
+            file: root.appendingPathComponent("Schemas/examples/config.example.json").path,
+            environment: ["DASHBOARD_API_KEY": "dashboard-secret-0123456789"])
+        #expect(configuration.apiKeys.keys.map(\.name) == ["dashboard", "ops"])
+        #expect(configuration.openHealth && !configuration.openMetrics)
         #expect(configuration.jobs.map(\.id) == ["weekday-morning", "daily-close"])
         #expect(configuration.jobs.first?.recipients == ["outbound-leads@example.com"])
         #expect(configuration.jobs.last?.recipients == nil, "the default recipients apply")

@@ -10,10 +10,23 @@ extension ServiceConfiguration {
         }
         try Self.only(["server", "storage", "mail", "jobs"], in: config)
         if let server = try Self.section("server", config) {
-            try Self.only(["host", "port", "public_url"], in: server)
+            try Self.only(["host", "port", "public_url", "api_keys", "open_health", "open_metrics"], in: server)
             host = try server.optionalString("host") ?? host
             if server.json["port"] != nil { port = try Self.port(server, "port") }
             publicURL = try server.optionalString("public_url")
+            openHealth = try Self.flag(server, "open_health") ?? openHealth
+            openMetrics = try Self.flag(server, "open_metrics") ?? openMetrics
+            if server.json["api_keys"] != nil {
+                let keys = try server.array("api_keys").enumerated().map { index, item in
+                    try Self.apiKey(PayloadReader(item, field: "\(server.field).api_keys[\(index)]"), environment)
+                }
+                if let repeated = keys.enumerated().first(where: { index, key in
+                    keys[..<index].contains { $0.name == key.name }
+                }) {
+                    throw server.fail("api_keys[\(repeated.offset)].name", "\"\(repeated.element.name)\" is used twice")
+                }
+                apiKeys = APIKeys(keys)
+            }
         }
         if let storage = try Self.section("storage", config) {
             try Self.only(["s3", "key_template", "link_expires"], in: storage)
@@ -72,7 +85,8 @@ extension ServiceConfiguration {
 
     /// The environment over the file: `S3_BUCKET`, `AWS_REGION`, `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`,
     /// `REPORT_RECIPIENTS` (comma-separated), `MAIL_FROM`, `SMTP_HOST`, `SMTP_PORT`, `SMTP_USERNAME` with
-    /// `SMTP_PASSWORD`, `SMTP_SECURITY`, `DIALER_LEDGER_PUBLIC_URL`.
+    /// `SMTP_PASSWORD`, `SMTP_SECURITY`, `DIALER_LEDGER_PUBLIC_URL`, `DIALER_LEDGER_API_KEYS` (added to the
+    /// file's keys; one of the same name replaces it).
     mutating func applyEnvironment(_ environment: [String: String]) throws {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         if let bucket = value("S3_BUCKET") {
@@ -83,6 +97,7 @@ extension ServiceConfiguration {
             s3?.region = region
         }
         if let url = value("DIALER_LEDGER_PUBLIC_URL") { publicURL = url }
+        if let keys = value("DIALER_LEDGER_API_KEYS") { apiKeys = apiKeys.adding(try APIKeys(parsing: keys)) }
         if let from = value("MAIL_FROM") { mailFrom = from }
         if let list = value("REPORT_RECIPIENTS") {
             recipients = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -190,6 +205,39 @@ extension ServiceConfiguration {
         }
         if read.json["recipients"] != nil { job.recipients = try read.strings("recipients") }
         return job
+    }
+
+    /// One API key: `name`, `role` and its secret by reference, never inline: `secret_env` (the variable that
+    /// holds it) or `secret_sha256` (its SHA-256 in hex).
+    private static func apiKey(_ read: PayloadReader, _ environment: [String: String]) throws -> APIKeys.Key {
+        try only(["name", "role", "secret_env", "secret_sha256"], in: read)
+        let name = try read.string("name")
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw read.fail("name", "must be letters, digits, - _ or .")
+        }
+        guard let role = APIKeys.Role(rawValue: try read.string("role")) else {
+            throw read.fail("role", "must be read or run")
+        }
+        switch (try read.optionalString("secret_env"), read.json["secret_sha256"]) {
+        case (let variable?, nil):
+            guard let secret = environment[variable], !secret.isEmpty else {
+                throw read.fail("secret_env", "\(variable) is not set (it must hold the secret of \(name))")
+            }
+            try APIKeys.check(secret: secret, of: name, field: "\(read.field).secret_env")
+            return APIKeys.Key(name: name, role: role, secret: secret)
+        case (nil, .some):
+            return APIKeys.Key(name: name, role: role, hash: try read.digest("secret_sha256"))
+        default:
+            throw read.fail(
+                "secret_env", "give exactly one of secret_env (the name of a variable holding it) and secret_sha256")
+        }
+    }
+
+    /// The boolean at `key`, if present.
+    private static func flag(_ read: PayloadReader, _ key: String) throws -> Bool? {
+        guard let value = read.json[key] else { return nil }
+        guard case .bool(let flag) = value else { throw read.fail(key, "must be true or false") }
+        return flag
     }
 
     /// The object at `key`, if present.

@@ -10,6 +10,12 @@ public struct ServiceConfiguration: Sendable {
     public var port = 8080
     /// The server's address as recipients reach it (default `http://HOST:PORT`).
     public var publicURL: String?
+    /// The API's keys: `server.api_keys`, with `DIALER_LEDGER_API_KEYS` over them.
+    public var apiKeys = APIKeys.none
+    /// Whether `/healthz` and `/readyz` answer without a key (`server.open_health`, default true).
+    public var openHealth = true
+    /// Whether `/metrics` answers without a key (`server.open_metrics`, default false).
+    public var openMetrics = false
     /// Where reports go: S3 when set, else the local store in the data folder.
     public var s3: S3Configuration?
     public var keyTemplate = ObjectKeyTemplate.seed

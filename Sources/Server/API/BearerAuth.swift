@@ -1,4 +1,5 @@
 import Hummingbird
+import Pipelines
 
 /// Lets a request through when it presents an API key with at least `role`: 401 (with
 /// `WWW-Authenticate: Bearer`) without a valid key, 403 when the key's role is too low.
@@ -14,7 +15,7 @@ struct BearerAuth: RouterMiddleware {
             var response = ErrorBody.response(
                 .unauthorized, error: "unauthorized",
                 reason: keys.isEmpty
-                    ? "no API keys are configured (set DIALER_LEDGER_API_KEYS=name:role:secret)"
+                    ? "no API keys are configured (config server.api_keys, or DIALER_LEDGER_API_KEYS=name:role:secret)"
                     : "send a valid API key as Authorization: Bearer …")
             response.headers[.wwwAuthenticate] = "Bearer realm=\"dialer-ledger\""
             return response

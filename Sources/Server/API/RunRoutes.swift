@@ -29,22 +29,12 @@ struct RunRoutes: Sendable {
         func leave() { running.withLock { $0 -= 1 } }
     }
 
-    /// The largest request body.
-    static let maxBody = 64 << 10
-
     func add(to group: RouterGroup<BasicRequestContext>) {
         group.post("reports/dialer") { request, _ in try await run(request) }
     }
 
     private func run(_ request: Request) async throws -> Response {
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: Self.maxBody)
-        } catch {
-            throw APIError(field: "body", reason: "larger than \(Self.maxBody) bytes", status: .contentTooLarge)
-        }
-        let report = try Self.request(Array(buffer: body))
+        let report = try Self.request(try await JSONBody(request))
         do {
             try report.validate(limits)
         } catch DialerCoreError.invalidField(let field, let reason) {
@@ -72,15 +62,8 @@ struct RunRoutes: Sendable {
     }
 
     /// Reads the seed's body, naming the field at fault.
-    static func request(_ bytes: [UInt8]) throws -> ReportRequest {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            throw APIError(field: "body", reason: "is not JSON: \(error)")
-        }
-        guard case .object = json else { throw APIError(field: "body", reason: "must be a JSON object") }
-        guard case .array(let ids)? = json["campaign_ids"] else {
+    static func request(_ body: JSONBody) throws -> ReportRequest {
+        guard case .array(let ids)? = body.json["campaign_ids"] else {
             throw APIError(field: "campaign_ids", reason: "must be an array of campaign ids")
         }
         let campaigns = try ids.enumerated().map { index, id in
@@ -89,29 +72,11 @@ struct RunRoutes: Sendable {
             }
             return text
         }
-        func instant(_ field: String) throws -> Timestamp {
-            guard let text = json[field]?.stringValue else {
-                throw APIError(field: field, reason: "is required (RFC 3339)")
-            }
-            do {
-                return try Timestamp(rfc3339: text, field: field)
-            } catch {
-                throw APIError(field: field, reason: "\"\(text)\" is not an RFC 3339 instant")
-            }
-        }
         var request = ReportRequest(
-            campaigns: campaigns, window: ReportWindow(start: try instant("start_date"), end: try instant("end_date")))
-        if let zone = json["time_zone"] {
-            guard let name = zone.stringValue else { throw APIError(field: "time_zone", reason: "must be a string") }
-            request.timeZone = name
-        }
-        if let rules = json["rules"] {
-            guard let name = rules.stringValue, let ruleSet = RuleSet.builtIn[name] else {
-                let names = RuleSet.builtIn.keys.sorted().joined(separator: ", ")
-                throw APIError(field: "rules", reason: "must name a built-in rule set (\(names))")
-            }
-            request.ruleSet = ruleSet
-        }
+            campaigns: campaigns,
+            window: ReportWindow(start: try body.instant("start_date"), end: try body.instant("end_date")))
+        if let zone = try body.string("time_zone") { request.timeZone = zone }
+        if let rules = try body.ruleSet("rules") { request.ruleSet = rules }
         return request
     }
 }

@@ -1,0 +1,29 @@
+import DialerCore
+import Metrics
+
+/// An `EventStore` that counts what it appends (`dialer_ledger_events_appended_total{type}`, through
+/// swift-metrics: whatever backend the program bootstrapped) and otherwise is the store it wraps. Drafts
+/// answered with an existing sequence (a repeated idempotency key) are not counted.
+public struct MeteredEventStore: EventStore {
+    /// The counter's name.
+    public static let appendedMetric = "dialer_ledger_events_appended_total"
+    /// The store written to and read from.
+    public let base: any EventStore
+
+    /// Wraps `base`.
+    public init(_ base: any EventStore) { self.base = base }
+
+    public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
+        let results = try base.append(drafts)
+        var byType: [String: Int] = [:]
+        for case .appended(let envelope) in results { byType[envelope.type, default: 0] += 1 }
+        for (type, count) in byType {
+            Counter(label: Self.appendedMetric, dimensions: [("type", type)]).increment(by: count)
+        }
+        return results
+    }
+
+    public func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result {
+        try base.withSnapshot(body)
+    }
+}
