@@ -16,7 +16,9 @@ public struct MeteredEventStore: EventStore {
     public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
         let results = try base.append(drafts)
         var byType: [String: Int] = [:]
-        for case .appended(let envelope) in results { byType[envelope.type, default: 0] += 1 }
+        for (draft, result) in zip(drafts, results) {
+            if case .appended = result { byType[draft.type, default: 0] += 1 }
+        }
         for (type, count) in byType {
             Counter(label: Self.appendedMetric, dimensions: [("type", type)]).increment(by: count)
         }
