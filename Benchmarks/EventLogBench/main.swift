@@ -15,19 +15,33 @@ guard arguments.count >= 2 else {
 let rawBinary = arguments[1]
 let scratch = arguments.count > 2 ? arguments[2] : NSTemporaryDirectory() + "/eventlog-bench-\(getpid())"
 
-/// A realistic derived-interval event of about 400 bytes stored.
-func draft(_ n: Int) -> EventDraft {
+let seedHash = SHA256Digest.of(Array("seed".utf8))
+
+/// A derived interval of campaign-hour `n`, as a report run records it (about 400 bytes stored).
+func interval(_ n: Int) -> (campaign: String, payload: IntervalDerivedPayload) {
     let campaign = "CAMPAIGN_\(String(format: "%03d", n % 40))"
-    let hour = Timestamp(milliseconds: 1_793_577_600_000 + Int64(n) * 3_600_000).rfc3339
+    let derived = DerivedInterval(
+        hour: Timestamp(milliseconds: 1_793_577_600_000 + Int64(n) * 3_600_000),
+        counts: HourCounts(attempted: Double(100 + n % 90), connected: Double(30 + n % 40), abandoned: Double(n % 6)),
+        source: .observed, droppedBy: nil)
+    return (
+        campaign,
+        IntervalDerivedPayload(campaignID: campaign, interval: derived, ruleSet: "seed", ruleSetHash: seedHash)
+    )
+}
+
+/// The event the report runner appends for campaign-hour `n`: its payload written in canonical form.
+func draft(_ n: Int) -> EventDraft {
+    let (campaign, payload) = interval(n)
     return EventDraft(
-        type: "IntervalDerived", stream: "campaign:\(campaign)",
-        payload: [
-            "campaign_id": .string(campaign), "hour": .string(hour), "calls_attempted": .int(Int64(100 + n % 90)),
-            "calls_connected": .int(Int64(30 + n % 40)), "calls_abandoned": .int(Int64(n % 6)),
-            "source": "observed", "kept": true, "dropped_by": nil, "rule_set": "seed",
-            "rule_set_hash": .string(SHA256Digest.of(Array("seed".utf8)).hex),
-        ],
-        correlationID: UUID())
+        type: "IntervalDerived", stream: "campaign:\(campaign)", payload: payload.payload, correlationID: UUID())
+}
+
+/// The same event with its payload as a JSON value, as writers without a typed payload append.
+func jsonDraft(_ n: Int) -> EventDraft {
+    let (campaign, payload) = interval(n)
+    return EventDraft(
+        type: "IntervalDerived", stream: "campaign:\(campaign)", payload: payload.json, correlationID: UUID())
 }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -97,35 +111,42 @@ let cases: [(batch: Int, count: Int)] = [(1, 1_000), (100, 50_000), (10_000, 200
 var replayFolder = ""
 for (batch, count) in cases {
     var recordBytes = 400
-    let ours = {
-        let folder = try freshFolder("ours-\(batch)")
-        let store = try LMDBEventStore(path: folder, initialMapSize: 1 << 30)
-        // Each batch is built just before its append and only the append is timed, as a writer builds
-        // its events and appends them (a batch built long before would be read from cold memory).
-        var elapsed = 0.0
-        var index = 0
-        while index < count {
-            let drafts = (index..<min(index + batch, count)).map(draft)
-            elapsed += try seconds { _ = try store.append(drafts) }
-            index += batch
-        }
-        var stored = 0
-        try store.withSnapshot { snapshot in
-            try snapshot.scan(EventQuery()) {
-                stored += $0.payload.bytes.count + 150; return true
+    /// Appends every event, built by `make`, a batch at a time.
+    func ours(_ make: @escaping (Int) -> EventDraft) -> () throws -> Rate {
+        return {
+            let folder = try freshFolder("ours-\(batch)")
+            let store = try LMDBEventStore(path: folder, initialMapSize: 1 << 30)
+            // Each batch is built just before its append and only the append is timed, as a writer builds
+            // its events and appends them (a batch built long before would be read from cold memory).
+            var elapsed = 0.0
+            var index = 0
+            while index < count {
+                let drafts = (index..<min(index + batch, count)).map(make)
+                elapsed += try seconds { _ = try store.append(drafts) }
+                index += batch
             }
+            var stored = 0
+            try store.withSnapshot { snapshot in
+                try snapshot.scan(EventQuery()) {
+                    stored += $0.payload.bytes.count + 150; return true
+                }
+            }
+            recordBytes = stored / count
+            replayFolder = folder
+            return (Double(count) / elapsed, Double(stored) / elapsed)
         }
-        recordBytes = stored / count
-        replayFolder = folder
-        return (Double(count) / elapsed, Double(stored) / elapsed)
     }
     let indexed = {
         try raw(["append-indexed", try freshFolder("raw-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"])
     }
     let bare = { try raw(["append", try freshFolder("raw-bare-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"]) }
-    let figures = try interleaved(rounds, [ours, indexed, bare])
+    // At the largest batch, also events whose payloads are JSON values (encoded while appending).
+    let withJSON = batch == cases.last!.batch
+    let figures = try interleaved(
+        rounds, Array([ours(draft), indexed, bare, ours(jsonDraft)].prefix(withJSON ? 4 : 3)))
     report("append batch=\(batch)", ours: figures[0], raw: figures[1])
     report("append batch=\(batch) vs records only", ours: figures[0], raw: figures[2])
+    if withJSON { report("append batch=\(batch) json-value payloads", ours: figures[3], raw: figures[1]) }
 }
 
 let store = try LMDBEventStore(path: replayFolder, access: .readOnly)

@@ -123,6 +123,11 @@ public struct CanonicalJSONWriter {
         guard double.isFinite else {
             throw DialerCoreError.invalidField(field: "number", reason: "\(double) is not a finite number")
         }
+        write(finite: double)
+    }
+
+    /// Writes a double the caller has checked is finite, in its canonical form.
+    mutating func write(finite double: Double) {
         switch JSONValue.number(double) {
         case .int(let i): write(int: i)
         default: bytes.append(contentsOf: double.description.utf8)

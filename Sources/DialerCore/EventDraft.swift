@@ -9,7 +9,7 @@ public struct EventDraft: Sendable, Hashable {
     /// Stream such as `campaign:ID`.
     public var stream: String
     /// The payload; must be a JSON object.
-    public var payload: JSONValue
+    public var payload: Payload
     /// The run or job this belongs to.
     public var correlationID: UUID?
     /// The event that caused this one.
@@ -19,9 +19,36 @@ public struct EventDraft: Sendable, Hashable {
     /// A fixed id (for imports and tests); a new random one when nil.
     public var id: UUID?
 
+    /// A payload as a JSON value, or already in canonical form.
+    public enum Payload: Sendable, Hashable {
+        /// A JSON value, encoded when the draft is appended.
+        case value(JSONValue)
+        /// Canonical bytes written by a typed payload (`IntervalDerivedPayload.payload`): appended as they
+        /// are, with no JSON value built and encoded for each event.
+        case canonical(CanonicalJSON)
+
+        /// The payload's canonical form (the JSON value encoded, or the bytes as given).
+        public func canonical() throws -> CanonicalJSON {
+            switch self {
+            case .value(let value): return try CanonicalJSON(value)
+            case .canonical(let bytes): return bytes
+            }
+        }
+    }
+
     /// A draft with every field given.
     public init(
         type: String, version: UInt32 = 1, stream: String, payload: JSONValue, correlationID: UUID? = nil,
+        causationID: UUID? = nil, idempotencyKey: String? = nil, id: UUID? = nil
+    ) {
+        self.init(
+            type: type, version: version, stream: stream, payload: .value(payload), correlationID: correlationID,
+            causationID: causationID, idempotencyKey: idempotencyKey, id: id)
+    }
+
+    /// A draft with every field given, its payload as a JSON value or in canonical form.
+    public init(
+        type: String, version: UInt32 = 1, stream: String, payload: Payload, correlationID: UUID? = nil,
         causationID: UUID? = nil, idempotencyKey: String? = nil, id: UUID? = nil
     ) {
         self.type = type
@@ -71,11 +98,17 @@ public struct EventDraft: Sendable, Hashable {
         let key = try idempotencyKey.map { key in
             try Self.checkedName(key, max: Self.maxIdempotencyKeyBytes) { fail("idempotency_key", $0) }
         }
-        guard case .object = payload else { throw fail("payload", "must be a JSON object") }
-        do {
-            return (stream, key, try CanonicalJSON(payload, scratch: &scratch))
-        } catch let error as DialerCoreError {
-            throw fail("payload", error.description)
+        switch payload {
+        case .canonical(let bytes):
+            guard bytes.bytes.first == UInt8(ascii: "{") else { throw fail("payload", "must be a JSON object") }
+            return (stream, key, bytes)
+        case .value(let value):
+            guard case .object = value else { throw fail("payload", "must be a JSON object") }
+            do {
+                return (stream, key, try CanonicalJSON(value, scratch: &scratch))
+            } catch let error as DialerCoreError {
+                throw fail("payload", error.description)
+            }
         }
     }
 

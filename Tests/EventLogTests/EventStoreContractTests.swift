@@ -134,7 +134,7 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
         drafts[2_500].type = "IntervalDerived"
         _ = try store.append(drafts)
         let events = try store.events()
-        #expect(events.map { $0.payload } == drafts.map { try? CanonicalJSON($0.payload) })
+        #expect(events.map { $0.payload } == drafts.map { try? $0.payload.canonical() })
         #expect(Set(events.map(\.id)).count == drafts.count)
         for (previous, next) in zip(events, events.dropFirst()) { #expect(next.prevHash == previous.hash) }
         #expect(events.allSatisfy { $0.hash == $0.computedHash() })

@@ -1,6 +1,39 @@
 import Foundation
 
 extension IntervalDerivedPayload {
+    /// The payload as stored, written straight in canonical form (keys in byte order, the same bytes as
+    /// encoding `json`) without building a JSON value: a report run records one per campaign-hour. A
+    /// count that is not finite falls back to `json`, whose encoding names the problem when appended.
+    public var payload: EventDraft.Payload {
+        let counts = interval.counts
+        guard counts.attempted.isFinite, counts.connected.isFinite, counts.abandoned.isFinite else {
+            return .value(json)
+        }
+        var w = CanonicalJSONWriter(capacity: 320)
+        w.writeRaw(#"{"calls_abandoned":"#)
+        w.write(finite: counts.abandoned)
+        w.writeRaw(#","calls_attempted":"#)
+        w.write(finite: counts.attempted)
+        w.writeRaw(#","calls_connected":"#)
+        w.write(finite: counts.connected)
+        w.writeRaw(#","campaign_id":"#)
+        w.write(string: campaignID)
+        w.writeRaw(#","dropped_by":"#)
+        if let rule = interval.droppedBy { w.write(string: rule) } else { w.writeRaw("null") }
+        w.writeRaw(#","hour":"#)
+        w.write(timestamp: interval.hour)
+        w.writeRaw(interval.kept ? #","kept":true"# : #","kept":false"#)
+        w.writeRaw(#","rule_set":"#)
+        w.write(string: ruleSet)
+        w.writeRaw(#","rule_set_hash":"#)
+        w.write(digest: ruleSetHash)
+        w.writeRaw(#","source":"#)
+        w.write(string: interval.source.rawValue)
+        w.writeRaw("}")
+        // Canonical by construction; IntervalDerivedPayloadTests compare it with encoding `json`.
+        return .canonical(CanonicalJSON(trusted: w.bytes))
+    }
+
     /// Reads a stored payload straight from its canonical bytes, keys in their sorted order, without
     /// building a JSON value: replay reads one per campaign-hour. Nil when the bytes are not exactly that
     /// shape (an escape in a string, another version's keys); the caller then reads the general way.

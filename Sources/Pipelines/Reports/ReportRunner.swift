@@ -136,7 +136,7 @@ public struct ReportRunner: Sendable {
                     payload: IntervalDerivedPayload(
                         campaignID: campaign, interval: interval, ruleSet: request.ruleSet.id,
                         ruleSetHash: request.ruleSet.hash
-                    ).json, correlationID: runID, causationID: pageID)
+                    ).payload, correlationID: runID, causationID: pageID)
             }
     }
 
