@@ -34,24 +34,22 @@ public struct CommandLineTool: Sendable {
         public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    /// Runs the tool with `arguments` to completion.
-    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        try run(executable: executable, arguments, environment: environment)
-    }
-
-    /// Runs the tool to completion on a thread of its own, so a long run does not hold one of the few threads
-    /// that async tests share (on a two-core machine, two blocked threads stall every other async test).
+    /// Runs the tool with `arguments` (and `environment` over the test's) to completion, on a thread of its own.
     public func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Result { try self.run(executable: executable, arguments, environment: environment) })
-            }
-        }
+        try await run(executable: executable, arguments, environment: environment)
     }
 
-    /// Runs any executable with `arguments` to completion, capturing its output.
-    public func run(executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs any executable with `arguments` to completion, on a thread of its own, capturing its output.
+    public func run(executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+        -> Outcome
+    {
+        try await onOwnThread { try Self.runBlocking(executable, arguments, environment) }
+    }
+
+    /// Runs `executable` with `arguments` to completion, capturing its output; blocks the calling thread.
+    private static func runBlocking(_ executable: String, _ arguments: [String], _ environment: [String: String])
+        throws -> Outcome
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// A `moto_server` child process on a free loopback port: an S3 (and IAM) double for integration tests. Stop it
-/// with `stop()`, which ends it by PID and waits.
+/// with `stop()`, which ends it by PID.
 public final class MotoServer: @unchecked Sendable {
     /// Whether the server checks signatures.
     public enum Mode: Sendable {
@@ -64,16 +64,10 @@ public final class MotoServer: @unchecked Sendable {
         throw lastError ?? MotoServerError(reason: "could not start")
     }
 
-    /// Ends the server by its PID (SIGTERM, then SIGKILL after 5 s) and waits for it; safe to call twice.
+    /// Ends the server by its PID (SIGTERM, then SIGKILL after 5 s, from a thread of its own) and removes its log;
+    /// safe to call twice.
     public func stop() {
-        if process.isRunning {
-            kill(pid, SIGTERM)
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning, Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(pid, SIGKILL) }
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: logPath)
+        terminate(process) { [logPath] in try? FileManager.default.removeItem(atPath: logPath) }
     }
 
     /// The end of the server's output, for error messages.
@@ -117,14 +111,18 @@ public final class MotoServer: @unchecked Sendable {
             guard process.isRunning else {
                 throw MotoServerError(reason: "moto_server exited on port \(port): \(logTail())")
             }
-            if let answer = try? exchange("GET", "/moto-api/data.json"), answer.status == 200 { return }
+            if let answer = try? await onOwnThread({ try self.exchange("GET", "/moto-api/data.json") }),
+                answer.status == 200
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw MotoServerError(reason: "moto_server did not answer on port \(port) within 30 s: \(logTail())")
     }
 
     /// One HTTP/1.0 exchange with the server over a plain socket (DialerTesting has no HTTP client, and these
-    /// few calls need none): the status and the body.
+    /// few calls need none): the status and the body. It blocks, so callers run it on a thread of its own.
     private func exchange(_ method: String, _ path: String, headers: [String: String] = [:], body: String = "") throws
         -> (status: Int, body: String)
     {
@@ -200,7 +198,7 @@ extension MotoServer {
             "Authorization": "AWS4-HMAC-SHA256 Credential=bootstrap/20250101/us-east-1/iam/aws4_request, "
                 + "SignedHeaders=host, Signature=unchecked",
         ]
-        let answer = try exchange("POST", "/", headers: headers, body: form)
+        let answer = try await onOwnThread { try self.exchange("POST", "/", headers: headers, body: form) }
         guard answer.status == 200 else {
             throw MotoServerError(
                 reason:

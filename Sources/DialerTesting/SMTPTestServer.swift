@@ -16,9 +16,9 @@ public final class SMTPTestServer: Sendable {
     public static let password = "mail-secret-7Qx"
 
     /// Starts the server (STARTTLS offered unless `tls` is false) and waits until it is ready.
-    public init(tls: Bool = true) throws {
+    public init(tls: Bool = true) async throws {
         folder = try TemporaryFolder("smtp").path
-        server = try ToolServer("smtp-test-server", ["--dir", folder] + (tls ? [] : ["--no-tls"]))
+        server = try await ToolServer("smtp-test-server", ["--dir", folder] + (tls ? [] : ["--no-tls"]))
         guard server.ready.count == 2, let port = Int(server.ready[0]) else {
             server.stop()
             throw TestServerError(reason: "tools/smtp-test-server said ready \(server.ready)")
@@ -37,7 +37,6 @@ public final class SMTPTestServer: Sendable {
 
     /// Stops the server and removes its folder.
     public func stop() {
-        server.stop()
-        try? FileManager.default.removeItem(atPath: folder)
+        server.stop { [folder] in try? FileManager.default.removeItem(atPath: folder) }
     }
 }

@@ -7,8 +7,8 @@ public final class ToolServer: Sendable {
     public let ready: [String]
     private let process: Process
 
-    /// Starts `tools/NAME` with `arguments` and waits for its `ready` line.
-    public init(_ name: String, _ arguments: [String]) throws {
+    /// Starts `tools/NAME` with `arguments` and waits (on a thread of its own) for its `ready` line.
+    public init(_ name: String, _ arguments: [String]) async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let process = Process()
@@ -19,11 +19,15 @@ public final class ToolServer: Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
+        let reading = output.fileHandleForReading
+        let line = try await onOwnThread {
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = reading.availableData
+                guard !chunk.isEmpty else { break }
+                line.append(chunk)
+            }
+            return line
         }
         let words = String(decoding: line, as: UTF8.self).split(separator: " ").map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -35,12 +39,9 @@ public final class ToolServer: Sendable {
         ready = Array(words.dropFirst())
     }
 
-    /// SIGTERM, then SIGKILL after five seconds; polls rather than `waitUntilExit`, which spins off the main thread.
-    public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        for _ in 0..<100 where process.isRunning { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    /// SIGTERM, then SIGKILL after five seconds, then `cleanup`; the caller does not wait.
+    public func stop(then cleanup: @escaping @Sendable () -> Void = {}) {
+        terminate(process, then: cleanup)
     }
 }
 

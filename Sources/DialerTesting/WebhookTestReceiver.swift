@@ -23,11 +23,11 @@ public final class WebhookTestReceiver: Sendable {
 
     /// A receiver trusting `secret` that answers `failStatus` (with `Retry-After: retryAfter`) to the first
     /// `fail` deliveries that verify, and 204 after.
-    public init(secret: String, fail: Int = 0, failStatus: Int = 503, retryAfter: String? = nil) throws {
+    public init(secret: String, fail: Int = 0, failStatus: Int = 503, retryAfter: String? = nil) async throws {
         log = try TemporaryFolder("webhooks").appending("deliveries.jsonl")
         var arguments = ["--secret", secret, "--log", log, "--fail", String(fail), "--fail-status", String(failStatus)]
         if let retryAfter { arguments += ["--retry-after", retryAfter] }
-        server = try ToolServer("webhook-test-receiver", arguments)
+        server = try await ToolServer("webhook-test-receiver", arguments)
         guard let port = server.ready.first.flatMap({ Int($0) }) else {
             server.stop()
             throw TestServerError(reason: "tools/webhook-test-receiver said ready \(server.ready)")
@@ -49,7 +49,7 @@ public final class WebhookTestReceiver: Sendable {
 
     /// Stops the receiver and removes its log.
     public func stop() {
-        server.stop()
-        try? FileManager.default.removeItem(atPath: (log as NSString).deletingLastPathComponent)
+        let folder = (log as NSString).deletingLastPathComponent
+        server.stop { try? FileManager.default.removeItem(atPath: folder) }
     }
 }

@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func aMessageGoesOverSTARTTLSWithAuthAndArrivesWhole() async throws {
-        let server = try SMTPTestServer()
+        let server = try await SMTPTestServer()
         defer { server.stop() }
         let sent = try message(to: ["ops@example.com", "audit@example.com"], body: "Link: \(link)\n.hidden line\n..\n")
         let receipt = try await SMTPClient(configuration: configuration(server)).send(sent)
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func aWrongPasswordIsRefusedAndNotRepeated() async throws {
-        let server = try SMTPTestServer()
+        let server = try await SMTPTestServer()
         defer { server.stop() }
         let error = try await #require(throws: SMTPError.self) {
             try await SMTPClient(configuration: configuration(server, password: "not-it-Zz1")).send(message())
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aServerWithoutSTARTTLSIsRefusedWhenTLSIsRequired() async throws {
-        let server = try SMTPTestServer(tls: false)
+        let server = try await SMTPTestServer(tls: false)
         defer { server.stop() }
         var plain = SMTPConfiguration(host: "127.0.0.1", port: server.port)
         let error = try await #require(throws: SMTPError.self) {

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func anIndependentVerifierAcceptsOurDeliveriesAndRejectsATamperedBody() async throws {
-        let receiver = try WebhookTestReceiver(secret: Self.secret)
+        let receiver = try await WebhookTestReceiver(secret: Self.secret)
         defer { receiver.stop() }
         let sender = WebhookSender(now: { Timestamp(Date()) })
         let body = Array(#"{"data":{"campaign_id":"C1","calls_completed":50},"event":"campaign.completed"}"#.utf8)
@@ -53,7 +53,7 @@ import Testing
             tampered.headers.add(name: header.name, value: header.value)
         }
         tampered.body = .bytes(ByteBuffer(bytes: Array(#"{"data":{"campaign_id":"C1","calls_completed":5000}}"#.utf8)))
-        let refused = try await HTTPClient.shared.execute(tampered, timeout: .seconds(10))
+        let refused = try await HTTPClient.shared.execute(tampered, timeout: .seconds(60))
         #expect(refused.status.code == 401)
         let deliveries = try receiver.deliveries()
         #expect(deliveries.map(\.verified) == [true, false])

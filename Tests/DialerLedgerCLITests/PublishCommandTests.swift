@@ -20,7 +20,7 @@ import Testing
     @Test func aReportIsPublishedToS3AndMailedOverSMTPWithNoSecretRecorded() async throws {
         let moto = try await MotoServer.start(.authenticated())
         defer { moto.stop() }
-        let smtp = try SMTPTestServer()
+        let smtp = try await SMTPTestServer()
         defer { smtp.stop() }
         let key = try #require(moto.accessKey)
         let s3 = S3Client(

@@ -11,11 +11,11 @@ import Testing
 
     private let noCXone = ["CXONE_BASE_URL": ""]
 
-    @Test func aReportIsWrittenAndReplaysByteForByteInAnotherZoneAndLocale() throws {
+    @Test func aReportIsWrittenAndReplaysByteForByteInAnotherZoneAndLocale() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let out = folder.appending("report.json")
-        let run = try tool.run(
+        let run = try await tool.run(
             [
                 "report", "run", "--data", folder.path, "--campaigns", "CAMPAIGN_001,CAMPAIGN_002,NOPE",
                 "--from", "2026-11-30", "--to", "2026-12-01", "--tz", "America/Chicago", "--out", out,
@@ -27,7 +27,7 @@ import Testing
         let written = try Data(contentsOf: URL(fileURLWithPath: out))
         let id = try #require(try JSONParser.parse(Array(written))["report_id"]?.stringValue)
 
-        let replay = try tool.run(
+        let replay = try await tool.run(
             ["replay", "--data", folder.path, "--report", id, "--out", "-"],
             environment: ["TZ": "Asia/Kolkata", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8"])
         #expect(replay.status == 0, "\(replay.stderr)")
@@ -36,18 +36,18 @@ import Testing
         #expect(replay.stderr.contains("byte for byte"))
     }
 
-    @Test func aRuleChangeIsReplayedWithItsDiffAndNothingIsAppended() throws {
+    @Test func aRuleChangeIsReplayedWithItsDiffAndNothingIsAppended() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let run = try tool.run(
+        let run = try await tool.run(
             [
                 "report", "run", "--data", folder.path, "--campaigns", "CAMPAIGN_003", "--from",
                 "2026-11-30T00:00:00Z", "--to", "2026-12-01T00:00:00Z",
             ], environment: noCXone)
         #expect(run.status == 0, "\(run.stderr)")
-        let before = try tool.run(["events", "count", "--data", folder.path])
+        let before = try await tool.run(["events", "count", "--data", folder.path])
         let diffFile = folder.appending("diff.json")
-        let replay = try tool.run(
+        let replay = try await tool.run(
             ["replay", "--data", folder.path, "--rules", "zero-fill", "--diff", "--out", diffFile])
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(replay.stdout.contains("re-derived under zero-fill"))
@@ -57,10 +57,10 @@ import Testing
         guard case .array(let changes)? = diff["changes"] else { throw CancellationError() }
         #expect(changes.count == Int(changed))
         #expect(changes.allSatisfy { $0["after"]?["source"] == "filled" && $0["after"]?["calls_attempted"] == .int(0) })
-        #expect(try tool.run(["events", "count", "--data", folder.path]).stdout == before.stdout)
+        #expect(try await tool.run(["events", "count", "--data", folder.path]).stdout == before.stdout)
     }
 
-    @Test func badInputIsNamedAndLeavesTheLogAlone() throws {
+    @Test func badInputIsNamedAndLeavesTheLogAlone() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let cases: [([String], String)] = [
@@ -70,13 +70,14 @@ import Testing
             (["--campaigns", "A", "--rules", "strict"], "--rules: \"strict\" is neither a built-in rule set"),
         ]
         for (arguments, message) in cases {
-            let outcome = try tool.run(["report", "run", "--data", folder.path] + arguments, environment: noCXone)
+            let outcome = try await tool.run(
+                ["report", "run", "--data", folder.path] + arguments, environment: noCXone)
             #expect(outcome.status != 0)
             #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder.appending("log")), "refused before the log was made")
-        _ = try tool.run(["sample", "--data", folder.path, "--batches", "2"])
-        let replay = try tool.run(["replay", "--data", folder.path])
+        _ = try await tool.run(["sample", "--data", folder.path, "--batches", "2"])
+        let replay = try await tool.run(["replay", "--data", folder.path])
         #expect(replay.status == 2)
         #expect(replay.stderr.contains("no report in the log through seq 54"), "\(replay.stderr)")
     }

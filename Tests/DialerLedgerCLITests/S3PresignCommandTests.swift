@@ -14,8 +14,8 @@ import Testing
         "AWS_SESSION_TOKEN": "", "AWS_ENDPOINT_URL": "", "AWS_ENDPOINT_URL_S3": "",
     ]
 
-    @Test func reproducesAWSsPublishedPresignedURL() throws {
-        let outcome = try tool.run(
+    @Test func reproducesAWSsPublishedPresignedURL() async throws {
+        let outcome = try await tool.run(
             [
                 "s3", "presign", "--bucket", "examplebucket", "--key", "test.txt", "--region", "us-east-1",
                 "--endpoint", "https://s3.amazonaws.com", "--style", "virtual-hosted", "--at", "2013-05-24T00:00:00Z",
@@ -31,12 +31,12 @@ import Testing
         #expect(!outcome.stdout.contains("wJalrXUtnFEMI") && !outcome.stderr.contains("wJalrXUtnFEMI"))
     }
 
-    @Test func badInputIsNamed() throws {
-        let tooLong = try tool.run(
+    @Test func badInputIsNamed() async throws {
+        let tooLong = try await tool.run(
             ["s3", "presign", "--bucket", "reports", "--key", "k", "--expires", "604801"], environment: example)
         #expect(tooLong.status == 2)
         #expect(tooLong.stderr.contains("expires"), "\(tooLong.stderr)")
-        let header = try tool.run(
+        let header = try await tool.run(
             ["s3", "presign", "--bucket", "reports", "--key", "k", "--response-header", "x-foo=1"], environment: example
         )
         #expect(header.stderr.contains(#"--response-header: "x-foo" is not content-disposition"#))

@@ -67,7 +67,7 @@ import Testing
     /// How many schedule POSTs reached the simulator at `base`.
     private func schedulePosts(_ base: String) async throws -> Int {
         let requests = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: base + "/_sim/requests"), timeout: .seconds(10))
+            HTTPClientRequest(url: base + "/_sim/requests"), timeout: .seconds(60))
         guard
             case .array(let calls) = try JSONParser.parse(Array(buffer: try await requests.body.collect(upTo: 1 << 22)))
         else { return -1 }
@@ -78,7 +78,7 @@ import Testing
 
     @Test func aRecordedWebhookIsRedeliveredWithTheSameIdAndBody() async throws {
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-        let receiver = try WebhookTestReceiver(secret: secret)
+        let receiver = try await WebhookTestReceiver(secret: secret)
         defer { receiver.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -108,12 +108,12 @@ import Testing
         #expect(unknown.status != 0 && unknown.stderr.contains("dlv_nope: no such webhook delivery"))
     }
 
-    @Test func badInputIsNamedAndNothingIsRecorded() throws {
+    @Test func badInputIsNamedAndNothingIsRecorded() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let contacts = folder.appending("contacts.csv")
         try Data("id,timezone\nc1,America/New_York\nc1,Mars/Base\n".utf8).write(to: URL(fileURLWithPath: contacts))
-        let bad = try tool.run(
+        let bad = try await tool.run(
             [
                 "schedule", "run", "--data", folder.path, "--campaign", "C", "--cron", "0 9 * * *", "--contacts",
                 contacts,
@@ -123,7 +123,7 @@ import Testing
         #expect(bad.stderr.contains("contacts.csv:3: timezone: \"Mars/Base\" is not an IANA time zone"))
         #expect(bad.stderr.contains("contacts.csv:3: id: \"c1\" is already used on line 2"))
         try Data("id,timezone\nc1,America/New_York\n".utf8).write(to: URL(fileURLWithPath: contacts))
-        let noSecret = try tool.run(
+        let noSecret = try await tool.run(
             [
                 "schedule", "run", "--data", folder.path, "--campaign", "C", "--cron", "0 9 * * *", "--contacts",
                 contacts, "--webhook", "http://127.0.0.1:9/hook",

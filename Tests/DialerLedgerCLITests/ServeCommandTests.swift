@@ -14,7 +14,7 @@ import Testing
     init() throws { tool = try CommandLineTool() }
 
     private func get(_ url: String) async throws -> (status: UInt, body: [UInt8]) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 22)
         return (response.status.code, Array(buffer: body))
     }

@@ -33,11 +33,11 @@ import Testing
         #expect(try String(contentsOf: output, encoding: .utf8).hasSuffix("CXone simulator stopped\n"))
     }
 
-    @Test func unusableFaultRatesAreRefusedByName() throws {
-        let outcome = try tool.run(["simulate", "--rate-429", "0.8", "--rate-500", "0.5"])
+    @Test func unusableFaultRatesAreRefusedByName() async throws {
+        let outcome = try await tool.run(["simulate", "--rate-429", "0.8", "--rate-500", "0.5"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("simulator faults: the shares add up to 1.3, more than 1"))
-        let secret = try tool.run(["simulate", "--client-secret", ""])
+        let secret = try await tool.run(["simulate", "--client-secret", ""])
         #expect(secret.stderr.contains("simulator clientSecret: must not be empty"))
     }
 }

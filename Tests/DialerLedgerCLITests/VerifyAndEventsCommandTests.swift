@@ -9,14 +9,14 @@ import Testing
 
     init() throws { tool = try CommandLineTool() }
 
-    @Test func verifyPassesASampleAndNamesAFlippedByte() throws {
+    @Test func verifyPassesASampleAndNamesAFlippedByte() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let sample = try tool.run(["sample", "--data", folder.path])
+        let sample = try await tool.run(["sample", "--data", folder.path])
         #expect(sample.status == 0)
         #expect(sample.stdout.hasPrefix("sample \"demo\": appended 162 events in 6 batches"))
 
-        let sound = try tool.run(["verify", "--data", folder.path])
+        let sound = try await tool.run(["verify", "--data", folder.path])
         #expect(sound.status == 0)
         #expect(sound.stdout.hasPrefix("log sound: 162 events (seq 1…162), 9 streams, 4 types, 162 idempotency keys"))
 
@@ -38,25 +38,25 @@ import Testing
         #expect(flipped >= 1)
         try Data(bytes).write(to: dataFile)
 
-        let unsound = try tool.run(["verify", "--data", folder.path])
+        let unsound = try await tool.run(["verify", "--data", folder.path])
         #expect(unsound.status == 1)
         #expect(unsound.stderr.contains("seq 87: content does not match its hash"))
     }
 
-    @Test func verifyExplainsAMissingLog() throws {
+    @Test func verifyExplainsAMissingLog() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let outcome = try tool.run(["verify", "--data", folder.appending("nowhere")])
+        let outcome = try await tool.run(["verify", "--data", folder.appending("nowhere")])
         #expect(outcome.status == 2)
         #expect(outcome.stderr == "dialer-ledger: \(folder.appending("nowhere"))/log: no DialerLedger log here\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appending("nowhere")))
     }
 
-    @Test func eventsPrintCanonicalLinesWithFilters() throws {
+    @Test func eventsPrintCanonicalLinesWithFilters() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        _ = try tool.run(["sample", "--data", folder.path])
-        let tail = try tool.run(["events", "tail", "-n", "3", "--data", folder.path])
+        _ = try await tool.run(["sample", "--data", folder.path])
+        let tail = try await tool.run(["events", "tail", "-n", "3", "--data", folder.path])
         #expect(tail.status == 0)
         let seqs = try tail.lines.map { try JSONParser.parse($0)["seq"]?.intValue }
         #expect(seqs == [160, 161, 162])
@@ -64,43 +64,44 @@ import Testing
             #expect(try CanonicalJSON(bytes: Array(line.utf8), validating: true).bytes == Array(line.utf8))
         }
 
-        let show = try tool.run(["events", "show", "28", "--data", folder.path])
+        let show = try await tool.run(["events", "show", "28", "--data", folder.path])
         #expect(try JSONParser.parse(show.stdout.trimmingCharacters(in: .newlines))["type"] == "ReportRunStarted")
 
-        let count = { (args: [String]) throws -> String in
-            try tool.run(["events", "count", "--data", folder.path] + args).stdout
+        let count = { (args: [String]) async throws -> String in
+            try await tool.run(["events", "count", "--data", folder.path] + args).stdout
         }
-        #expect(try count([]) == "162\n")
-        #expect(try count(["--type", "ReportGenerated"]) == "6\n")
-        #expect(try count(["--stream", "campaign:CAMPAIGN_002"]) == "50\n")
-        #expect(try count(["--as-of", "seq:100"]) == "100\n")
-        #expect(try count(["--type", "ReportRunStarted", "--as-of", "seq:55"]) == "3\n")
-        #expect(try count(["--until", "2000-01-01T00:00:00Z"]) == "0\n")
-        #expect(try count(["--since", "2000-01-01T00:00:00Z"]) == "162\n")
+        #expect(try await count([]) == "162\n")
+        #expect(try await count(["--type", "ReportGenerated"]) == "6\n")
+        #expect(try await count(["--stream", "campaign:CAMPAIGN_002"]) == "50\n")
+        #expect(try await count(["--as-of", "seq:100"]) == "100\n")
+        #expect(try await count(["--type", "ReportRunStarted", "--as-of", "seq:55"]) == "3\n")
+        #expect(try await count(["--until", "2000-01-01T00:00:00Z"]) == "0\n")
+        #expect(try await count(["--since", "2000-01-01T00:00:00Z"]) == "162\n")
 
-        let table = try tool.run(["events", "tail", "-n", "2", "--format", "table", "--data", folder.path])
+        let table = try await tool.run(["events", "tail", "-n", "2", "--format", "table", "--data", folder.path])
         #expect(table.lines.count == 3)
         #expect(table.lines[0].hasPrefix("SEQ    RECORDED_AT"))
         #expect(table.lines[2].hasPrefix("162    "))
         #expect(table.lines[2].contains(" ReportGenerated "))
         #expect(table.lines[2].hasSuffix(" sample:demo:5:26"))
 
-        let listed = try tool.run(["events", "list", "--after", "150", "--limit", "2", "--data", folder.path])
+        let listed = try await tool.run(["events", "list", "--after", "150", "--limit", "2", "--data", folder.path])
         #expect(try listed.lines.map { try JSONParser.parse($0)["seq"]?.intValue } == [151, 152])
 
-        let missing = try tool.run(["events", "show", "999", "--data", folder.path])
+        let missing = try await tool.run(["events", "show", "999", "--data", folder.path])
         #expect(missing.status == 2)
         #expect(missing.stderr == "dialer-ledger: SEQ: no event 999; the log holds 1…162\n")
 
-        let badTime = try tool.run(["events", "count", "--since", "yesterday", "--data", folder.path])
+        let badTime = try await tool.run(["events", "count", "--since", "yesterday", "--data", folder.path])
         #expect(badTime.status == 2)
         #expect(badTime.stderr == "dialer-ledger: --since: \"yesterday\" is not an RFC 3339 instant\n")
     }
 
-    @Test func dataFolderComesFromTheEnvironmentWhenNotGiven() throws {
+    @Test func dataFolderComesFromTheEnvironmentWhenNotGiven() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let outcome = try tool.run(["sample", "--batches", "1"], environment: ["DIALER_LEDGER_DATA": folder.path])
+        let outcome = try await tool.run(
+            ["sample", "--batches", "1"], environment: ["DIALER_LEDGER_DATA": folder.path])
         #expect(outcome.status == 0)
         #expect(FileManager.default.fileExists(atPath: folder.appending("log/data.mdb")))
     }

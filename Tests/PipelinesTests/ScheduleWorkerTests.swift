@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func aJobSubmitsOneSchedulePerZoneMonitorsAndDeliversASignedWebhook() async throws {
-        let receiver = try WebhookTestReceiver(secret: Self.secret, fail: 2)
+        let receiver = try await WebhookTestReceiver(secret: Self.secret, fail: 2)
         defer { receiver.stop() }
         try await ReportHarness.with { h in
             let clock = ManualClock(Timestamp(Date()))
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func a410GoneStopsTheWebhookAtOnce() async throws {
-        let receiver = try WebhookTestReceiver(secret: Self.secret, fail: 5, failStatus: 410)
+        let receiver = try await WebhookTestReceiver(secret: Self.secret, fail: 5, failStatus: 410)
         defer { receiver.stop() }
         try await ReportHarness.with { h in
             let outcome = try await worker(h, clock: ManualClock(Timestamp(Date()))).run(
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func monitoringStopsAtTheTimeoutWithoutAWebhook() async throws {
-        let receiver = try WebhookTestReceiver(secret: Self.secret)
+        let receiver = try await WebhookTestReceiver(secret: Self.secret)
         defer { receiver.stop() }
         try await ReportHarness.with { h in
             let clock = ManualClock(Timestamp(Date()))

@@ -51,7 +51,7 @@ import Testing
     }
 
     private func get(_ url: String) async throws -> (status: Int, body: String, contentType: String?) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), String(buffer: body), response.headers.first(name: "content-type"))
     }
