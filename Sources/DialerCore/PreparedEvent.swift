@@ -20,13 +20,14 @@ public struct PreparedEvent: Sendable {
     public let payload: CanonicalJSON
     /// The event's id.
     public let id: UUID
-    private let headHash: SHA256Hasher
+    /// The SHA-256 state over the canonical envelope's head (every key before `prev_hash`).
+    public let headHash: SHA256Hasher
     /// The envelope's last bytes, known before sealing: `,"stream":…,"type":…,"version":N}`.
-    private let tailSuffix: [UInt8]
+    public let tailSuffix: [UInt8]
 
     /// Validates draft number `position` of its batch; `scratch` is a reusable buffer. The draft is read
     /// in place, never copied (a copy would touch every object it holds).
-    init(
+    public init(
         _ draft: borrowing EventDraft, position: Int, ids: inout EventIDGenerator, scratch: inout CanonicalJSONWriter
     ) throws {
         (stream, idempotencyKey, payload) = try draft.checked(position: position, scratch: &scratch)
@@ -45,23 +46,6 @@ public struct PreparedEvent: Sendable {
         scratch.bytes.removeAll(keepingCapacity: true)
         Envelope.writeCanonicalSuffix(stream: stream, type: type, version: version, to: &scratch)
         tailSuffix = Array(scratch.bytes)  // exact size; the scratch keeps its own buffer
-    }
-
-    /// The hash this event has as number `seq` after `prevHash`, recorded at the time whose canonical
-    /// `,"recorded_at":…` bytes the batch writes once; `scratch` is a reusable buffer.
-    func hash(
-        seq: UInt64, recordedAtFragment: [UInt8], prevHash: SHA256Digest, scratch: inout CanonicalJSONWriter
-    ) -> SHA256Digest {
-        scratch.bytes.removeAll(keepingCapacity: true)
-        scratch.writeRaw(",\"prev_hash\":")
-        scratch.write(digest: prevHash)
-        scratch.bytes.append(contentsOf: recordedAtFragment)
-        scratch.writeRaw(",\"seq\":")
-        scratch.write(int: Int64(seq))
-        scratch.bytes.append(contentsOf: tailSuffix)
-        var hasher = headHash
-        hasher.update(scratch.bytes)
-        return hasher.finalized()
     }
 
     /// The envelope this event became at `link`, recorded at `recordedAt`.

@@ -110,12 +110,15 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
 
 /// A SHA-256 computation in progress. A copy forks it: hash a shared prefix once, finish many ways.
 /// Sendable because swift-crypto's state is copy-on-write and never mutated while shared.
-struct SHA256Hasher: @unchecked Sendable {
+public struct SHA256Hasher: @unchecked Sendable {
     private var state = SHA256()
 
+    /// A computation over no bytes yet.
+    public init() {}
+
     /// Feeds `bytes`.
-    mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { state.update(bufferPointer: $0) } }
+    public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { state.update(bufferPointer: $0) } }
 
     /// The digest of everything fed so far (the computation can go on).
-    func finalized() -> SHA256Digest { SHA256Digest(state.finalize()) }
+    public func finalized() -> SHA256Digest { SHA256Digest(state.finalize()) }
 }

@@ -43,35 +43,29 @@ public final class LMDBEventStore: EventStore {
 
     public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
         guard !drafts.isEmpty else { return [] }
-        let batch = try ValidatedBatch(drafts)
-        let templates = chunkedMap(count: batch.items.count, threshold: ValidatedBatch.parallelThreshold) { range in
-            batch.items[range].map(RecordTemplate.init)
-        }
+        let board = PackingBoard(drafts)
+        defer { board.close() }
         let dbs = databases
-        let sealed = try translatingErrors {
+        return try translatingErrors {
             try environment.write { txn in
                 let head = try Self.head(txn, dbs)
-                let recordedAt = max(clock(), head.recordedAt)
-                // The time index holds one entry per run of equal recorded times (the run's first seq).
-                var timeIndexed = head.seq > 0 && recordedAt == head.recordedAt
-                return try batch.seal(
-                    after: head, now: recordedAt,
-                    existingSeq: { key in
+                var sealer = ChainSealer(after: head, now: clock(), count: drafts.count)
+                for index in 0..<board.count {
+                    try board.chunk(index).store(sealing: &sealer, txn, dbs) { key in
                         try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) {
                             $0.flatMap(IndexKey.trailingSeq)
                         }
-                    },
-                    record: { index, link in
-                        if !timeIndexed {
-                            try txn.put(
-                                dbs.byTime, key: IndexKey.time(recordedAt, seq: link.seq), value: [], append: true)
-                            timeIndexed = true
-                        }
-                        try templates[index].store(link, recordedAt: recordedAt, txn, dbs)
-                    })
+                    }
+                }
+                // The time index holds one entry per run of equal recorded times (the run's first seq).
+                let continuesRun = head.seq > 0 && sealer.recordedAt == head.recordedAt
+                if sealer.head.seq > head.seq && !continuesRun {
+                    try txn.put(
+                        dbs.byTime, key: IndexKey.time(sealer.recordedAt, seq: head.seq + 1), value: [], append: true)
+                }
+                return sealer.results
             }
         }
-        return sealed.results
     }
 
     public func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result {

@@ -127,7 +127,13 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
         let (store, cleanup) = try kind.make(clock: ManualClock())
         defer { cleanup() }
         var drafts = (1...3_000).map { draft($0) }
+        drafts[700].stream = ""
         drafts[2_500].type = "9Bad"
+        // Chunks are prepared in any order; the error still names the first bad draft of the batch.
+        #expect(throws: DialerCoreError.invalidField(field: "events[700].stream", reason: "must not be empty")) {
+            try store.append(drafts)
+        }
+        drafts[700].stream = "campaign:C1"
         let error = #expect(throws: DialerCoreError.self) { try store.append(drafts) }
         #expect(error?.description.contains("events[2500].type") == true)
         #expect(try store.lastSequence() == 0)
@@ -138,6 +144,27 @@ private func draft(_ n: Int, stream: String = "campaign:C1", type: String = "Int
         #expect(Set(events.map(\.id)).count == drafts.count)
         for (previous, next) in zip(events, events.dropFirst()) { #expect(next.prevHash == previous.hash) }
         #expect(events.allSatisfy { $0.hash == $0.computedHash() })
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func appendsIdempotencyKeysOnceAcrossTheChunksOfALargeBatch(kind: StoreKind) throws {
+        let (store, cleanup) = try kind.make(clock: ManualClock())
+        defer { cleanup() }
+        _ = try store.append([draft(0, key: "in-log")])
+        var drafts = (1...3_000).map { draft($0) }
+        drafts[10].idempotencyKey = "twice"
+        drafts[2_010].idempotencyKey = "twice"
+        drafts[1_500].idempotencyKey = "in-log"
+        let results = try store.append(drafts)
+        #expect(results.count == 3_000)
+        #expect(results[10].seq == 12)
+        #expect(results[2_010] == .existing(seq: 12))
+        #expect(results[1_500] == .existing(seq: 1))
+        #expect(results[2_999].seq == 2_999)
+        let appendedSeqs = results.compactMap { if case .appended(let e) = $0 { e.seq } else { nil } }
+        #expect(appendedSeqs == Array(2...2_999))
+        #expect(try store.lastSequence() == 2_999)
+        #expect(try store.envelope(at: 2_010)?.payload.decoded() == ["n": 2_010])
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -31,19 +31,46 @@ import Testing
         #expect(try reopened.verify().problem == nil)
     }
 
-    @Test func growsTheMapWhenItIsFull() throws {
+    /// Small batches, and one batch whose chunks are prepared while it is stored (the map fills in the
+    /// middle of it, and the transaction is redone with the chunks already prepared).
+    @Test(arguments: [(batches: 20, size: 100), (batches: 1, size: 3_000)])
+    func growsTheMapWhenItIsFull(batches: Int, size: Int) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let store = try LMDBEventStore(path: folder.appending("log"), initialMapSize: 256 << 10)
         let startSize = store.mapSize
-        for batch in 0..<20 {
-            _ = try store.append((0..<100).map { sampleDraft(batch * 100 + $0, payloadBytes: 1_000) })
+        for batch in 0..<batches {
+            _ = try store.append((0..<size).map { sampleDraft(batch * size + $0, payloadBytes: 1_000) })
         }
         #expect(store.mapSize > startSize)
-        #expect(try store.lastSequence() == 2_000)
+        #expect(try store.lastSequence() == UInt64(batches * size))
         let verification = try store.verify()
         #expect(verification.problem == nil)
-        #expect(verification.eventCount == 2_000)
+        #expect(verification.eventCount == batches * size)
+    }
+
+    @Test func sealsALargeBatchByteForByteAsTheInMemoryTwinDoes() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let clock = { @Sendable in Timestamp(milliseconds: 1_795_575_901_123) }
+        let lmdb = try LMDBEventStore(path: folder.appending("log"), clock: clock)
+        let memory = InMemoryEventStore(clock: clock)
+        var first = sampleDraft(0, key: "first")
+        first.id = UUID(uuidString: "00000000-0000-4000-8000-000000000000")
+        for store in [lmdb, memory] as [any EventStore] { _ = try store.append([first]) }
+        let drafts = (1...2_500).map { n in
+            var draft = sampleDraft(n, payloadBytes: n % 97, key: n % 500 == 0 ? "k\(n % 1_000)" : nil)
+            draft.id = UUID(uuidString: String(format: "00000000-0000-4000-8000-%012d", n))
+            draft.correlationID = n % 3 == 0 ? nil : UUID(uuidString: "00000000-0000-4000-8000-000000000001")
+            draft.causationID = n % 5 == 0 ? UUID(uuidString: "00000000-0000-4000-8000-000000000002") : nil
+            return draft
+        }
+        #expect(try lmdb.append(drafts) == memory.append(drafts))
+        let stored = try lmdb.events()
+        #expect(stored.count == 2_498)
+        #expect(stored == (try memory.events()))
+        #expect(stored.map { $0.canonicalBytes() } == (try memory.events()).map { $0.canonicalBytes() })
+        #expect(try lmdb.verify().problem == nil)
     }
 
     @Test func growsTheMapWhileThreadsAppendAndReadAtOnce() throws {
