@@ -190,48 +190,65 @@ public struct CanonicalJSONWriter {
 
     /// Writes a UUID as a quoted lowercase string.
     public mutating func write(uuid: UUID) {
-        // 38 bytes: a quote, 32 hex digits, 4 dashes, a quote; formatted on the stack, appended once.
+        // 38 bytes: a quote, 32 hex digits in groups of 8-4-4-4-12, a quote; formatted on the stack in
+        // words, appended once.
+        let (high, low) = withUnsafeBytes(of: uuid.uuid) {
+            (
+                UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)),
+                UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            )
+        }
         var text: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &text) { out in
-            out[0] = UInt8(ascii: "\"")
-            var at = 1
-            withUnsafeBytes(of: uuid.uuid) { raw in
-                for (index, byte) in raw.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        out[at] = UInt8(ascii: "-")
-                        at += 1
-                    }
-                    out.storeBytes(of: Self.hexPair(byte).littleEndian, toByteOffset: at, as: UInt16.self)
-                    at += 2
-                }
-            }
-            out[at] = UInt8(ascii: "\"")
+            out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+            out.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: high >> 32)), toByteOffset: 1, as: UInt64.self)
+            out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 9, as: UInt8.self)
+            let middle = Self.hexDigits(UInt32(truncatingIfNeeded: high))
+            out.storeBytes(of: UInt32(truncatingIfNeeded: middle), toByteOffset: 10, as: UInt32.self)
+            out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 14, as: UInt8.self)
+            out.storeBytes(of: UInt32(truncatingIfNeeded: middle >> 32), toByteOffset: 15, as: UInt32.self)
+            out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 19, as: UInt8.self)
+            let last = Self.hexDigits(UInt32(truncatingIfNeeded: low >> 32))
+            out.storeBytes(of: UInt32(truncatingIfNeeded: last), toByteOffset: 20, as: UInt32.self)
+            out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: 24, as: UInt8.self)
+            out.storeBytes(of: UInt32(truncatingIfNeeded: last >> 32), toByteOffset: 25, as: UInt32.self)
+            out.storeBytes(of: Self.hexDigits(UInt32(truncatingIfNeeded: low)), toByteOffset: 29, as: UInt64.self)
+            out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 37, as: UInt8.self)
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[0..<38]))
         }
     }
 
     /// Writes a digest as a quoted 64-digit lowercase hex string.
     public mutating func write(digest: SHA256Digest) {
-        // 66 bytes: formatted on the stack, appended once.
+        // 66 bytes: formatted on the stack in words, appended once.
         var text: (SIMD64<UInt8>, UInt16) = (SIMD64(), 0)
         withUnsafeMutableBytes(of: &text) { out in
-            out[0] = UInt8(ascii: "\"")
-            let words = (
-                digest.words.0.bigEndian, digest.words.1.bigEndian, digest.words.2.bigEndian, digest.words.3.bigEndian
-            )
-            withUnsafeBytes(of: words) { raw in
-                for (index, byte) in raw.enumerated() {
-                    out.storeBytes(of: Self.hexPair(byte).littleEndian, toByteOffset: 1 + 2 * index, as: UInt16.self)
-                }
+            out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+            func put(_ word: UInt64, at offset: Int) {
+                out.storeBytes(
+                    of: Self.hexDigits(UInt32(truncatingIfNeeded: word >> 32)), toByteOffset: offset, as: UInt64.self)
+                out.storeBytes(
+                    of: Self.hexDigits(UInt32(truncatingIfNeeded: word)), toByteOffset: offset + 8, as: UInt64.self)
             }
-            out[65] = UInt8(ascii: "\"")
+            put(digest.words.0, at: 1)
+            put(digest.words.1, at: 17)
+            put(digest.words.2, at: 33)
+            put(digest.words.3, at: 49)
+            out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 65, as: UInt8.self)
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[0..<66]))
         }
     }
 
-    /// The two lowercase hex digits of `byte`, the first in the low byte.
-    private static func hexPair(_ byte: UInt8) -> UInt16 {
-        UInt16(hexDigit(byte >> 4)) | UInt16(hexDigit(byte & 0xF)) << 8
+    /// The eight lowercase hex digits of `value`, most significant first in memory (a little-endian
+    /// word): each nibble spread into a byte, then turned into its digit, all eight at once.
+    static func hexDigits(_ value: UInt32) -> UInt64 {
+        var x = UInt64(value.byteSwapped)
+        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        // Each byte now holds one byte of `value`, first byte first; split it into high then low nibble.
+        x = (x >> 4 | x << 8) & 0x0F0F_0F0F_0F0F_0F0F
+        let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        return (x &+ 0x3030_3030_3030_3030 &+ letters &* 0x27).littleEndian
     }
 
     /// Writes an instant as a quoted RFC 3339 UTC string with milliseconds.

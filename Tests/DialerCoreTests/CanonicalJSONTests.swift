@@ -1,4 +1,5 @@
 import DialerCore
+import Foundation
 import Testing
 
 @Suite struct CanonicalJSONTests {
@@ -66,6 +67,27 @@ import Testing
         let expected = members.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
             .map { "\"\($0.key)\":\($0.value.intValue!)" }.joined(separator: ",")
         #expect(try text(.object(members)) == "{" + expected + "}")
+    }
+
+    /// UUIDs and digests are formatted eight digits at a time; a byte-by-byte formatting is the oracle,
+    /// over every nibble value in every position and random values.
+    @Test func writesUUIDsAndDigestsAsByteByByteHex() {
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+        var random = SplitMix64(seed: 7)
+        var samples: [[UInt8]] = (0..<16).map { nibble in Array(repeating: UInt8(nibble * 0x11), count: 32) }
+        samples += (0..<32).map { position in (0..<32).map { $0 == position ? 0xA9 : 0x00 } }
+        samples += (0..<64).map { _ in (0..<32).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
+        for bytes in samples {
+            let uuid = UUID(
+                uuid: (bytes.prefix(16) as ArraySlice).withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) })
+            var writer = CanonicalJSONWriter()
+            writer.write(uuid: uuid)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"\(uuid.uuidString.lowercased())\"")
+            let digest = SHA256Digest(bytes: bytes)!
+            writer = CanonicalJSONWriter()
+            writer.write(digest: digest)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"\(hex(bytes))\"")
+        }
     }
 
     @Test func roundTripsThroughTheParser() throws {
