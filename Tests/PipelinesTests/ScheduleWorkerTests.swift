@@ -31,6 +31,17 @@ import Testing
         return request
     }
 
+    /// A clock a minute after the earliest of the job's next windows. A job's identity includes its first
+    /// window, so a clock that moved past a window while the worker slept (up to the 600 s timeout) would
+    /// make a second run a new job. The wall clock made this fail a few minutes before 09:00 London time.
+    private func startClock() throws -> ManualClock {
+        let request = try request()
+        let plan = try request.planner.plan(
+            campaignID: request.campaignID, contacts: request.contacts, after: Timestamp(Date()))
+        let first = try #require(plan.windows.map(\.start).min())
+        return ManualClock(Timestamp(milliseconds: first.milliseconds + 60_000))
+    }
+
     private func worker(_ h: ReportHarness, clock: ManualClock) -> ScheduleWorker {
         let sleep: @Sendable (Duration) async throws -> Void = { clock.advance(milliseconds: $0.milliseconds) }
         return ScheduleWorker(
@@ -50,7 +61,7 @@ import Testing
         let receiver = try await WebhookTestReceiver(secret: Self.secret, fail: 2)
         defer { receiver.stop() }
         try await ReportHarness.with { h in
-            let clock = ManualClock(Timestamp(Date()))
+            let clock = try startClock()
             let outcome = try await worker(h, clock: clock).run(try request(webhook: receiver.url))
             #expect(outcome.submitted.count == 5 && outcome.failed.isEmpty)
             #expect(Set(outcome.plan.windows.map(\.timeZone)) == Set(Self.zones))
@@ -86,7 +97,7 @@ import Testing
 
     @Test func aSubmissionWhoseOutcomeWasLostIsResentWithItsKeyAndCXoneKeepsOneSchedule() async throws {
         try await ReportHarness.with { h in
-            let clock = ManualClock(Timestamp(Date()))
+            let clock = try startClock()
             let request = try request()
             // What a crash after the POST and before its outcome leaves: the intent recorded, CXone holding the
             // schedule, no outcome in the log.
@@ -114,7 +125,7 @@ import Testing
 
     @Test func everyAnalyticsPageIsReadAndRecorded() async throws {
         try await ReportHarness.with { h in
-            let clock = ManualClock(Timestamp(Date()))
+            let clock = try startClock()
             var request = try request()
             request.analyticsPageSize = 2
             let outcome = try await worker(h, clock: clock).run(request)
@@ -136,7 +147,7 @@ import Testing
         let receiver = try await WebhookTestReceiver(secret: Self.secret, fail: 5, failStatus: 410)
         defer { receiver.stop() }
         try await ReportHarness.with { h in
-            let outcome = try await worker(h, clock: ManualClock(Timestamp(Date()))).run(
+            let outcome = try await worker(h, clock: try startClock()).run(
                 try request(webhook: receiver.url))
             #expect(outcome.webhook?.delivered == false && outcome.webhook?.attempts == 1)
             #expect(try h.types().last == "WebhookAbandoned")
@@ -148,7 +159,7 @@ import Testing
         let receiver = try await WebhookTestReceiver(secret: Self.secret)
         defer { receiver.stop() }
         try await ReportHarness.with { h in
-            let clock = ManualClock(Timestamp(Date()))
+            let clock = try startClock()
             var request = try request(expected: 1_000, webhook: receiver.url)
             request.timeout = .seconds(120)
             let outcome = try await worker(h, clock: clock).run(request)
