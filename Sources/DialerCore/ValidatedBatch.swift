@@ -18,11 +18,10 @@ public struct ValidatedBatch: Sendable {
     }
 
     private static func prepare(_ drafts: ArraySlice<EventDraft>) throws -> [PreparedEvent] {
-        var ids = EventIDGenerator()
-        var head = CanonicalJSONWriter(capacity: 1024)
-        return try drafts.indices.map { position in
-            try PreparedEvent(drafts[position], position: position, ids: &ids, scratch: &head)
-        }
+        var items: [PreparedEvent] = []
+        items.reserveCapacity(drafts.count)
+        try PreparedEvent.prepare(drafts) { items.append($0) }
+        return items
     }
 
     /// Seals the batch after `head` at `now` (clamped so recorded time never goes backwards), looking up

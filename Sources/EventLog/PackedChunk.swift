@@ -30,12 +30,7 @@ final class PackedChunk: @unchecked Sendable {
     /// (the slice's own indices).
     init(_ drafts: ArraySlice<EventDraft>) throws {
         slots.reserveCapacity(drafts.count)
-        var ids = EventIDGenerator()
-        var scratch = CanonicalJSONWriter(capacity: 1024)
-        for position in drafts.indices {
-            let item = try PreparedEvent(drafts[position], position: position, ids: &ids, scratch: &scratch)
-            add(item, expecting: drafts.endIndex - position)
-        }
+        try PreparedEvent.prepare(drafts) { add($0, expecting: drafts.count - slots.count) }
     }
 
     deinit { free(buffer) }
