@@ -224,16 +224,7 @@ public struct CanonicalJSONWriter {
         var text: (SIMD64<UInt8>, UInt16) = (SIMD64(), 0)
         withUnsafeMutableBytes(of: &text) { out in
             out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
-            func put(_ word: UInt64, at offset: Int) {
-                out.storeBytes(
-                    of: Self.hexDigits(UInt32(truncatingIfNeeded: word >> 32)), toByteOffset: offset, as: UInt64.self)
-                out.storeBytes(
-                    of: Self.hexDigits(UInt32(truncatingIfNeeded: word)), toByteOffset: offset + 8, as: UInt64.self)
-            }
-            put(digest.words.0, at: 1)
-            put(digest.words.1, at: 17)
-            put(digest.words.2, at: 33)
-            put(digest.words.3, at: 49)
+            digest.writeHex(to: out, at: 1)
             out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 65, as: UInt8.self)
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: out[0..<66]))
         }

@@ -75,14 +75,26 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
 
     /// 64 lowercase hex digits.
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
+        String(unsafeUninitializedCapacity: 64) { out in
+            writeHex(to: UnsafeMutableRawBufferPointer(out), at: 0)
+            return 64
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes the 64 lowercase hex digits into `out` from `offset`, eight at a time.
+    func writeHex(to out: UnsafeMutableRawBufferPointer, at offset: Int) {
+        func put(_ word: UInt64, at position: Int) {
+            out.storeBytes(
+                of: CanonicalJSONWriter.hexDigits(UInt32(truncatingIfNeeded: word >> 32)), toByteOffset: position,
+                as: UInt64.self)
+            out.storeBytes(
+                of: CanonicalJSONWriter.hexDigits(UInt32(truncatingIfNeeded: word)), toByteOffset: position + 8,
+                as: UInt64.self)
+        }
+        put(words.0, at: offset)
+        put(words.1, at: offset + 16)
+        put(words.2, at: offset + 32)
+        put(words.3, at: offset + 48)
     }
 
     public var description: String { hex }
