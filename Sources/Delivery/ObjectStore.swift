@@ -11,6 +11,8 @@ public protocol ObjectStore: Sendable {
     func put(key: String, body: [UInt8], contentType: String) async throws -> StoredObject
     /// What is stored at `key` (throws when nothing is).
     func head(key: String) async throws -> StoredObject
+    /// What is stored at `key`, or nil when nothing is (a HEAD answered 404); other failures throw.
+    func existing(key: String) async throws -> StoredObject?
     /// A GET link to `key` valid `expires` from `time` (1 s to 7 days, else an error naming `expires`). Signing
     /// reads no clock and sends nothing, so the same key, time and lifetime give the same link.
     func link(key: String, expires: Duration, at time: Timestamp) throws -> PresignedURL
@@ -25,6 +27,14 @@ extension S3Client: ObjectStore {
     }
 
     public func head(key: String) async throws -> StoredObject { try await headObject(key: key) }
+
+    public func existing(key: String) async throws -> StoredObject? {
+        do {
+            return try await headObject(key: key)
+        } catch let error as S3Error where error.status == 404 {
+            return nil
+        }
+    }
 
     public func link(key: String, expires: Duration, at time: Timestamp) throws -> PresignedURL {
         try presignedGET(key: key, expires: expires, at: time)

@@ -11,6 +11,7 @@ struct DialerLedger: AsyncParsableCommand {
             event log lives in DIR/log.
             Exit codes: 0 success, 1 an unsound log (verify), 2 an error (named on standard error), \
             3 a publication left unfinished (report run --publish, report publish), \
+            4 no campaign could be fetched (report run: the run is recorded as failed, nothing is published), \
             64 bad usage.
             """,
         subcommands: [

@@ -9,7 +9,7 @@ import Pipelines
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Dialer reports from CXone's hourly campaign metrics.",
-        subcommands: [ReportRunCommand.self, ReportPublishCommand.self])
+        subcommands: [ReportRunCommand.self, ReportPublishCommand.self, ReportListCommand.self])
 }
 
 /// `dialer-ledger report run`: one report run, recorded in the log, its chart JSON written to a file.
@@ -25,6 +25,8 @@ struct ReportRunCommand: AsyncParsableCommand {
             else the local object store in the data folder), its link is issued and e-mailed (SMTP when \
             configured, else .eml files in DATA/mail), each effect recorded before and after; exit 3 when \
             part of that is unfinished (the next publish or run finishes it).
+            Exit 4 when no campaign could be fetched: the run is recorded as failed (ReportRunFailed), no \
+            report is written, published or e-mailed, and one line names the cause.
             """)
 
     @OptionGroup var data: DataOptions
@@ -60,6 +62,7 @@ struct ReportRunCommand: AsyncParsableCommand {
             request.ruleSet = try loadRuleSet(rules)
             try request.validate(ReportLimits())
             let settings = try publish ? publishing.load(dataFolder: data.folder) : nil
+            request.publishTo = settings?.recipients
             let log = try data.openLog(.readWrite)
             let logger = commandLogger(verbose: verbose)
             let connection = try await CXoneConnection.open(
@@ -70,6 +73,11 @@ struct ReportRunCommand: AsyncParsableCommand {
                 let runner = ReportRunner(
                     store: log, source: connection.client, now: { SystemCXoneClock().now() }, logger: logger)
                 outcome = try await runner.run(request)
+            } catch let failure as ReportRunFailure {
+                await connection.close()
+                printError(
+                    "dialer-ledger: report \(failure.reportID) failed, nothing published: \(failure)")
+                throw ExitCode(4)
             } catch {
                 await connection.close()
                 throw error

@@ -33,8 +33,8 @@ struct ReportPublishCommand: AsyncParsableCommand {
     }
 }
 
-/// Finishes unfinished publications, then publishes `reportID` (when given), printing what each reached;
-/// exits 3 when something is unfinished.
+/// Finishes unfinished publications, then publishes `reportID` (when given), printing what each reached and
+/// what is still unfinished and why; exits 3 when something is unfinished.
 func publishAll(_ publisher: ReportPublisher, reportID: String?, toStandardError: Bool) async throws {
     var results = try await publisher.reconcile()
     if let reportID, let index = results.firstIndex(where: { $0.reportID == reportID }) {
@@ -42,12 +42,16 @@ func publishAll(_ publisher: ReportPublisher, reportID: String?, toStandardError
     } else if let reportID {
         results.append(try await publisher.publish(reportID: reportID))
     }
+    let say: (String) -> Void = { toStandardError ? printError($0) : print($0) }
     for result in results {
-        let heading = result.reportID == reportID ? "published" : "finished an earlier publication"
-        for line in ["\(heading): \(result.reportID)"] + PublishSummary.lines(result) {
-            toStandardError ? printError(line) : print(line)
-        }
+        let heading = result.unfinished.isEmpty ? "published" : "unfinished"
+        for line in ["\(heading): \(result.reportID)"] + PublishSummary.lines(result) { say(line) }
     }
-    if results.isEmpty { print("nothing to publish: every recorded publication is complete") }
-    if results.contains(where: { !$0.unfinished.isEmpty }) { throw ExitCode(3) }
+    let unfinished = results.filter { !$0.unfinished.isEmpty }.count
+    if results.isEmpty {
+        say("nothing to publish: every requested publication is complete")
+    } else {
+        say("\(results.count - unfinished) publication(s) complete, \(unfinished) unfinished")
+    }
+    if unfinished > 0 { throw ExitCode(3) }
 }

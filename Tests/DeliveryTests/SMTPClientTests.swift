@@ -77,6 +77,24 @@ import Testing
         #expect(receipt.serverReply.hasPrefix("saved "))
     }
 
+    @Test func theMailFolderRemovesWhatAKilledWriteLeftAndKeepsALiveWritersFile() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // A writer that has ended (its process is gone) and one that still runs (this process).
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let abandoned = folder.path + "/.old-message.\(ended.processIdentifier).partial"
+        let live = folder.path + "/.other-message.\(getpid()).partial"
+        for file in [abandoned, live] { FileManager.default.createFile(atPath: file, contents: Data("half".utf8)) }
+        _ = try await MailFolder(path: folder.path).send(try message(body: "hello\n"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files.filter { $0.hasSuffix(".eml") }.count == 1)
+        #expect(!files.contains(".old-message.\(ended.processIdentifier).partial"))
+        #expect(files.contains(".other-message.\(getpid()).partial"))
+    }
+
     @Test func badAddressesAreNamed() {
         #expect(
             throws: DialerCoreError.invalidField(

@@ -22,8 +22,9 @@ import Testing
         let rows = try json.lines.map { try JSONParser.parse(Array($0.utf8)) }
         #expect(
             rows.compactMap { $0["type"]?.stringValue } == [
-                "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
-                "ReportEmailRequested", "ReportEmailed", "ReportEmailRequested", "ReportEmailed",
+                "ReportPublicationRequested", "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested",
+                "ReportLinkIssued", "ReportEmailRequested", "ReportEmailAttempted", "ReportEmailed",
+                "ReportEmailRequested", "ReportEmailAttempted", "ReportEmailed",
             ])
         #expect(rows.allSatisfy { $0["campaigns"] == ["CAMPAIGN_001", "CAMPAIGN_002"] })
         let emailed = rows.filter { $0["type"]?.stringValue == "ReportEmailed" }
@@ -43,7 +44,7 @@ import Testing
         let later = try await tool.run(["audit", "--data", folder.path, "--from", "2100-01-01T00:00:00Z"])
         #expect(later.stdout == "no effects match\n")
         let table = try await tool.run(["audit", "--data", folder.path, "--type", "ReportUploaded"])
-        #expect(table.lines.count == 2 && table.lines[1].contains("local://local/reports/dialer_2026-11-30.json"))
+        #expect(table.lines.count == 2 && table.lines[1].contains("local://local/reports/dialer_2026-11-30_rpt-"))
         let bad = try await tool.run(["audit", "--data", folder.path, "--type", "IntervalDerived"])
         #expect(bad.status != 0 && bad.stderr.contains("--type: IntervalDerived is not an effect type"))
     }

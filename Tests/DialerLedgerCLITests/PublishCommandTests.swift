@@ -67,9 +67,9 @@ import Testing
         #expect(received.first?.contains(link) == true)
         // Every effect recorded, intent first; no secret, signature or password anywhere in the log.
         #expect(
-            try types(folder).suffix(6) == [
+            try types(folder).suffix(7) == [
                 "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
-                "ReportEmailRequested", "ReportEmailed",
+                "ReportEmailRequested", "ReportEmailAttempted", "ReportEmailed",
             ])
         let signature = try #require(link.split(separator: "=").last.map(String.init))
         let dump = try await tool.run(["events", "list", "--data", folder.path])
@@ -95,14 +95,15 @@ import Testing
                 "SMTP_SECURITY": "none",
             ])
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? types(folder).contains("ReportEmailRequested")) != true {
+        while Date() < deadline, (try? types(folder).contains("ReportEmailAttempted")) != true {
             try await Task.sleep(for: .milliseconds(20))
         }
         kill(running.processIdentifier, SIGKILL)
         while running.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(try types(folder).last == "ReportEmailRequested", "killed between the intent and its outcome")
+        #expect(try types(folder).last == "ReportEmailAttempted", "killed between the claim and its outcome")
 
-        // The next publish (mail now to the folder) records the outcome as unknown and sends nothing.
+        // The next publish (mail now to the folder) sees the claimant gone, records the outcome as unknown and
+        // sends nothing.
         let resumed = try await tool.run(
             ["report", "publish", "--data", folder.path], environment: ["CXONE_BASE_URL": ""])
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")

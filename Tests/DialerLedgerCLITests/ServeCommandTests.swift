@@ -110,7 +110,10 @@ import Testing
         #expect(reports.compactMap { $0["report_id"]?.stringValue } == [String(reportID)])
         let chart = try await get(base + "/reports/\(reportID)", key: reader)
         let written = try String(contentsOfFile: folder.appending("reports/\(reportID).json"), encoding: .utf8)
-        #expect(chart.status == 200 && chart.body == written + "\n", "the chart as recorded, byte for byte")
+        #expect(chart.status == 200 && chart.body == written, "the chart as recorded, byte for byte")
+        let recorded = try #require(reports.first?["sha256"]?.stringValue)
+        #expect(SHA256Digest.of(Array(chart.body.utf8)).hex == recorded, "the SHA-256 its e-mails name")
+        #expect(reports.first?["publication"]?["state"]?.stringValue == "published")
         #expect(try await get(base + "/reports/rpt-nope", key: reader).status == 404)
 
         let csv = try await get(base + "/audit?format=csv&type=ReportEmailed", key: reader)

@@ -107,12 +107,14 @@ import Testing
             clock.withLock { $0.milliseconds += 2_000 }
             try runner.tick()
             await runner.waitForRuns()
-            let publication = try #require(
-                try h.store.withSnapshot { try RecordedReport.publications(snapshot: $0) }.values.first)
+            let (reportID, publication) = try #require(
+                try h.store.withSnapshot { try RecordedReport.publications(snapshot: $0) }.first)
             #expect(publication.isComplete(maxEmailAttempts: 3))
+            #expect(publication.publicationRequested?.recipients == ["team@example.com"], "recorded with the run")
             #expect(publication.requested?.recipients == ["team@example.com"])
-            #expect(publication.requested?.address.key == "reports/dialer_2026-11-30.json")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appending("mail")).count == 1)
+            #expect(publication.requested?.address.key == "reports/dialer_2026-11-30_\(reportID).json")
+            let mail = try FileManager.default.contentsOfDirectory(atPath: folder.appending("mail"))
+            #expect(mail.filter { $0.hasSuffix(".eml") }.count == 1)
         }
     }
 

@@ -78,11 +78,15 @@ import Testing
         try await ReportHarness.with { h in
             let rows = #"[{"date":"2026-11-30T10:00:00Z","calls_attempted":"many","calls_connected":1,"abandoned":0}]"#
             h.simulator.script(ScriptedFault(endpoint: .report, status: 200, body: rows))
-            let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
+            var limits = ReportLimits()
+            limits.concurrency = 1
+            let outcome = try await h.runner(limits: limits).run(
+                ReportRequest(campaigns: ["CAMPAIGN_001", "CAMPAIGN_002"], window: Self.day))
             let reason = try #require(outcome.run.failures["CAMPAIGN_001"]?.reason)
             #expect(reason.contains("rows[0].calls_attempted: must be a number"))
             #expect(try outcome.run.page("CAMPAIGN_001")?.rows.count == 1, "the page is kept as received")
-            #expect(try h.types().contains(ReportEvent.intervalDerived) == false)
+            #expect(outcome.generated.failed == ["CAMPAIGN_001"])
+            #expect(outcome.run.intervals["CAMPAIGN_001"] == nil && outcome.run.intervals["CAMPAIGN_002"]?.count == 24)
         }
     }
 
@@ -170,10 +174,12 @@ struct ReportHarness {
     let store: LMDBEventStore
     let runner: ReportRunner
 
-    func runner(limits: ReportLimits) -> ReportRunner {
+    func runner(limits: ReportLimits = ReportLimits(), startingAt millisecond: Int64 = 1_796_000_000_000)
+        -> ReportRunner
+    {
         ReportRunner(
-            store: store, source: client, limits: limits, now: { Timestamp(milliseconds: 1_796_000_000_000) },
-            makeID: Self.sequentialIDs(), logger: Self.quiet)
+            store: store, source: client, limits: limits, now: { Timestamp(milliseconds: millisecond) },
+            makeID: Self.sequentialIDs(from: Int(millisecond % 1_000_000)), logger: Self.quiet)
     }
 
     /// Discards the runner's warnings (tests read failures from the outcome).
@@ -225,9 +231,9 @@ struct ReportHarness {
         await simulator.stop()
     }
 
-    /// Ids 00000000-0000-0000-0000-000000000001, …2, … in the order asked for.
-    static func sequentialIDs() -> @Sendable () -> UUID {
-        let counter = Mutex(0)
+    /// Ids 00000000-0000-0000-0000-000000000001, …2, … (after `start`) in the order asked for.
+    static func sequentialIDs(from start: Int = 0) -> @Sendable () -> UUID {
+        let counter = Mutex(start)
         return {
             let next = counter.withLock {
                 $0 += 1

@@ -39,6 +39,11 @@ public struct LocalObjectStore: ObjectStore {
         return Self.describe(body, contentType: Self.contentType(of: key))
     }
 
+    public func existing(key: String) async throws -> StoredObject? {
+        guard FileManager.default.fileExists(atPath: try file(for: key)) else { return nil }
+        return try await head(key: key)
+    }
+
     /// The stored bytes of `key`.
     public func read(key: String) throws -> [UInt8] {
         let path = try file(for: key)

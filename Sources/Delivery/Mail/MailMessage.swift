@@ -97,9 +97,18 @@ public struct MailReceipt: Sendable, Equatable {
 public protocol MailSender: Sendable {
     /// Sends `message`; throws if no recipient took it.
     func send(_ message: MailMessage) async throws -> MailReceipt
+    /// The longest a `send` takes before it returns or throws.
+    var timeLimit: Duration { get }
+}
+
+extension MailSender {
+    public var timeLimit: Duration { .seconds(60) }
 }
 
 /// The embedded default: each message written as `FOLDER/MESSAGE-ID.eml`, as a mail client would save it.
+/// A message is written to a hidden `.NAME.PID.partial` file beside it and renamed into place, so a reader
+/// never sees half a message; the partial files of writers that were killed (their process is gone) are
+/// removed on each send.
 public struct MailFolder: MailSender {
     /// Where the files go.
     public let path: String
@@ -107,13 +116,41 @@ public struct MailFolder: MailSender {
     /// Mail written under `path` (created when needed).
     public init(path: String) { self.path = path }
 
+    public var timeLimit: Duration { .seconds(10) }
+
     public func send(_ message: MailMessage) async throws -> MailReceipt {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        removeAbandonedPartials()
         let name = message.messageID.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
             .replacingOccurrences(of: "/", with: "_")
         let file = path + "/" + name + ".eml"
-        try Data(message.rfc5322.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        let partial = "\(path)/.\(name).\(getpid()).partial"
+        guard FileManager.default.createFile(atPath: partial, contents: Data(message.rfc5322.utf8)) else {
+            throw MailFolderError(path: partial, reason: "could not be written")
+        }
+        guard rename(partial, file) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(partial)
+            throw MailFolderError(path: file, reason: reason)
+        }
         return MailReceipt(
             messageID: message.messageID, accepted: message.to, refused: [:], serverReply: "saved \(file)")
     }
+
+    /// Removes partial files whose writer process no longer runs.
+    private func removeAbandonedPartials() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            let parts = name.split(separator: ".")
+            guard parts.count >= 3, let pid = pid_t(parts[parts.count - 2]) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(path + "/" + name) }
+        }
+    }
+}
+
+/// A message the mail folder could not save: the file and why.
+public struct MailFolderError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "mail folder: \(path): \(reason)" }
 }

@@ -14,6 +14,8 @@ public struct SMTPClient: MailSender {
     /// A client for `configuration`.
     public init(configuration: SMTPConfiguration) { self.configuration = configuration }
 
+    public var timeLimit: Duration { configuration.timeout }
+
     public func send(_ message: MailMessage) async throws -> MailReceipt {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))

@@ -44,6 +44,12 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var messageWritten = false
     /// Whether the server refused for good (a 5xx reply) rather than for now.
     public var isPermanent: Bool { (code ?? 0) >= 500 || step == "RCPT TO" && code == nil }
+    /// Whether it failed before the message's own envelope (connecting, the greeting, EHLO, STARTTLS, AUTH):
+    /// a fault of the mail setup, such as a wrong password (535), not of this message, so fixing the setup
+    /// and sending again is right however often it failed.
+    public var isSetupFailure: Bool { Self.setupSteps.contains(step) }
+
+    private static let setupSteps: Set<String> = ["connection", "greeting", "EHLO", "STARTTLS", "AUTH"]
 
     /// An error at `step`.
     public init(step: String, code: Int?, reason: String) {

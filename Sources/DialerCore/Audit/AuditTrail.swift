@@ -53,7 +53,7 @@ public struct AuditTrail: Sendable {
             let address = try ObjectAddress(read).description
             let outcome =
                 type == PublicationEvent.uploadRequested
-                ? ""
+                ? (payload["replaces"] == nil ? "" : "moved: \(try read.string("reason"))")
                 : type == PublicationEvent.uploaded
                     ? "stored, ETag \(try read.string("etag"))" : try read.string("reason")
             row(runCampaigns, try read.string("report_id"), address, (try? read.string("sha256")) ?? "", outcome)
@@ -65,10 +65,19 @@ public struct AuditTrail: Sendable {
             row(
                 runCampaigns, try read.string("report_id"), try read.string("recipient"),
                 "\(try read.string("message_id")) body sha256 \(try read.string("body_sha256"))", "")
-        case PublicationEvent.emailed, PublicationEvent.emailFailed:
+        case PublicationEvent.requested:
+            row(
+                runCampaigns, try read.string("report_id"), try read.strings("recipients").joined(separator: ", "),
+                "publication requested", "")
+        case PublicationEvent.emailAttempted:
             row(
                 runCampaigns, try read.string("report_id"), try read.string("recipient"), try read.string("message_id"),
-                "\(try read.string("result")): \(try read.string("reply"))")
+                "attempt \(try read.int("attempt")) claimed until \(try read.instant("deadline").rfc3339Seconds)")
+        case PublicationEvent.emailed, PublicationEvent.emailFailed:
+            let attempt = payload["attempt"] == nil ? "" : " (attempt \(try read.int("attempt")))"
+            row(
+                runCampaigns, try read.string("report_id"), try read.string("recipient"), try read.string("message_id"),
+                "\(try read.string("result")): \(try read.string("reply"))\(attempt)")
         case ScheduleEvent.submissionRequested, ScheduleEvent.submitted, ScheduleEvent.submissionFailed:
             let job = try read.string("job")
             let outcome =

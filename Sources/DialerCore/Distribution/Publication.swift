@@ -1,32 +1,75 @@
 import Foundation
 
-/// Where one report's publication stands, folded from its recorded effects: the plan, the confirmed
-/// upload, the link, and each recipient's e-mail. Pure; the publisher resumes from it after a crash.
+/// Where one report's publication stands, folded from its recorded effects: the request made with the run,
+/// the plan, the confirmed upload, the link, and each recipient's e-mail. Pure; the publisher resumes from
+/// it after a crash, and `state` says what a person is told.
 public struct Publication: Sendable {
-    /// The upload intent, which also holds the plan (link lifetime, recipients).
+    /// The request recorded with the run, when the run was asked to publish.
+    public var publicationRequested: ReportPublicationRequested?
+    /// The latest upload intent, which also holds the plan (link lifetime, recipients).
     public var requested: ReportUploadRequested?
-    /// The sequence of the upload intent (0 until known).
+    /// The sequence of the latest upload intent (0 until known).
     public var requestedSeq: UInt64 = 0
     /// The event ids of the upload and link intents, which their outcomes name as their cause.
     public var requestedID: UUID?
     public var linkRequestedID: UUID?
     public var uploaded: ReportUploaded?
-    /// Upload attempts that failed.
+    /// Upload attempts that failed, for any target.
     public var uploadFailures: [ReportUploadFailed] = []
     public var linkRequested: ReportLink?
     public var linkIssued: ReportLink?
     /// Per recipient (lower-cased address).
     public var emails: [String: Email] = [:]
 
-    /// One recipient's e-mail: its intent and every outcome recorded for it.
+    /// One recipient's e-mail: its intent, each claimed attempt and every outcome recorded for it.
     public struct Email: Sendable {
         public var requested: ReportEmailRequested
         /// The intent's event id.
         public var requestedID: UUID?
+        /// Claimed attempts by number.
+        public var attempts: [Int: ReportEmailAttempted] = [:]
         public var outcomes: [ReportEmailOutcome] = []
 
         /// The final outcome (accepted, refused or unknown), if there is one.
         public var final: ReportEmailOutcome? { outcomes.last { $0.result != .notSent } }
+
+        /// What to do next about this e-mail at `now`; `claimantGone` tells whether the process that claimed an
+        /// attempt is known to have ended (a process of this host that no longer runs).
+        public func next(
+            now: Timestamp, maxAttempts: Int, claimantGone: (ReportEmailAttempted) -> Bool = { _ in false }
+        ) -> EmailStep {
+            if let final { return .done(final) }
+            // Before attempts were claimed, the intent itself stood for the first attempt.
+            guard let last = attempts.keys.max() else {
+                return outcomes.isEmpty ? .interrupted(attempt: nil) : nextAttempt(after: outcomes.count, maxAttempts)
+            }
+            if !outcomes.contains(where: { $0.attempt == last }) {
+                let claim = attempts[last]!
+                return now < claim.deadline && !claimantGone(claim) ? .inFlight(claim) : .interrupted(attempt: last)
+            }
+            return nextAttempt(after: last, maxAttempts)
+        }
+
+        private func nextAttempt(after last: Int, _ maxAttempts: Int) -> EmailStep {
+            let counted = outcomes.filter { $0.result == .notSent && !$0.setupFailed }
+            if counted.count >= maxAttempts, let final = counted.last { return .givenUp(final) }
+            return .send(attempt: last + 1)
+        }
+    }
+
+    /// The next step of one e-mail.
+    public enum EmailStep: Sendable, Equatable {
+        /// It has its final outcome.
+        case done(ReportEmailOutcome)
+        /// Claim this attempt and send.
+        case send(attempt: Int)
+        /// Another process holds this attempt, which has not reached its deadline.
+        case inFlight(ReportEmailAttempted)
+        /// This attempt (nil: the intent of a log from before claims) began and has no outcome: unknown,
+        /// never sent again.
+        case interrupted(attempt: Int?)
+        /// Every attempt allowed failed before the message was handed over.
+        case givenUp(ReportEmailOutcome)
     }
 
     /// An empty publication.
@@ -36,6 +79,7 @@ public struct Publication: Sendable {
     public mutating func apply(type: String, payload: JSONValue, reportID: String, seq: UInt64, id: UUID?) throws {
         guard payload["report_id"]?.stringValue == reportID else { return }
         switch type {
+        case PublicationEvent.requested: publicationRequested = try ReportPublicationRequested(json: payload)
         case PublicationEvent.uploadRequested:
             requested = try ReportUploadRequested(json: payload)
             requestedSeq = seq
@@ -49,6 +93,9 @@ public struct Publication: Sendable {
         case PublicationEvent.emailRequested:
             let email = try ReportEmailRequested(json: payload)
             emails[email.recipient.lowercased()] = Email(requested: email, requestedID: id)
+        case PublicationEvent.emailAttempted:
+            let attempt = try ReportEmailAttempted(json: payload)
+            emails[attempt.recipient.lowercased()]?.attempts[attempt.attempt] = attempt
         case PublicationEvent.emailed, PublicationEvent.emailFailed:
             let outcome = try ReportEmailOutcome(json: payload)
             emails[outcome.recipient.lowercased()]?.outcomes.append(outcome)
@@ -56,13 +103,19 @@ public struct Publication: Sendable {
         }
     }
 
+    /// Who the link goes to: the plan's recipients, else the request's.
+    public var recipients: [String] { requested?.recipients ?? publicationRequested?.recipients ?? [] }
+
     /// Whether every planned effect has its final outcome (an e-mail that failed `maxEmailAttempts` times
-    /// without being handed over counts as given up).
+    /// before the message was handed over counts as given up).
     public func isComplete(maxEmailAttempts: Int) -> Bool {
-        guard let requested, uploaded != nil, linkIssued != nil else { return false }
-        return requested.recipients.allSatisfy { recipient in
+        guard requested != nil, uploaded != nil, linkIssued != nil else { return false }
+        return recipients.allSatisfy { recipient in
             guard let email = emails[recipient.lowercased()] else { return false }
-            return email.final != nil || email.outcomes.count >= maxEmailAttempts
+            switch email.next(now: Timestamp(milliseconds: 0), maxAttempts: maxEmailAttempts) {
+            case .done, .givenUp: return true
+            case .send, .inFlight, .interrupted: return false
+            }
         }
     }
 }

@@ -5,23 +5,28 @@ import Foundation
 /// success at most once, so a publication resumed after a crash cannot upload, link or e-mail twice.
 public enum PublicationEvent {
     /// Stored type names.
+    public static let requested = "ReportPublicationRequested"
     public static let uploadRequested = "ReportUploadRequested"
     public static let uploaded = "ReportUploaded"
     public static let uploadFailed = "ReportUploadFailed"
     public static let linkRequested = "ReportLinkRequested"
     public static let linkIssued = "ReportLinkIssued"
     public static let emailRequested = "ReportEmailRequested"
+    public static let emailAttempted = "ReportEmailAttempted"
     public static let emailed = "ReportEmailed"
     public static let emailFailed = "ReportEmailFailed"
 
     /// Every type, intents first.
     public static let types = [
-        uploadRequested, uploaded, uploadFailed, linkRequested, linkIssued, emailRequested, emailed, emailFailed,
+        requested, uploadRequested, uploaded, uploadFailed, linkRequested, linkIssued, emailRequested, emailAttempted,
+        emailed, emailFailed,
     ]
 }
 
 /// `ReportUploadRequested`: the report's bytes (by SHA-256 and size) are about to be stored at `address`;
-/// the start of a publication, so it also names the plan: the link's lifetime and who gets it.
+/// the start of a publication, so it also names the plan: the link's lifetime and who gets it. A later one
+/// for the same report moves an upload that never succeeded to the target configured now: it names the
+/// address it `replaces` and the `reason`, so the audit shows why the target moved.
 public struct ReportUploadRequested: Sendable, Hashable {
     public var reportID: String
     public var runID: UUID
@@ -33,12 +38,18 @@ public struct ReportUploadRequested: Sendable, Hashable {
     public var linkExpiresIn: Int64
     /// Who the link will be e-mailed to.
     public var recipients: [String]
+    /// The earlier target this one replaces, and why.
+    public var replaces: (address: ObjectAddress, reason: String)?
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.json == rhs.json }
+    public func hash(into hasher: inout Hasher) { hasher.combine(json) }
 
     /// A payload with every field given.
     public init(
         reportID: String, runID: UUID, address: ObjectAddress, sha256: SHA256Digest, size: Int, contentType: String,
-        linkExpiresIn: Int64, recipients: [String]
+        linkExpiresIn: Int64, recipients: [String], replaces: (address: ObjectAddress, reason: String)? = nil
     ) {
+        self.replaces = replaces
         self.reportID = reportID
         self.runID = runID
         self.address = address
@@ -54,12 +65,16 @@ public struct ReportUploadRequested: Sendable, Hashable {
 
     /// As stored.
     public var json: JSONValue {
-        .object(
-            address.fields.merging([
-                "report_id": .string(reportID), "run_id": .string(runID.uuidString.lowercased()),
-                "sha256": .string(sha256.hex), "size": .int(Int64(size)), "content_type": .string(contentType),
-                "link_expires_in": .int(linkExpiresIn), "recipients": .array(recipients.map(JSONValue.string)),
-            ]) { $1 })
+        var fields = address.fields.merging([
+            "report_id": .string(reportID), "run_id": .string(runID.uuidString.lowercased()),
+            "sha256": .string(sha256.hex), "size": .int(Int64(size)), "content_type": .string(contentType),
+            "link_expires_in": .int(linkExpiresIn), "recipients": .array(recipients.map(JSONValue.string)),
+        ]) { $1 }
+        if let replaces {
+            fields["replaces"] = .object(replaces.address.fields)
+            fields["reason"] = .string(replaces.reason)
+        }
+        return .object(fields)
     }
 
     /// Reads a stored payload.
@@ -72,7 +87,9 @@ public struct ReportUploadRequested: Sendable, Hashable {
             reportID: try read.string("report_id"), runID: runID, address: try ObjectAddress(read),
             sha256: try read.digest("sha256"), size: Int(try read.int("size")),
             contentType: try read.string("content_type"), linkExpiresIn: try read.int("link_expires_in"),
-            recipients: try read.strings("recipients"))
+            recipients: try read.strings("recipients"),
+            replaces: json["replaces"] == nil
+                ? nil : (try ObjectAddress(try read.object("replaces")), try read.string("reason")))
     }
 }
 
@@ -259,30 +276,47 @@ public struct ReportEmailOutcome: Sendable, Hashable {
     public var result: Result
     /// The server's reply, or why it failed.
     public var reply: String
+    /// The attempt (`ReportEmailAttempted`) this is the outcome of; nil in logs written before attempts were
+    /// claimed.
+    public var attempt: Int?
+    /// For `not_sent`: whether the mail setup failed (connecting, greeting, TLS, login) before the message's
+    /// own envelope, which says nothing about this message: such attempts do not count against the limit,
+    /// so a fixed password or server sends it.
+    public var setupFailed = false
 
     /// A payload with every field given.
-    public init(reportID: String, recipient: String, messageID: String, result: Result, reply: String) {
+    public init(
+        reportID: String, recipient: String, messageID: String, result: Result, reply: String, attempt: Int? = nil,
+        setupFailed: Bool = false
+    ) {
         self.reportID = reportID
         self.recipient = recipient
         self.messageID = messageID
         self.result = result
         self.reply = reply
+        self.attempt = attempt
+        self.setupFailed = setupFailed
     }
 
     /// The stored type: `ReportEmailed` when accepted, else `ReportEmailFailed`.
     public var type: String { result == .accepted ? PublicationEvent.emailed : PublicationEvent.emailFailed }
 
-    /// The key of a final outcome; nil for `not_sent`, which may be followed by another attempt.
+    /// The key of a final outcome (one per e-mail); a `not_sent` one per attempt, which may be followed by
+    /// another attempt.
     public var idempotencyKey: String? {
-        result == .notSent ? nil : "email-outcome:\(reportID):\(recipient.lowercased())"
+        if result != .notSent { return "email-outcome:\(reportID):\(recipient.lowercased())" }
+        return attempt.map { "email-attempt-outcome:\(reportID):\(recipient.lowercased()):\($0)" }
     }
 
     /// As stored.
     public var json: JSONValue {
-        [
+        var fields: [String: JSONValue] = [
             "report_id": .string(reportID), "recipient": .string(recipient), "message_id": .string(messageID),
             "result": .string(result.rawValue), "reply": .string(reply),
         ]
+        if let attempt { fields["attempt"] = .int(Int64(attempt)) }
+        if setupFailed { fields["setup_failed"] = true }
+        return .object(fields)
     }
 
     /// Reads a stored payload.
@@ -291,8 +325,10 @@ public struct ReportEmailOutcome: Sendable, Hashable {
         guard let result = Result(rawValue: try read.string("result")) else {
             throw read.fail("result", "must be accepted, not_sent, refused or unknown")
         }
+        let attempt = json["attempt"] == nil ? nil : Int(try read.int("attempt"))
         self.init(
             reportID: try read.string("report_id"), recipient: try read.string("recipient"),
-            messageID: try read.string("message_id"), result: result, reply: try read.string("reply"))
+            messageID: try read.string("message_id"), result: result, reply: try read.string("reply"),
+            attempt: attempt, setupFailed: json["setup_failed"] == .bool(true))
     }
 }

@@ -42,6 +42,16 @@ public struct RecordedReport: Sendable {
         }
     }
 
+    /// The id of every generated report, read through the `ReportGenerated` type index.
+    public static func generatedIDs(snapshot: any EventSnapshot) throws -> Set<String> {
+        var ids: Set<String> = []
+        try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated)) { view in
+            if let id = try JSONParser.parse(Array(view.payloadBytes))["report_id"]?.stringValue { ids.insert(id) }
+            return true
+        }
+        return ids
+    }
+
     /// Every report's publication, read through the publication event types' indexes (a few events per
     /// report, however long its run), by report id.
     public static func publications(snapshot: any EventSnapshot) throws -> [String: Publication] {

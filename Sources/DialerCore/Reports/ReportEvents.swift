@@ -10,6 +10,7 @@ public enum ReportEvent {
     public static let fetchFailed = "MetricFetchFailed"
     public static let intervalDerived = "IntervalDerived"
     public static let generated = "ReportGenerated"
+    public static let runFailed = "ReportRunFailed"
 
     /// The stream of a run's own events.
     public static func runStream(_ runID: UUID) -> String { "run:\(runID.uuidString.lowercased())" }

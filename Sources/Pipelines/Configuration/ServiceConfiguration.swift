@@ -18,7 +18,7 @@ public struct ServiceConfiguration: Sendable {
     public var openMetrics = false
     /// Where reports go: S3 when set, else the local store in the data folder.
     public var s3: S3Configuration?
-    public var keyTemplate = ObjectKeyTemplate.seed
+    public var keyTemplate = ObjectKeyTemplate.default
     public var linkLifetime: Duration = .seconds(86_400)
     /// The sender, and the recipients of reports that name none of their own.
     public var mailFrom = "dialer-ledger@localhost.localdomain"

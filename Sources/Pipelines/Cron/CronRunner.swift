@@ -98,7 +98,9 @@ public final class CronRunner: Service, Sendable {
             logger.warning("cron tick skipped: previous run still running", metadata: ["job": "\(job.id)"])
             return
         }
-        let request = try job.request(for: scheduledAt)
+        var prepared = try job.request(for: scheduledAt)
+        if let publishing { prepared.publishTo = job.recipients ?? publishing.recipients }
+        let request = prepared
         guard try record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .run)) else { return }
         // Registered under the lock that the run takes to deregister, so a run that ends at once cannot
         // leave a stale entry behind.
@@ -108,7 +110,13 @@ public final class CronRunner: Service, Sendable {
                     let outcome = try await reports.run(request)
                     logger.info(
                         "cron run done", metadata: ["job": "\(job.id)", "report_id": "\(outcome.generated.reportID)"])
-                    try await publish(outcome.generated.reportID, for: job)
+                    try await publish(outcome.generated.reportID, job: job.id)
+                } catch let failure as ReportRunFailure {
+                    logger.warning(
+                        "cron run failed: no campaign could be fetched; nothing published",
+                        metadata: [
+                            "job": "\(job.id)", "report_id": "\(failure.reportID)", "reason": "\(failure.reason)",
+                        ])
                 } catch {
                     logger.error("cron run failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
                 }
@@ -117,15 +125,29 @@ public final class CronRunner: Service, Sendable {
         }
     }
 
-    /// Resumes unfinished publications, then publishes `reportID` to the job's recipients.
-    private func publish(_ reportID: String, for job: ReportJob) async throws {
-        guard var settings = publishing else { return }
-        if let recipients = job.recipients { settings.recipients = recipients }
-        let publisher = ReportPublisher(store: store, settings: settings, now: now, logger: logger)
-        _ = try await publisher.reconcile()
-        let result = try await publisher.publish(reportID: reportID)
-        for problem in result.unfinished {
-            logger.warning("publication unfinished", metadata: ["report_id": "\(reportID)", "problem": "\(problem)"])
+    /// Publishes `reportID` (recorded with its run, with the job's recipients) and finishes every other
+    /// unfinished publication; what stays unfinished is logged as a warning.
+    private func publish(_ reportID: String, job: String) async throws {
+        guard let publishing else { return }
+        let publisher = ReportPublisher(store: store, settings: publishing, now: now, logger: logger)
+        var results = try await publisher.reconcile()
+        if !results.contains(where: { $0.reportID == reportID }) {
+            results.append(try await publisher.publish(reportID: reportID))
+        }
+        for result in results {
+            for problem in result.unfinished {
+                logger.warning(
+                    "publication unfinished",
+                    metadata: ["job": "\(job)", "report_id": "\(result.reportID)", "problem": "\(problem)"])
+            }
+            if result.unfinished.isEmpty {
+                logger.notice(
+                    "report published",
+                    metadata: [
+                        "job": "\(job)", "report_id": "\(result.reportID)", "object": "\(result.address)",
+                        "emailed": "\(result.emails.filter { $0.result == .accepted }.count)",
+                    ])
+            }
         }
     }
 

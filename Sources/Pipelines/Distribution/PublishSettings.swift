@@ -7,15 +7,18 @@ public struct PublishSettings: Sendable {
     public var objects: any ObjectStore
     /// How mail is sent (SMTP, or `.eml` files in the data folder).
     public var mailer: any MailSender
-    public var keyTemplate: ObjectKeyTemplate = .seed
+    public var keyTemplate: ObjectKeyTemplate = .default
     /// How long links work (the seed's 24 hours; at most 7 days).
     public var linkLifetime: Duration = .seconds(86_400)
     /// Who gets the link.
     public var recipients: [String] = []
     /// The sender of the e-mails.
     public var from = "dialer-ledger@localhost.localdomain"
-    /// E-mails that failed before the message was handed over are tried this many times in all.
-    public var maxEmailAttempts = 3
+    /// E-mails that failed before the message was handed over are tried this many times in all (failures of
+    /// the mail setup, such as a wrong password, do not count).
+    public var maxEmailAttempts = Self.defaultMaxEmailAttempts
+    /// The default of `maxEmailAttempts`.
+    public static let defaultMaxEmailAttempts = 3
 
     /// Settings with the defaults above.
     public init(objects: any ObjectStore, mailer: any MailSender) {

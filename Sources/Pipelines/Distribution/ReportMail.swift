@@ -13,10 +13,18 @@ enum ReportMail {
         let zone = TimeZone(identifier: started.timeZone) ?? .gmt
         let day = String(Timestamp(milliseconds: started.window.end.milliseconds - 1).rfc3339(in: zone).prefix(10))
         let failed = report.generated.failed
-        let campaigns = started.campaigns.count == 1 ? "1 campaign" : "\(started.campaigns.count) campaigns"
+        let total = started.campaigns.count
+        let coverage =
+            failed.isEmpty
+            ? (total == 1 ? "1 campaign" : "\(total) campaigns")
+            : "\(total - failed.count) of \(total) campaigns; \(failed.joined(separator: ", ")) failed"
         var lines = [
-            "The dialer report \(report.generated.reportID) is ready.", "",
-            "Campaigns: \(started.campaigns.joined(separator: ", "))",
+            failed.isEmpty
+                ? "The dialer report \(report.generated.reportID) is ready (\(coverage))."
+                : "The dialer report \(report.generated.reportID) is ready with \(total - failed.count) of \(total) "
+                    + "campaigns: \(failed.joined(separator: ", ")) could not be fetched from CXone.",
+            "",
+            "Campaigns: \(started.campaigns.filter { !failed.contains($0) }.joined(separator: ", "))",
             "Window: \(started.window.start.rfc3339(in: zone)) to \(started.window.end.rfc3339(in: zone))",
         ]
         if !failed.isEmpty { lines.append("Not reported (CXone failed): \(failed.joined(separator: ", "))") }
@@ -29,7 +37,7 @@ enum ReportMail {
         let recipientTag = SHA256Digest.of(Array(to.lowercased().utf8)).hex.prefix(12)
         let domain = from.split(separator: "@").last.map(String.init) ?? "dialer-ledger.local"
         return try MailMessage(
-            from: from, to: [to], subject: "Dialer report \(day) (\(campaigns))", body: lines.joined(separator: "\n"),
+            from: from, to: [to], subject: "Dialer report \(day) (\(coverage))", body: lines.joined(separator: "\n"),
             date: date, messageID: "<\(report.generated.reportID).\(recipientTag)@\(domain)>")
     }
 }

@@ -13,15 +13,17 @@ public struct PublishResult: Sendable {
     public var link: PresignedURL?
     /// The final outcome of each recipient's e-mail, in the plan's order.
     public var emails: [ReportEmailOutcome] = []
-    /// What is not done, one line each; empty when the publication is complete.
+    /// What is not done, one line each, saying why; empty when the publication is complete.
     public var unfinished: [String] = []
 }
 
 /// Publishes recorded reports: uploads the chart bytes (rebuilt from the log and checked against the
-/// recorded SHA-256), confirms them with a HEAD, issues an expiring link and e-mails it, each effect recorded
-/// as an intent before and an outcome after. A publication cut short by a crash resumes from its events:
-/// the upload is done again with the same bytes to the same key, the link is signed again with the recorded
-/// time, and an e-mail whose outcome is unknown is not sent again.
+/// recorded SHA-256) unless the key already holds other bytes, confirms them with a HEAD, issues an
+/// expiring link and e-mails it, each effect recorded as an intent before and an outcome after. A
+/// publication cut short resumes from its events: an upload that never succeeded goes to the target
+/// configured now (the move recorded), the link is signed again with the recorded time, and each e-mail
+/// attempt is claimed in the log before the mail server hears of it, so no process sends an attempt another
+/// claimed and an attempt cut short is `unknown`, never sent again.
 public struct ReportPublisher: Sendable {
     let store: any EventStore
     let settings: PublishSettings
@@ -39,88 +41,109 @@ public struct ReportPublisher: Sendable {
         self.logger = logger
     }
 
-    /// Publishes `reportID` (or resumes its publication). Throws when the report is not in the log or its
-    /// bytes no longer match; effect failures are recorded and returned in `unfinished`.
+    /// Publishes `reportID` (or resumes its publication). Throws when the report is not in the log, its
+    /// bytes no longer match, or the configured key template gives no usable key for it (nothing recorded);
+    /// effect failures are recorded and returned in `unfinished`.
     public func publish(reportID: String) async throws -> PublishResult {
         let report = try RecordedReport(reportID: reportID, store: store)
         var publication = report.publication
+        let plan = try planned(report, target: try target(of: report), publication: &publication)
+        var result = PublishResult(reportID: reportID, address: plan.address)
         let objects = settings.objects
-        let address =
-            publication.requested?.address
-            ?? ObjectAddress(
-                store: objects.kind, bucket: objects.bucket,
-                key: settings.keyTemplate.key(
-                    reportID: reportID, window: report.started.window,
-                    timeZone: TimeZone(identifier: report.started.timeZone) ?? .gmt,
-                    campaigns: report.started.campaigns))
-        guard address.store == objects.kind, address.bucket == objects.bucket else {
-            throw DialerCoreError.invalidField(
-                field: "storage",
-                reason: "report \(reportID) is being published to \(address); configure that store to finish it")
+        guard plan.address.store == objects.kind, plan.address.bucket == objects.bucket else {
+            result.unfinished.append(
+                "the report is stored at \(plan.address), but \(objects.kind)://\(objects.bucket) is configured: "
+                    + "configure that store to sign its link and send its e-mails")
+            return result
         }
-        var result = PublishResult(reportID: reportID, address: address)
-        let plan = try planned(report, address: address, publication: &publication)
-        guard let stored = try await upload(report, plan: plan, publication: publication) else {
-            result.unfinished.append("upload to \(address) failed; the next run tries again")
+        let stored: ReportUploaded
+        switch try await upload(report, plan: plan, publication: publication) {
+        case .success(let uploaded): stored = uploaded
+        case .failure(let reason):
+            result.unfinished.append("upload to \(plan.address) failed: \(reason); the next publish tries again")
             return result
         }
         result.stored = stored
         let link = try issueLink(report, plan: plan, publication: &publication)
         result.link = link
         for recipient in plan.recipients {
-            if let outcome = try await email(recipient, report: report, link: link, publication: publication) {
-                result.emails.append(outcome)
-                if outcome.result == .notSent {
-                    result.unfinished.append("e-mail to \(recipient) not sent: \(outcome.reply)")
-                }
-            } else {
-                result.unfinished.append("e-mail to \(recipient) not sent: the link expired at \(link.expiresAt)")
-            }
+            let (outcome, problem) = try await email(recipient, report: report, link: link, publication: publication)
+            if let outcome { result.emails.append(outcome) }
+            if let problem { result.unfinished.append("e-mail to \(recipient): \(problem)") }
         }
         return result
     }
 
-    /// Finishes every publication in the configured store that a crash or a failure left unfinished. One
-    /// superseded by a later report's publication to the same key is left alone (re-uploading it would
-    /// overwrite the newer report).
+    /// Finishes every publication the log holds unfinished (requested with a run that generated its report,
+    /// or started and cut short), oldest first; a report that cannot be published is reported, not thrown.
     public func reconcile() async throws -> [PublishResult] {
-        let publications = try store.withSnapshot { try RecordedReport.publications(snapshot: $0) }
-        var newest: [ObjectAddress: UInt64] = [:]
-        for publication in publications.values {
-            guard let address = publication.requested?.address else { continue }
-            newest[address] = max(newest[address] ?? 0, publication.requestedSeq)
+        let unfinished = try store.withSnapshot { snapshot in
+            let generated = try RecordedReport.generatedIDs(snapshot: snapshot)
+            return try RecordedReport.publications(snapshot: snapshot).filter { reportID, publication in
+                generated.contains(reportID) && !publication.isComplete(maxEmailAttempts: settings.maxEmailAttempts)
+            }.keys.sorted()
         }
         var results: [PublishResult] = []
-        for (reportID, publication) in publications.sorted(by: { $0.value.requestedSeq < $1.value.requestedSeq }) {
-            guard let address = publication.requested?.address, address.store == settings.objects.kind,
-                address.bucket == settings.objects.bucket,
-                !publication.isComplete(maxEmailAttempts: settings.maxEmailAttempts)
-            else { continue }
-            guard newest[address] == publication.requestedSeq else {
-                logger.warning(
-                    "unfinished publication superseded by a later one to the same key; left alone",
-                    metadata: ["report_id": "\(reportID)", "object": "\(address)"])
-                continue
-            }
+        for reportID in unfinished {
             logger.info("resuming an unfinished publication", metadata: ["report_id": "\(reportID)"])
-            results.append(try await publish(reportID: reportID))
+            do {
+                results.append(try await publish(reportID: reportID))
+            } catch DialerCoreError.invalidField(let field, let reason) {
+                var result = PublishResult(
+                    reportID: reportID, address: ObjectAddress(store: settings.objects.kind, bucket: "", key: ""))
+                result.unfinished.append("\(field): \(reason)")
+                results.append(result)
+            }
         }
         return results
     }
 
-    /// The publication's plan: the recorded intent, or a new one.
-    private func planned(_ report: RecordedReport, address: ObjectAddress, publication: inout Publication) throws
+    /// Where the configured template puts the report now; throws naming `key_template` when the key would be
+    /// unusable.
+    private func target(of report: RecordedReport) throws -> ObjectAddress {
+        let key = try settings.keyTemplate.key(
+            reportID: report.generated.reportID, window: report.started.window,
+            timeZone: TimeZone(identifier: report.started.timeZone) ?? .gmt, campaigns: report.started.campaigns)
+        return ObjectAddress(store: settings.objects.kind, bucket: settings.objects.bucket, key: key)
+    }
+
+    /// The publication's plan: the recorded intent; or, when nothing was uploaded there and the upload
+    /// failed or the configured store is another, a new intent at the configured target naming the one it
+    /// replaces and why; or a first intent.
+    private func planned(_ report: RecordedReport, target: ObjectAddress, publication: inout Publication) throws
         -> ReportUploadRequested
     {
-        if let requested = publication.requested { return requested }
-        let intent = ReportUploadRequested(
-            reportID: report.generated.reportID, runID: report.generated.runID, address: address,
+        let previous = publication.requested
+        if let previous {
+            let failed = publication.uploadFailures.contains { $0.address == previous.address }
+            let otherStore = previous.address.store != target.store || previous.address.bucket != target.bucket
+            if publication.uploaded != nil || previous.address == target || !(failed || otherStore) { return previous }
+        }
+        var key = "upload:\(report.generated.reportID):\(target)"
+        var intent = ReportUploadRequested(
+            reportID: report.generated.reportID, runID: report.generated.runID, address: target,
             sha256: report.generated.sha256, size: report.generated.size, contentType: "application/json",
-            linkExpiresIn: settings.linkLifetime.components.seconds, recipients: settings.recipients)
-        let appended = try record(
-            PublicationEvent.uploadRequested, intent.json, report, key: intent.idempotencyKey,
-            causedBy: report.generatedID)
-        guard let appended else {
+            linkExpiresIn: settings.linkLifetime.components.seconds,
+            recipients: publication.publicationRequested?.recipients ?? settings.recipients)
+        if let previous {
+            let failure = publication.uploadFailures.last { $0.address == previous.address }
+            intent.recipients = previous.recipients
+            intent.linkExpiresIn = previous.linkExpiresIn
+            intent.replaces = (
+                previous.address,
+                "the configured target is now \(target)"
+                    + (failure.map { "; the upload to \(previous.address) failed: \($0.reason)" } ?? "")
+            )
+            key += ":after:\(publication.requestedSeq)"
+            logger.warning(
+                "publication moved to the configured target",
+                metadata: ["report_id": "\(intent.reportID)", "from": "\(previous.address)", "to": "\(target)"])
+        }
+        guard
+            let appended = try record(
+                PublicationEvent.uploadRequested, intent.json, report, key: key,
+                causedBy: report.generatedID)
+        else {
             // Another process planned it first: follow its plan.
             publication = try RecordedReport(reportID: report.generated.reportID, store: store).publication
             if let requested = publication.requested { return requested }
@@ -128,27 +151,37 @@ public struct ReportPublisher: Sendable {
         }
         publication.requested = intent
         publication.requestedID = appended
+        publication.uploaded = nil
         return intent
     }
 
-    /// Stores the bytes unless confirmed already, then confirms size and SHA-256 with a HEAD; nil on failure
-    /// (recorded).
+    /// Stores the bytes unless confirmed already or already there, then confirms size and SHA-256 with a
+    /// HEAD; refuses (before any PUT) a key that holds other bytes. A failure is recorded and returned.
     private func upload(_ report: RecordedReport, plan: ReportUploadRequested, publication: Publication) async throws
-        -> ReportUploaded?
+        -> Result<ReportUploaded, PublishFailure>
     {
-        if let uploaded = publication.uploaded { return uploaded }
+        if let uploaded = publication.uploaded { return .success(uploaded) }
         let address = plan.address
         do {
-            let put = try await settings.objects.put(
-                key: address.key, body: report.document, contentType: plan.contentType)
-            let head = try await settings.objects.head(key: address.key)
-            guard head.size == Int64(report.document.count), head.sha256 ?? put.sha256 == plan.sha256.hex,
-                head.eTag == put.eTag
-            else {
-                throw DialerCoreError.invalidField(
-                    field: "storage",
-                    reason: "the store holds \(head.size) bytes with SHA-256 \(head.sha256 ?? "unknown") at "
-                        + "\(address) after the upload, not the report's \(plan.size) bytes")
+            let head: StoredObject
+            if let existing = try await settings.objects.existing(key: address.key) {
+                guard existing.sha256 == plan.sha256.hex, existing.size == Int64(plan.size) else {
+                    throw PublishFailure(
+                        "the key already holds another object (\(existing.size) bytes, SHA-256 "
+                            + "\(existing.sha256 ?? "unknown")); a published key is never overwritten")
+                }
+                head = existing  // An earlier attempt stored it and stopped before recording so.
+            } else {
+                let put = try await settings.objects.put(
+                    key: address.key, body: report.document, contentType: plan.contentType)
+                head = try await settings.objects.head(key: address.key)
+                guard head.size == Int64(report.document.count), head.sha256 ?? put.sha256 == plan.sha256.hex,
+                    head.eTag == put.eTag
+                else {
+                    throw PublishFailure(
+                        "the store holds \(head.size) bytes with SHA-256 \(head.sha256 ?? "unknown") after the "
+                            + "upload, not the report's \(plan.size) bytes")
+                }
             }
             let uploaded = ReportUploaded(
                 reportID: plan.reportID, address: address, eTag: head.eTag, sha256: plan.sha256, size: plan.size)
@@ -156,13 +189,13 @@ public struct ReportPublisher: Sendable {
                 PublicationEvent.uploaded, uploaded.json, report, key: uploaded.idempotencyKey,
                 causedBy: publication.requestedID)
             logger.info("report uploaded", metadata: ["report_id": "\(plan.reportID)", "object": "\(address)"])
-            return uploaded
+            return .success(uploaded)
         } catch {
             let failed = ReportUploadFailed(
                 reportID: plan.reportID, address: address, reason: "\(error)", status: (error as? S3Error)?.status)
             try record(PublicationEvent.uploadFailed, failed.json, report, causedBy: publication.requestedID)
             logger.error("report upload failed", metadata: ["report_id": "\(plan.reportID)", "error": "\(error)"])
-            return nil
+            return .failure(PublishFailure("\(error)"))
         }
     }
 
@@ -171,15 +204,16 @@ public struct ReportPublisher: Sendable {
         throws -> PresignedURL
     {
         let key = plan.address.key
-        if let issued = publication.linkIssued {
+        if let issued = publication.linkIssued, issued.address == plan.address {
             return try settings.objects.link(key: key, expires: .seconds(issued.expiresIn), at: issued.signedAt)
         }
+        let recorded = publication.linkRequested.flatMap { $0.address == plan.address ? $0 : nil }
         var request =
-            publication.linkRequested
+            recorded
             ?? ReportLink(
                 reportID: plan.reportID, address: plan.address, signedAt: now(), expiresIn: plan.linkExpiresIn,
                 expiresAt: nil)
-        if publication.linkRequested == nil {
+        if recorded == nil {
             publication.linkRequestedID = try record(
                 PublicationEvent.linkRequested, request.json, report, key: request.idempotencyKey(issued: false),
                 causedBy: publication.requestedID)
@@ -193,67 +227,118 @@ public struct ReportPublisher: Sendable {
         return link
     }
 
-    /// One recipient's e-mail: its final outcome if it has one, else sent now (or, when its intent has no
-    /// outcome at all, recorded as unknown and not sent again). Nil when the link has expired.
+    /// One recipient's e-mail: its final outcome if it has one; else the next attempt, claimed in the log
+    /// before the conversation starts and sent only when this process holds the claim. An attempt that
+    /// began and has no outcome past its deadline is recorded as unknown and not sent again. Returns the
+    /// latest outcome, and why the e-mail is not done yet when it is not.
     private func email(_ recipient: String, report: RecordedReport, link: PresignedURL, publication: Publication)
-        async throws -> ReportEmailOutcome?
+        async throws -> (ReportEmailOutcome?, String?)
     {
         let state = publication.emails[recipient.lowercased()]
-        if let final = state?.final { return final }
-        if let state, state.outcomes.isEmpty {
+        let step =
+            state?.next(now: now(), maxAttempts: settings.maxEmailAttempts, claimantGone: Self.claimantGone)
+            ?? .send(attempt: 1)
+        let reportID = report.generated.reportID
+        let attempt: Int
+        switch step {
+        case .done(let final), .givenUp(let final): return (final, nil)
+        case .inFlight(let claim):
+            return (
+                nil,
+                "attempt \(claim.attempt) is being sent by another process (its deadline is "
+                    + "\(claim.deadline.rfc3339Seconds))"
+            )
+        case .interrupted(let number):
             let unknown = ReportEmailOutcome(
-                reportID: report.generated.reportID, recipient: recipient, messageID: state.requested.messageID,
-                result: .unknown, reply: "the process stopped before the server's answer was recorded; not sent again")
-            try record(unknown.type, unknown.json, report, key: unknown.idempotencyKey, causedBy: state.requestedID)
-            return unknown
+                reportID: reportID, recipient: recipient, messageID: state!.requested.messageID, result: .unknown,
+                reply: "the attempt stopped before the server's answer was recorded; not sent again",
+                attempt: number)
+            try record(unknown.type, unknown.json, report, key: unknown.idempotencyKey, causedBy: state!.requestedID)
+            return (unknown, nil)
+        case .send(let number): attempt = number
         }
-        if let state, state.outcomes.count >= settings.maxEmailAttempts { return state.outcomes.last }
-        guard now() < link.expiresAt else { return nil }
+        guard now() < link.expiresAt else {
+            return (state?.outcomes.last, "not sent: the link expired at \(link.expiresAt.rfc3339Seconds)")
+        }
         let message = try ReportMail.message(
             report: report, link: link, from: state?.requested.from ?? settings.from, to: recipient, date: now())
-        var intentID = state?.requestedID
+        let claim = ReportEmailAttempted(
+            reportID: reportID, recipient: recipient, messageID: message.messageID, attempt: attempt,
+            deadline: now().adding(settings.mailer.timeLimit + .seconds(60)), host: Self.host,
+            pid: Int64(getpid()))
+        var drafts: [EventDraft] = []
         if state == nil {
             let intent = ReportEmailRequested(
-                reportID: report.generated.reportID, recipient: recipient, from: message.from,
-                subject: message.subject, messageID: message.messageID,
-                bodySHA256: SHA256Digest.of(Array(message.body.utf8)))
-            intentID = try record(
-                PublicationEvent.emailRequested, intent.json, report, key: intent.idempotencyKey,
-                causedBy: publication.linkRequestedID)
-            guard intentID != nil else { return nil }  // Another process is sending it.
+                reportID: reportID, recipient: recipient, from: message.from, subject: message.subject,
+                messageID: message.messageID, bodySHA256: SHA256Digest.of(Array(message.body.utf8)))
+            drafts.append(
+                draft(
+                    PublicationEvent.emailRequested, intent.json, report, key: intent.idempotencyKey,
+                    causedBy: publication.linkRequestedID))
+        }
+        let intentID = state?.requestedID ?? drafts.first.flatMap(\.id)
+        drafts.append(
+            draft(
+                PublicationEvent.emailAttempted, claim.json, report, key: claim.idempotencyKey,
+                causedBy: intentID))
+        guard case .appended = try store.append(drafts).last else {
+            return (nil, "attempt \(attempt) was claimed by another process at the same time")
         }
         let outcome: ReportEmailOutcome
         do {
             let receipt = try await settings.mailer.send(message)
             outcome = ReportEmailOutcome(
-                reportID: report.generated.reportID, recipient: recipient, messageID: message.messageID,
-                result: .accepted, reply: receipt.serverReply)
+                reportID: reportID, recipient: recipient, messageID: message.messageID, result: .accepted,
+                reply: receipt.serverReply, attempt: attempt)
         } catch {
             let smtp = error as? SMTPError
+            let setup = smtp?.isSetupFailure ?? true
             let result: ReportEmailOutcome.Result =
-                smtp?.messageWritten == true ? .unknown : smtp?.isPermanent == true ? .refused : .notSent
+                smtp?.messageWritten == true ? .unknown : smtp?.isPermanent == true && !setup ? .refused : .notSent
             outcome = ReportEmailOutcome(
-                reportID: report.generated.reportID, recipient: recipient, messageID: message.messageID,
-                result: result, reply: "\(error)")
+                reportID: reportID, recipient: recipient, messageID: message.messageID, result: result,
+                reply: "\(error)", attempt: attempt, setupFailed: result == .notSent && setup)
             logger.error("report e-mail failed", metadata: ["recipient": "\(recipient)", "error": "\(error)"])
         }
-        try record(outcome.type, outcome.json, report, key: outcome.idempotencyKey, causedBy: intentID)
-        return outcome
+        try record(outcome.type, outcome.json, report, key: outcome.idempotencyKey, causedBy: drafts.last.flatMap(\.id))
+        guard outcome.result == .notSent else { return (outcome, nil) }
+        let setup = outcome.setupFailed ? "; the mail setup failed: fix it and publish again" : ""
+        return (outcome, "not sent (attempt \(attempt))\(setup): \(outcome.reply)")
     }
 
-    /// Appends one effect event to the report's run, caused by event `causedBy`; returns its id, or nil when
-    /// its idempotency key was already there.
+    /// This host's name, recorded with each claim.
+    static let host = ProcessInfo.processInfo.hostName
+
+    /// Whether the process that made `claim` is known to have ended: it ran on this host and runs no more.
+    static func claimantGone(_ claim: ReportEmailAttempted) -> Bool {
+        guard claim.host == host, let pid = pid_t(exactly: claim.pid), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// One effect event of the report's run, caused by event `causedBy`, with its id set.
+    private func draft(_ type: String, _ payload: JSONValue, _ report: RecordedReport, key: String?, causedBy: UUID?)
+        -> EventDraft
+    {
+        let runID = report.generated.runID
+        return EventDraft(
+            type: type, stream: ReportEvent.runStream(runID), payload: payload, correlationID: runID,
+            causationID: causedBy, idempotencyKey: key, id: UUID())
+    }
+
+    /// Appends one effect event to the report's run; returns its id, or nil when its idempotency key was
+    /// already there.
     @discardableResult
     private func record(
         _ type: String, _ payload: JSONValue, _ report: RecordedReport, key: String? = nil, causedBy: UUID?
     ) throws -> UUID? {
-        let runID = report.generated.runID
-        let result = try store.append([
-            EventDraft(
-                type: type, stream: ReportEvent.runStream(runID), payload: payload, correlationID: runID,
-                causationID: causedBy, idempotencyKey: key)
-        ])
-        if case .appended(let event) = result[0] { return event.id }
+        let draft = draft(type, payload, report, key: key, causedBy: causedBy)
+        if case .appended = try store.append([draft])[0] { return draft.id }
         return nil
     }
+}
+
+/// Why one step of a publication is not done, in a person's words.
+struct PublishFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

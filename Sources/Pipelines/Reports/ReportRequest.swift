@@ -11,6 +11,9 @@ public struct ReportRequest: Sendable {
     public var trigger: ReportTrigger = .adhoc
     /// For a cron run: the job and the scheduled time it runs for.
     public var scheduled: (job: String, at: Timestamp)?
+    /// Who the report's link goes to when it is to be published (recorded with the run's start, so it is
+    /// published even if the process stops first); nil when it is not to be published.
+    public var publishTo: [String]?
 
     /// A request for `campaigns` over `window`; the rest defaults.
     public init(campaigns: [String], window: ReportWindow) {

@@ -2,6 +2,7 @@ import CXone
 import DialerCore
 import Foundation
 import Logging
+import Metrics
 
 /// Where a report run gets a campaign's hourly page: the CXone client, or anything that answers as it.
 public protocol CampaignReportSource: Sendable {
@@ -23,11 +24,27 @@ public struct ReportOutcome: Sendable {
     public var run: RecordedRun
 }
 
+/// A run in which no campaign could be fetched: recorded as `ReportRunFailed`, with no report.
+public struct ReportRunFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The id the report would have had.
+    public var reportID: String
+    /// The cause in words an operator can act on.
+    public var reason: String
+    /// Every campaign of the run.
+    public var failed: [String]
+    /// Whether every campaign failed because CXone does not have it (the request's fault, not CXone's).
+    public var campaignsUnknown: Bool
+
+    public var description: String { "no campaign could be fetched: \(reason)" }
+}
+
 /// A dialer report run: records the start and the rule set, fetches every campaign (bounded concurrency,
 /// staggered starts), records each page exactly as received with its derived hours, or the failure,
 /// then builds the chart from what it recorded and records `ReportGenerated` with its SHA-256. One
-/// campaign failing does not sink the others. The chart is the projection of the log, so replaying
-/// the run gives the same bytes.
+/// campaign failing does not sink the others; when every campaign failed, the run is recorded as
+/// `ReportRunFailed` and throws `ReportRunFailure`: no report. The chart is the projection of the log, so
+/// replaying the run gives the same bytes. Counts runs by trigger and outcome
+/// (`dialer_ledger_report_runs_total`: complete, partial, failed).
 public struct ReportRunner: Sendable {
     let store: any EventStore
     let source: any CampaignReportSource
@@ -62,40 +79,77 @@ public struct ReportRunner: Sendable {
             ruleSet: request.ruleSet, scheduled: request.scheduled)
         let startedID = makeID()
         let activation = RuleSetActivated(request.ruleSet)
-        _ = try store.append([
+        var drafts = [
             EventDraft(
                 type: ReportEvent.ruleSetActivated, stream: ReportEvent.ruleSetStream(request.ruleSet.id),
                 payload: activation.json, correlationID: runID, idempotencyKey: activation.idempotencyKey),
             EventDraft(
                 type: ReportEvent.runStarted, stream: ReportEvent.runStream(runID), payload: started.json,
                 correlationID: runID, id: startedID),
-        ])
+        ]
+        if let recipients = request.publishTo {
+            let publication = ReportPublicationRequested(
+                reportID: started.reportID, runID: runID, recipients: recipients)
+            drafts.append(
+                EventDraft(
+                    type: PublicationEvent.requested, stream: ReportEvent.runStream(runID), payload: publication.json,
+                    correlationID: runID, causationID: startedID, idempotencyKey: publication.idempotencyKey))
+        }
+        _ = try store.append(drafts)
         logger.info(
             "report run started",
             metadata: ["report_id": "\(started.reportID)", "campaigns": "\(request.campaigns.count)"])
-        try await fetchAll(request, runID: runID, causedBy: startedID)
-        return try generate(runID: runID, causedBy: startedID)
-    }
-
-    /// Fetches every campaign, at most `concurrency` at once and `stagger` apart, recording each as it ends.
-    private func fetchAll(_ request: ReportRequest, runID: UUID, causedBy startedID: UUID) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, campaign) in request.campaigns.enumerated() {
-                if index >= limits.concurrency { try await group.next() }
-                if index > 0 { try await Task.sleep(for: limits.stagger) }
-                group.addTask {
-                    let drafts = await fetch(campaign, request: request, runID: runID, causedBy: startedID)
-                    _ = try store.append(drafts)
-                }
-            }
-            try await group.waitForAll()
+        let advice = try await fetchAll(request, runID: runID, causedBy: startedID)
+        do {
+            let outcome = try generate(runID: runID, causedBy: startedID, advice: advice)
+            count(request.trigger, outcome.generated.failed.isEmpty ? "complete" : "partial")
+            return outcome
+        } catch let failure as ReportRunFailure {
+            count(request.trigger, "failed")
+            throw failure
         }
     }
 
+    /// Counter (swift-metrics): report runs by `trigger` and `outcome`.
+    public static let runsMetric = "dialer_ledger_report_runs_total"
+
+    private func count(_ trigger: ReportTrigger, _ outcome: String) {
+        Counter(label: Self.runsMetric, dimensions: [("trigger", trigger.rawValue), ("outcome", outcome)]).increment()
+    }
+
+    /// Fetches every campaign, at most `concurrency` at once and `stagger` apart, recording each as it ends;
+    /// returns the operator's advice for each campaign that failed.
+    private func fetchAll(_ request: ReportRequest, runID: UUID, causedBy startedID: UUID) async throws
+        -> [String: FailureAdvice]
+    {
+        try await withThrowingTaskGroup(of: (String, FailureAdvice?).self) { group in
+            var advice: [String: FailureAdvice] = [:]
+            for (index, campaign) in request.campaigns.enumerated() {
+                if index >= limits.concurrency, let (campaign, failed) = try await group.next() {
+                    advice[campaign] = failed
+                }
+                if index > 0 { try await Task.sleep(for: limits.stagger) }
+                group.addTask {
+                    let fetched = await fetch(campaign, request: request, runID: runID, causedBy: startedID)
+                    _ = try store.append(fetched.drafts)
+                    return (campaign, fetched.advice)
+                }
+            }
+            for try await (campaign, failed) in group { advice[campaign] = failed }
+            return advice
+        }
+    }
+
+    /// Why a campaign failed, for the operator: the advice line, and whether CXone said it has no such campaign.
+    struct FailureAdvice: Sendable {
+        var line: String
+        var unknownCampaign = false
+    }
+
     /// One campaign's events: its page and derived hours, or its failure (a page whose rows are not the
-    /// documented shape is recorded and then failed, naming the row and field).
+    /// documented shape is recorded and then failed, naming the row and field), with the failure's advice.
     private func fetch(_ campaign: String, request: ReportRequest, runID: UUID, causedBy startedID: UUID) async
-        -> [EventDraft]
+        -> (drafts: [EventDraft], advice: FailureAdvice?)
     {
         let stream = ReportEvent.runStream(runID)
         func failure(_ reason: String, status: Int?, attempts: Int) -> EventDraft {
@@ -111,9 +165,12 @@ public struct ReportRunner: Sendable {
             fetched = try await source.campaignReport(
                 campaignID: campaign, start: request.window.start, end: request.window.end)
         } catch let error as CXoneError {
-            return [failure(error.description, status: error.lastStatus, attempts: error.attempts)]
+            let advice = FailureAdvice(
+                line: error.operatorAdvice,
+                unknownCampaign: error.lastStatus == 404 && !error.isTokenEndpoint)
+            return ([failure(error.description, status: error.lastStatus, attempts: error.attempts)], advice)
         } catch {
-            return [failure("\(error)", status: nil, attempts: 1)]
+            return ([failure("\(error)", status: nil, attempts: 1)], FailureAdvice(line: "\(error)"))
         }
         let page = MetricPageFetched(
             campaignID: campaign, window: request.window, path: fetched.request, status: fetched.status,
@@ -127,25 +184,31 @@ public struct ReportRunner: Sendable {
             intervals = try page.derive(under: request.ruleSet)
         } catch {
             let reason = "CXone campaign report sent a row that is not the documented shape: \(error)"
-            return [pageDraft, failure(reason, status: fetched.status, attempts: 1)]
+            return ([pageDraft, failure(reason, status: fetched.status, attempts: 1)], FailureAdvice(line: reason))
         }
-        return [pageDraft]
-            + intervals.map { interval in
-                EventDraft(
-                    type: ReportEvent.intervalDerived, stream: stream,
-                    payload: IntervalDerivedPayload(
-                        campaignID: campaign, interval: interval, ruleSet: request.ruleSet.id,
-                        ruleSetHash: request.ruleSet.hash
-                    ).payload, correlationID: runID, causationID: pageID)
-            }
+        let derived = intervals.map { interval in
+            EventDraft(
+                type: ReportEvent.intervalDerived, stream: stream,
+                payload: IntervalDerivedPayload(
+                    campaignID: campaign, interval: interval, ruleSet: request.ruleSet.id,
+                    ruleSetHash: request.ruleSet.hash
+                ).payload, correlationID: runID, causationID: pageID)
+        }
+        return ([pageDraft] + derived, nil)
     }
 
-    /// Builds the chart from the recorded run and records `ReportGenerated`.
-    private func generate(runID: UUID, causedBy startedID: UUID) throws -> ReportOutcome {
+    /// Builds the chart from the recorded run and records `ReportGenerated`; or, when no campaign was
+    /// fetched, records `ReportRunFailed` and throws.
+    private func generate(runID: UUID, causedBy startedID: UUID, advice: [String: FailureAdvice]) throws
+        -> ReportOutcome
+    {
         let (run, asOf, document) = try store.withSnapshot { snapshot in
             let asOf = try snapshot.lastSequence()
             let run = try RecordedRun(runID: runID, snapshot: snapshot, throughSeq: asOf)
-            return (run, asOf, try run.chart(asOfSeq: asOf).bytes)
+            return (run, asOf, run.reportedCampaigns.isEmpty ? [] : try run.chart(asOfSeq: asOf).bytes)
+        }
+        if run.reportedCampaigns.isEmpty {
+            try fail(run, causedBy: startedID, advice: advice)
         }
         let generated = ReportGenerated(
             reportID: run.started.reportID, runID: runID, asOfSeq: asOf, ruleSet: run.ruleSet, document: document,
@@ -161,6 +224,28 @@ public struct ReportRunner: Sendable {
                 "report_id": "\(generated.reportID)", "sha256": "\(generated.sha256.hex)", "bytes": "\(generated.size)",
             ])
         return ReportOutcome(generated: generated, generatedSeq: appended[0].seq, document: document, run: run)
+    }
+
+    /// Records `ReportRunFailed` with one cause (the campaigns' common advice, else each campaign's) and throws.
+    private func fail(_ run: RecordedRun, causedBy startedID: UUID, advice: [String: FailureAdvice]) throws -> Never {
+        let campaigns = run.started.campaigns
+        let lines = campaigns.map { advice[$0]?.line ?? run.failures[$0]?.reason ?? "no page recorded" }
+        let reason =
+            Set(lines).count == 1
+            ? lines[0] : zip(campaigns, lines).map { "\($0): \($1)" }.joined(separator: "; ")
+        let failed = ReportRunFailed(
+            reportID: run.started.reportID, runID: run.started.runID, reason: reason, failed: campaigns)
+        _ = try store.append([
+            EventDraft(
+                type: ReportEvent.runFailed, stream: ReportEvent.runStream(run.started.runID), payload: failed.json,
+                correlationID: run.started.runID, causationID: startedID)
+        ])
+        logger.warning(
+            "report run failed: no campaign could be fetched",
+            metadata: ["report_id": "\(failed.reportID)", "reason": "\(reason)"])
+        throw ReportRunFailure(
+            reportID: failed.reportID, reason: reason, failed: campaigns,
+            campaignsUnknown: campaigns.allSatisfy { advice[$0]?.unknownCampaign == true })
     }
 
     /// `rpt-YYYYMMDD-HHMMSS-xxxxxx`: when the run started (UTC) and six hex digits of its id.

@@ -2,6 +2,7 @@ import DialerCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Pipelines
 
 /// The read-only API over the log: reports, the audit trail, campaign completion and the raw events.
 struct ReadRoutes: Sendable {
@@ -24,6 +25,7 @@ struct ReadRoutes: Sendable {
         var items: [JSONValue] = []
         var more = false
         try store.withSnapshot { snapshot in
+            let publications = try RecordedReport.publications(snapshot: snapshot)
             try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated, afterSeq: after)) { view in
                 let payload = try JSONParser.parse(Array(view.payloadBytes))
                 guard payload["run_id"] != nil else { return true }
@@ -37,6 +39,9 @@ struct ReadRoutes: Sendable {
                 for key in ["report_id", "run_id", "as_of_seq", "rule_set", "sha256", "size", "failed"] {
                     fields[key] = payload[key]
                 }
+                let publication = payload["report_id"]?.stringValue.flatMap { publications[$0] } ?? Publication()
+                fields["publication"] =
+                    PublicationStatus(publication, maxEmailAttempts: PublishSettings.defaultMaxEmailAttempts).json
                 items.append(.object(fields))
                 return true
             }
@@ -49,7 +54,7 @@ struct ReadRoutes: Sendable {
     private func report(_ id: String) throws -> Response {
         do {
             let report = try RecordedReport(reportID: id, store: store)
-            return JSONResponse.bytes(report.document + [0x0A])
+            return JSONResponse.bytes(report.document)
         } catch DialerCoreError.invalidField(let field, let reason) where field == "report" {
             return ErrorBody.response(.notFound, error: "not_found", reason: reason)
         }

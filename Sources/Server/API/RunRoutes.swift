@@ -52,7 +52,19 @@ struct RunRoutes: Sendable {
             return response
         }
         defer { inFlight.leave() }
-        let outcome = try await runner.run(report)
+        let outcome: ReportOutcome
+        do {
+            outcome = try await runner.run(report)
+        } catch let failure as ReportRunFailure {
+            // Recorded as a failed run; no report. Unknown campaigns are the request's fault, the rest CXone's.
+            var response =
+                failure.campaignsUnknown
+                ? ErrorBody.response(
+                    .unprocessableContent, error: "unprocessable", reason: failure.description, field: "campaign_ids")
+                : ErrorBody.response(.badGateway, error: "no_campaign_fetched", reason: failure.description)
+            response.headers[.reportID] = failure.reportID
+            return response
+        }
         guard case .array(let campaigns)? = try JSONParser.parse(outcome.document)["campaigns"] else {
             throw APIError(field: "report", reason: "the chart has no campaigns array", status: .internalServerError)
         }
