@@ -31,8 +31,9 @@ extension CXoneError {
             return "CXone could not be reached at the \(endpoint) (\(reason)): check CXONE_BASE_URL"
                 + (token ? " and CXONE_TOKEN_URL" : "") + " and the network"
         case .attemptsExhausted, .outOfTime:
-            return "CXone could not be reached at the \(endpoint) (no response in \(attempts) attempts): "
-                + "check CXONE_BASE_URL and the network"
+            return "CXone could not be reached at the \(endpoint) (no response in \(attempts) "
+                + (attempts == 1 ? "attempt" : "attempts") + "): check CXONE_BASE_URL"
+                + (token ? " and CXONE_TOKEN_URL" : "") + " and the network"
         case .malformedBody(let reason):
             return "CXone's \(endpoint) answered with a body that is not the documented JSON (\(reason)): "
                 + "check that CXONE_BASE_URL is the CXone API"

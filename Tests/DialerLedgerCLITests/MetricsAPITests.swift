@@ -37,6 +37,7 @@ import Testing
         #expect(scrape.status == 200 && scrape.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
         let text = scrape.body
         #expect(sample(text, #"http_requests_total{route="/api/v1/reports",method="GET",status="200"}"#) == 1)
+        #expect(sample(text, #"dialer_ledger_report_runs_total{trigger="adhoc",outcome="complete"}"#) == 1)
         #expect(sample(text, #"http_requests_total{route="/api/v1/reports/{id}",method="GET",status="404"}"#) == 1)
         #expect(sample(text, #"http_requests_total{route="/api/v1/reports/dialer",method="POST",status="200"}"#) == 1)
         #expect(sample(text, #"http_requests_total{route="/metrics",method="GET",status="401"}"#) == 1)
