@@ -90,25 +90,29 @@ public enum IntervalDeriver {
         return result
     }
 
-    /// The counts of a missing hour, or nil when the rules leave it out.
+    /// The counts of a missing hour, or nil when the rules leave it out: `gap_fill` between two observed
+    /// hours, `edge_gaps` where there is one on one side only (or none at all).
     private static func fill(
         _ hour: Int64, before: ObservedHour?, after: ObservedHour?, _ rules: RuleSet
     ) -> (HourCounts, DerivedInterval.Source)? {
+        guard let before, let after else {
+            switch rules.edgeGaps {
+            case .omit: return nil
+            case .zero: return (.zero, .filled)
+            case .hold:
+                guard let nearest = before ?? after else { return nil }
+                return (nearest.counts, .filled)
+            }
+        }
         switch rules.gapFill {
         case .none: return nil
         case .zero: return (.zero, .filled)
-        case .previous:
-            if let before { return (before.counts, .filled) }
+        case .previous: return (before.counts, .filled)
         case .linear:
-            if let before, let after {
-                let span = Double(after.hour.milliseconds - before.hour.milliseconds)
-                let ratio = Double(hour - before.hour.milliseconds) / span
-                return (before.counts.interpolated(to: after.counts, ratio: ratio), .interpolated)
-            }
+            let span = Double(after.hour.milliseconds - before.hour.milliseconds)
+            let ratio = Double(hour - before.hour.milliseconds) / span
+            return (before.counts.interpolated(to: after.counts, ratio: ratio), .interpolated)
         }
-        // An edge: only one neighbour, or none.
-        guard rules.edgeGaps == .hold, let nearest = before ?? after else { return nil }
-        return (nearest.counts, .filled)
     }
 
     private static func volumeChecked(
