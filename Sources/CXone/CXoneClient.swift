@@ -45,8 +45,28 @@ public final class CXoneClient: Sendable {
     /// A token good for now (cached, refreshed before expiry); exposed for diagnostics and tests.
     public func accessToken() async throws -> AccessToken { try await tokens.token() }
 
-    /// The hourly report of `campaignID` for [start, end): `GET …/report?start_date&end_date&interval=HOURLY`.
+    /// The hourly report of `campaignID` for [start, end): `GET …/report?start_date&end_date&interval=HOURLY`,
+    /// in consecutive parts of at most `maxReportHours` when the window is longer (a 31-day month with a
+    /// fall-back day is 745 hours), their rows joined in order and their requests space-separated.
     public func campaignReport(campaignID: String, start: Timestamp, end: Timestamp) async throws -> MetricPage {
+        let most = max(configuration.maxReportHours, 1) * 3_600_000
+        guard end.milliseconds - start.milliseconds > most else {
+            return try await reportPart(campaignID: campaignID, start: start, end: end)
+        }
+        var parts: [MetricPage] = []
+        var from = start
+        while from < end {
+            let to = Timestamp(milliseconds: min(from.milliseconds + most, end.milliseconds))
+            parts.append(try await reportPart(campaignID: campaignID, start: from, end: to))
+            from = to
+        }
+        return MetricPage(
+            campaignID: campaignID, request: parts.map(\.request).joined(separator: " "),
+            status: parts[parts.count - 1].status, rows: parts.flatMap(\.rows))
+    }
+
+    /// One report request.
+    private func reportPart(campaignID: String, start: Timestamp, end: Timestamp) async throws -> MetricPage {
         let endpoint = "campaign report"
         let query = "start_date=\(start.rfc3339Seconds)&end_date=\(end.rfc3339Seconds)&interval=HOURLY"
         let path = try path(configuration.paths.campaignReport, campaignID: campaignID, endpoint: endpoint)

@@ -187,6 +187,23 @@ import Testing
         }
     }
 
+    @Test func aWindowLongerThanOneRequestMayAskForIsFetchedInParts() async throws {
+        try await Harness.with(client: { $0.maxReportHours = 10 }) { h in
+            let page = try await h.report()  // 24 hours: 10, 10 and 4
+            #expect(h.requests(.report).map(\.status) == [200, 200, 200])
+            #expect(
+                page.request.split(separator: " ").map { $0.split(separator: "?").last ?? "" } == [
+                    "start_date=2026-11-30T00:00:00Z&end_date=2026-11-30T10:00:00Z&interval=HOURLY",
+                    "start_date=2026-11-30T10:00:00Z&end_date=2026-11-30T20:00:00Z&interval=HOURLY",
+                    "start_date=2026-11-30T20:00:00Z&end_date=2026-12-01T00:00:00Z&interval=HOURLY",
+                ])
+            let dates = page.rows.compactMap { $0["date"]?.stringValue }
+            #expect(dates.count == page.rows.count && !dates.isEmpty)
+            #expect(dates == dates.sorted() && Set(dates).count == dates.count, "in order, none twice")
+            #expect(dates.allSatisfy { $0.hasPrefix("2026-11-30T") })
+        }
+    }
+
     @Test func badCredentialsAreRefusedWithoutShowingTheSecret() async throws {
         try await Harness.with(simulator: { $0.clientSecret = "the-real-secret" }) { h in
             let error = try await #require(throws: CXoneError.self) { try await h.report() }
