@@ -29,13 +29,12 @@ public final class CXoneClient: Sendable {
         self.configuration = configuration
         self.transport = transport
         tokens = TokenProvider(configuration: configuration, clock: clock) {
-            let reply = try await transport.send(TokenRequest.call(configuration), tokens: nil)
-            do {
-                return try TokenResponse(body: reply.body)
-            } catch let error as TokenBodyError {
-                throw CXoneError(
-                    endpoint: TokenRequest.endpoint, kind: .malformedBody(error.reason), attempts: reply.attempts,
-                    bodyExcerpt: "")
+            try await transport.send(TokenRequest.call(configuration), tokens: nil) { reply throws(MalformedBody) in
+                do throws(TokenBodyError) {
+                    return try TokenResponse(body: reply.body)
+                } catch {
+                    throw MalformedBody(reason: error.reason)
+                }
             }
         }
     }
@@ -46,20 +45,41 @@ public final class CXoneClient: Sendable {
     /// A token good for now (cached, refreshed before expiry); exposed for diagnostics and tests.
     public func accessToken() async throws -> AccessToken { try await tokens.token() }
 
-    /// The hourly report of `campaignID` for [start, end): `GET …/report?start_date&end_date&interval=HOURLY`.
+    /// The hourly report of `campaignID` for [start, end): `GET …/report?start_date&end_date&interval=HOURLY`,
+    /// in consecutive parts of at most `maxReportHours` when the window is longer (a 31-day month with a
+    /// fall-back day is 745 hours), their rows joined in order and their requests space-separated.
     public func campaignReport(campaignID: String, start: Timestamp, end: Timestamp) async throws -> MetricPage {
+        let most = max(configuration.maxReportHours, 1) * 3_600_000
+        guard end.milliseconds - start.milliseconds > most else {
+            return try await reportPart(campaignID: campaignID, start: start, end: end)
+        }
+        var parts: [MetricPage] = []
+        var from = start
+        while from < end {
+            let to = Timestamp(milliseconds: min(from.milliseconds + most, end.milliseconds))
+            parts.append(try await reportPart(campaignID: campaignID, start: from, end: to))
+            from = to
+        }
+        return MetricPage(
+            campaignID: campaignID, request: parts.map(\.request).joined(separator: " "),
+            status: parts[parts.count - 1].status, rows: parts.flatMap(\.rows))
+    }
+
+    /// One report request.
+    private func reportPart(campaignID: String, start: Timestamp, end: Timestamp) async throws -> MetricPage {
         let endpoint = "campaign report"
         let query = "start_date=\(start.rfc3339Seconds)&end_date=\(end.rfc3339Seconds)&interval=HOURLY"
         let path = try path(configuration.paths.campaignReport, campaignID: campaignID, endpoint: endpoint)
         let call = CXoneCall(endpoint: endpoint, method: .GET, url: configuration.baseURL + path + "?" + query)
-        let reply = try await transport.send(call, tokens: tokens)
-        guard case .array(let rows) = try json(reply, endpoint) else {
-            throw malformed(endpoint, reply, "expected a JSON array of rows")
+        return try await transport.send(call, tokens: tokens) { reply throws(MalformedBody) in
+            guard case .array(let rows) = try Self.json(reply) else {
+                throw MalformedBody(reason: "expected a JSON array of rows")
+            }
+            guard rows.allSatisfy({ if case .object = $0 { true } else { false } }) else {
+                throw MalformedBody(reason: "a row is not a JSON object")
+            }
+            return MetricPage(campaignID: campaignID, request: path + "?" + query, status: reply.status, rows: rows)
         }
-        guard rows.allSatisfy({ if case .object = $0 { true } else { false } }) else {
-            throw malformed(endpoint, reply, "a row is not a JSON object")
-        }
-        return MetricPage(campaignID: campaignID, request: path + "?" + query, status: reply.status, rows: rows)
     }
 
     /// Submits a schedule (`POST …/schedules`). With an `idempotencyKey` a failed attempt is retried and the
@@ -73,14 +93,15 @@ public final class CXoneClient: Sendable {
         call.headers.add(name: "Content-Type", value: "application/json")
         call.body = try CanonicalJSON(schedule).bytes
         call.idempotencyKey = idempotencyKey
-        let reply = try await transport.send(call, tokens: tokens)
-        let id: String
-        switch try json(reply, endpoint)["id"] {
-        case .string(let text)? where !text.isEmpty: id = text
-        case .int(let number)?: id = String(number)
-        default: throw malformed(endpoint, reply, "no schedule id")
+        return try await transport.send(call, tokens: tokens) { reply throws(MalformedBody) in
+            let id: String
+            switch try Self.json(reply)["id"] {
+            case .string(let text)? where !text.isEmpty: id = text
+            case .int(let number)?: id = String(number)
+            default: throw MalformedBody(reason: "no schedule id")
+            }
+            return ScheduleReceipt(scheduleID: id, status: reply.status, attempts: reply.attempts)
         }
-        return ScheduleReceipt(scheduleID: id, status: reply.status, attempts: reply.attempts)
     }
 
     /// Runs an outbound analytics query to its last page (`POST …/details/query`, following `page`
@@ -95,40 +116,36 @@ public final class CXoneClient: Sendable {
             call.headers.add(name: "Content-Type", value: "application/json")
             call.body = try CanonicalJSON(query.body(page: page)).bytes
             call.repeatable = true
-            let reply = try await transport.send(call, tokens: tokens)
-            let body = try json(reply, endpoint)
-            guard case .array(let rows)? = body["data"] else { throw malformed(endpoint, reply, "no data array") }
-            guard let totalPages = body["totalPages"]?.intValue, totalPages >= 0 else {
-                throw malformed(endpoint, reply, "no totalPages")
+            let read = try await transport.send(call, tokens: tokens) { [page] reply throws(MalformedBody) in
+                let body = try Self.json(reply)
+                guard case .array(let rows)? = body["data"] else { throw MalformedBody(reason: "no data array") }
+                guard let totalPages = body["totalPages"]?.intValue, totalPages >= 0 else {
+                    throw MalformedBody(reason: "no totalPages")
+                }
+                if let echoed = body["page"]?.intValue, echoed != page {
+                    throw MalformedBody(reason: "asked for page \(page), got page \(echoed)")
+                }
+                guard totalPages <= AnalyticsQuery.maxPages else {
+                    throw MalformedBody(reason: "totalPages \(totalPages) is more than \(AnalyticsQuery.maxPages)")
+                }
+                return AnalyticsPage(page: page, totalPages: Int(totalPages), rows: rows)
             }
-            if let echoed = body["page"]?.intValue, echoed != page {
-                throw malformed(endpoint, reply, "asked for page \(page), got page \(echoed)")
-            }
-            guard totalPages <= AnalyticsQuery.maxPages else {
-                throw malformed(endpoint, reply, "totalPages \(totalPages) is more than \(AnalyticsQuery.maxPages)")
-            }
-            pages.append(AnalyticsPage(page: page, totalPages: Int(totalPages), rows: rows))
-            if page >= totalPages { return AnalyticsResult(pages: pages) }
+            pages.append(read)
+            if page >= read.totalPages { return AnalyticsResult(pages: pages) }
             page += 1
         }
     }
 
-    private func json(_ reply: CXoneReply, _ endpoint: String) throws -> JSONValue {
+    /// The body as JSON, when it is declared and parses as JSON.
+    private static func json(_ reply: CXoneReply) throws(MalformedBody) -> JSONValue {
         if let type = reply.headers.first(name: "Content-Type"), !type.lowercased().contains("json") {
-            throw malformed(endpoint, reply, "Content-Type is \(type), not JSON")
+            throw MalformedBody(reason: "Content-Type is \(type), not JSON")
         }
         do {
             return try JSONParser.parse(reply.body)
         } catch {
-            throw malformed(endpoint, reply, "not valid JSON (\(error))")
+            throw MalformedBody(reason: "not valid JSON (\(error))")
         }
-    }
-
-    private func malformed(_ endpoint: String, _ reply: CXoneReply, _ reason: String) -> CXoneError {
-        let redactor = Redactor(secrets: [configuration.clientSecret.exposed])
-        return CXoneError(
-            endpoint: endpoint, kind: .malformedBody(reason), attempts: reply.attempts,
-            bodyExcerpt: redactor.redact(String(decoding: reply.body.prefix(600), as: UTF8.self)))
     }
 
     private func path(_ template: String, campaignID: String, endpoint: String) throws -> String {

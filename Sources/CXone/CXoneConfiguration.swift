@@ -34,6 +34,8 @@ public struct CXoneConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(30)
     /// When and how long to wait before trying again.
     public var retry = RetryPolicy()
+    /// The longest window one report request asks for (CXone's 31 days); a longer one is fetched in parts.
+    public var maxReportHours: Int64 = 31 * 24
 
     /// A configuration with the required parts; everything else has the defaults above.
     public init(baseURL: String, tokenURL: String? = nil, clientID: String, clientSecret: Secret, scopes: [String]) {

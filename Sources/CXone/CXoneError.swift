@@ -26,6 +26,8 @@ public struct CXoneError: Error, Sendable, Equatable, CustomStringConvertible {
     public var attempts: Int
     /// The start of the last response body, secrets redacted.
     public var bodyExcerpt: String
+    /// Why the last answer, a 2xx, could not be read as the endpoint documents it (nil: it was not that).
+    public var malformation: String?
 
     /// The last HTTP status received, when there was one.
     public var lastStatus: Int? {
@@ -39,14 +41,14 @@ public struct CXoneError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let what: String
         switch kind {
-        case .status(let status): what = "answered HTTP \(status)"
+        case .status(let status): what = "answered \(answer(status))"
         case .transport(let reason): what = "could not be reached (\(reason))"
         case .attemptsExhausted(let status):
-            what = "gave up after \(attempts) attempts (the attempt limit); last answer: \(Self.name(status))"
+            what = "gave up after \(attempts) attempts (the attempt limit); last answer: \(answer(status))"
         case .outOfTime(let status, let wait):
             what =
                 "gave up after \(attempts) attempts: waiting \(wait) more would pass the total-time limit; "
-                + "last answer: \(Self.name(status))"
+                + "last answer: \(answer(status))"
         case .malformedBody(let reason): what = "sent a body that is not what the API documents: \(reason)"
         }
         let tries = attempts == 1 ? "1 attempt" : "\(attempts) attempts"
@@ -54,7 +56,12 @@ public struct CXoneError: Error, Sendable, Equatable, CustomStringConvertible {
         return "CXone \(endpoint) \(what) [\(tries)]\(excerpt)"
     }
 
-    private static func name(_ status: Int?) -> String { status.map { "HTTP \($0)" } ?? "no response" }
+    /// The last answer in words: its status, and why its body could not be read when it could not.
+    private func answer(_ status: Int?) -> String {
+        guard let status else { return "no response" }
+        guard let malformation else { return "HTTP \(status)" }
+        return "HTTP \(status) with a body that is not what the API documents (\(malformation))"
+    }
 }
 
 /// Removes secrets from text that may reach a log or an error: the known secret values, and anything

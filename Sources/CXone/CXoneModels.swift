@@ -4,7 +4,7 @@ import DialerCore
 public struct MetricPage: Sendable, Equatable {
     /// The campaign asked about.
     public var campaignID: String
-    /// The path and query sent.
+    /// The path and query sent (of every part, space-separated, when the window was fetched in parts).
     public var request: String
     /// The HTTP status of the answer.
     public var status: Int

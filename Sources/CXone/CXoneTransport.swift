@@ -31,6 +31,11 @@ struct CXoneReply: Sendable {
     var attempts: Int
 }
 
+/// Why a 2xx answer cannot be used: its body is not the endpoint's documented shape.
+struct MalformedBody: Error {
+    var reason: String
+}
+
 /// The one transport policy of every CXone call: bearer token, 401 → one refresh and one retry, 429 and
 /// 503 after `Retry-After`, backoff with full jitter otherwise, bounded attempts and total time.
 struct CXoneTransport: Sendable {
@@ -46,13 +51,15 @@ struct CXoneTransport: Sendable {
     /// Counter: attempts repeated after a failure, by `endpoint` and the `status` that made it retry.
     static let retriesMetric = "dialer_ledger_cxone_retries_total"
 
-    /// Sends `call`, with a bearer token from `tokens` when given, and returns the first 2xx answer.
-    func send(_ call: CXoneCall, tokens: TokenProvider?) async throws -> CXoneReply {
+    /// Sends `call`, with a bearer token from `tokens` when given, and returns the first 2xx answer that
+    /// `decode` can read. A 2xx whose body `decode` refuses is retried as a 5xx is.
+    func send<Value>(
+        _ call: CXoneCall, tokens: TokenProvider?, decode: (CXoneReply) throws(MalformedBody) -> Value
+    ) async throws -> Value {
         let started = clock.now()
         var attempt = 0
         var refreshedAfter401 = false
-        var lastStatus: Int?
-        var lastBody: [UInt8] = []
+        var last = LastAnswer()
         while true {
             attempt += 1
             let token = try await tokens?.token()
@@ -62,18 +69,28 @@ struct CXoneTransport: Sendable {
             } catch let error where !(error is CancellationError) {
                 count(Self.callsMetric, call, status: nil)
                 guard call.retriesOnFailure else {
-                    throw await failure(call, .transport(String(describing: error)), attempt, [], tokens)
+                    throw await failure(call, .transport(String(describing: error)), attempt, LastAnswer(), tokens)
                 }
-                (lastStatus, lastBody) = (nil, Array(String(describing: error).utf8))
-                try await wait(call, attempt: attempt, since: started, retryAfter: nil, lastStatus, lastBody, tokens)
+                last = LastAnswer(status: nil, body: Array(String(describing: error).utf8))
+                try await wait(call, attempt: attempt, since: started, retryAfter: nil, last, tokens)
                 continue
             }
             count(Self.callsMetric, call, status: response.status)
+            last = LastAnswer(status: response.status, body: response.body)
             if (200..<300).contains(response.status) {
-                return CXoneReply(
+                let reply = CXoneReply(
                     status: response.status, headers: response.headers, body: response.body, attempts: attempt)
+                do throws(MalformedBody) {
+                    return try decode(reply)
+                } catch {
+                    last.malformation = error.reason
+                    guard call.retriesOnFailure else {
+                        throw await failure(call, .status(response.status), attempt, last, tokens)
+                    }
+                    try await wait(call, attempt: attempt, since: started, retryAfter: nil, last, tokens)
+                    continue
+                }
             }
-            (lastStatus, lastBody) = (response.status, response.body)
             let retryAfter: Duration?
             switch response.status {
             case 401 where token != nil && !refreshedAfter401:
@@ -87,17 +104,28 @@ struct CXoneTransport: Sendable {
             case 500...599 where call.retriesOnFailure:
                 retryAfter = nil
             default:
-                throw await failure(call, .status(response.status), attempt, lastBody, tokens)
+                throw await failure(call, .status(response.status), attempt, last, tokens)
             }
-            try await wait(call, attempt: attempt, since: started, retryAfter: retryAfter, lastStatus, lastBody, tokens)
+            try await wait(call, attempt: attempt, since: started, retryAfter: retryAfter, last, tokens)
         }
+    }
+
+    /// What the last attempt got, for the error when none follows.
+    private struct LastAnswer {
+        /// Its status; nil when no answer came.
+        var status: Int?
+        /// Its body, or the transport error's text.
+        var body: [UInt8] = []
+        /// Why a 2xx body could not be read.
+        var malformation: String?
     }
 
     /// Sleeps before the next attempt, or throws when the policy allows none.
     private func wait(
-        _ call: CXoneCall, attempt: Int, since started: Timestamp, retryAfter: Duration?, _ lastStatus: Int?,
-        _ lastBody: [UInt8], _ tokens: TokenProvider?
+        _ call: CXoneCall, attempt: Int, since started: Timestamp, retryAfter: Duration?, _ last: LastAnswer,
+        _ tokens: TokenProvider?
     ) async throws {
+        let lastStatus = last.status
         let elapsed = clock.now().duration(since: started)
         switch configuration.retry.delay(
             afterAttempt: attempt, elapsed: elapsed, retryAfter: retryAfter, unitRandom: unitRandom())
@@ -112,9 +140,9 @@ struct CXoneTransport: Sendable {
                 ])
             try await clock.sleep(for: wait)
         case .failure(.attemptsExhausted):
-            throw await failure(call, .attemptsExhausted(lastStatus: lastStatus), attempt, lastBody, tokens)
+            throw await failure(call, .attemptsExhausted(lastStatus: lastStatus), attempt, last, tokens)
         case .failure(.wouldExceedTotalTime(let wait)):
-            throw await failure(call, .outOfTime(lastStatus: lastStatus, wait: wait), attempt, lastBody, tokens)
+            throw await failure(call, .outOfTime(lastStatus: lastStatus, wait: wait), attempt, last, tokens)
         }
     }
 
@@ -148,13 +176,15 @@ struct CXoneTransport: Sendable {
     }
 
     private func failure(
-        _ call: CXoneCall, _ kind: CXoneError.Kind, _ attempts: Int, _ body: [UInt8], _ tokens: TokenProvider?
+        _ call: CXoneCall, _ kind: CXoneError.Kind, _ attempts: Int, _ last: LastAnswer, _ tokens: TokenProvider?
     ) async -> CXoneError {
         let redactor = Redactor(secrets: [configuration.clientSecret.exposed] + (await tokens?.issued ?? []))
         var kind = kind
         if case .transport(let reason) = kind { kind = .transport(redactor.redact(reason)) }
-        return CXoneError(
+        var error = CXoneError(
             endpoint: call.endpoint, kind: kind, attempts: attempts,
-            bodyExcerpt: redactor.redact(String(decoding: body, as: UTF8.self)))
+            bodyExcerpt: redactor.redact(String(decoding: last.body.prefix(600), as: UTF8.self)))
+        error.malformation = last.malformation.map { redactor.redact($0) }
+        return error
     }
 }

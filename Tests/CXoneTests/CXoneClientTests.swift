@@ -132,26 +132,75 @@ import Testing
         }
     }
 
-    @Test func aBodyThatIsNotTheDocumentedJSONIsAnError() async throws {
+    @Test func aMalformed200IsRetriedAndTheNextGoodAnswerIsUsed() async throws {
         try await Harness.with { h in
+            h.simulator.script(ScriptedFault(endpoint: .report, status: 200, body: "<<not json"))
+            let page = try await h.report()
+            #expect(page.status == 200)
+            #expect(!page.rows.isEmpty)
+            #expect(h.requests(.report).map(\.status) == [200, 200])
+            #expect(h.clock.sleeps == [.milliseconds(50)], "backoff as after a 5xx: half of the 100 ms ceiling")
+        }
+    }
+
+    @Test func persistentlyMalformedAnswersEndAtTheAttemptCapNamingTheEndpointAndStatus() async throws {
+        try await Harness.with(client: { $0.retry.maxAttempts = 3 }) { h in
             let cases: [(ScriptedFault, String)] = [
-                (ScriptedFault(endpoint: .report, status: 200, body: "<<not json"), "not valid JSON"),
+                (ScriptedFault(endpoint: .report, status: 200, body: "<<not json", count: 3), "not valid JSON"),
                 (
-                    ScriptedFault(endpoint: .report, status: 200, body: "<html></html>", contentType: "text/html"),
+                    ScriptedFault(
+                        endpoint: .report, status: 200, body: "<html></html>", contentType: "text/html", count: 3),
                     "Content-Type is text/html"
                 ),
-                (ScriptedFault(endpoint: .report, status: 200, body: #"{"rows":[]}"#), "expected a JSON array"),
+                (
+                    ScriptedFault(endpoint: .report, status: 200, body: #"{"rows":[]}"#, count: 3),
+                    "expected a JSON array"
+                ),
             ]
             for (fault, reason) in cases {
+                let before = h.requests(.report).count
                 h.simulator.script(fault)
                 let error = try await #require(throws: CXoneError.self) { try await h.report() }
-                guard case .malformedBody(let said) = error.kind else {
-                    Issue.record("expected a malformed body, got \(error.kind)")
-                    continue
-                }
-                #expect(said.contains(reason))
-                #expect(error.description.hasPrefix("CXone campaign report sent a body"))
+                #expect(error.kind == .attemptsExhausted(lastStatus: 200))
+                #expect(error.lastStatus == 200)
+                #expect(error.attempts == 3)
+                #expect(error.malformation?.contains(reason) == true)
+                #expect(
+                    error.description.hasPrefix(
+                        "CXone campaign report gave up after 3 attempts (the attempt limit); last answer: HTTP 200 "
+                            + "with a body that is not what the API documents (\(reason)"))
+                #expect(h.requests(.report).count - before == 3)
             }
+        }
+    }
+
+    @Test func aMalformedAnswerToAPostWithoutAKeyIsNotRepeated() async throws {
+        try await Harness.with { h in
+            h.simulator.script(ScriptedFault(endpoint: .schedules, status: 201, body: "{}"))
+            let error = try await #require(throws: CXoneError.self) {
+                try await h.client.submitSchedule(
+                    campaignID: "C1", schedule: scheduleBody(campaign: "C1", contacts: 5), idempotencyKey: nil)
+            }
+            #expect(error.kind == .status(201) && error.malformation == "no schedule id")
+            #expect(error.description.hasPrefix("CXone schedule submission answered HTTP 201 with a body that is not"))
+            #expect(h.requests(.schedules).count == 1)
+        }
+    }
+
+    @Test func aWindowLongerThanOneRequestMayAskForIsFetchedInParts() async throws {
+        try await Harness.with(client: { $0.maxReportHours = 10 }) { h in
+            let page = try await h.report()  // 24 hours: 10, 10 and 4
+            #expect(h.requests(.report).map(\.status) == [200, 200, 200])
+            #expect(
+                page.request.split(separator: " ").map { $0.split(separator: "?").last ?? "" } == [
+                    "start_date=2026-11-30T00:00:00Z&end_date=2026-11-30T10:00:00Z&interval=HOURLY",
+                    "start_date=2026-11-30T10:00:00Z&end_date=2026-11-30T20:00:00Z&interval=HOURLY",
+                    "start_date=2026-11-30T20:00:00Z&end_date=2026-12-01T00:00:00Z&interval=HOURLY",
+                ])
+            let dates = page.rows.compactMap { $0["date"]?.stringValue }
+            #expect(dates.count == page.rows.count && !dates.isEmpty)
+            #expect(dates == dates.sorted() && Set(dates).count == dates.count, "in order, none twice")
+            #expect(dates.allSatisfy { $0.hasPrefix("2026-11-30T") })
         }
     }
 

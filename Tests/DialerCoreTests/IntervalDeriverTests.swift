@@ -55,7 +55,10 @@ import Testing
 
     @Test func noneLeavesMissingHoursOut() {
         #expect(
-            derive { $0.gapFill = .none } == ["h1 100.0 30.0 2.0 observed kept", "h4 130.0 60.0 5.0 observed kept"])
+            derive {
+                $0.gapFill = .none
+                $0.edgeGaps = .omit
+            } == ["h1 100.0 30.0 2.0 observed kept", "h4 130.0 60.0 5.0 observed kept"])
     }
 
     @Test func aRejectedNegativeRowIsDroppedAndFillsNothing() {
@@ -77,7 +80,10 @@ import Testing
 
     @Test func theMinimumVolumeDropsQuietHoursAndTheLaterOfTwoRowsWins() {
         let rows = [Self.row(1, 100, 30, 2), Self.row(1, 19, 5, 0), Self.row(4, 20, 5, 0)]
-        let derived = derive(rows) { $0.gapFill = .none }
+        let derived = derive(rows) {
+            $0.gapFill = .none
+            $0.edgeGaps = .omit
+        }
         #expect(derived == ["h1 19.0 5.0 0.0 observed min_calls", "h4 20.0 5.0 0.0 observed kept"])
     }
 

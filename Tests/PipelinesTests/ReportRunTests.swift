@@ -74,6 +74,24 @@ import Testing
         }
     }
 
+    @Test func aMalformed200IsRetriedAndPersistentOnesFailWithStatus200() async throws {
+        try await ReportHarness.with(retries: 3) { h in
+            h.simulator.script(ScriptedFault(endpoint: .report, status: 200, body: "<<not json"))
+            let once = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
+            #expect(once.run.failures.isEmpty)
+            #expect(once.run.reportedCampaigns == ["CAMPAIGN_001"])
+            h.simulator.script(ScriptedFault(endpoint: .report, status: 200, body: "<<not json", count: 3))
+            let always = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_002"], window: Self.day))
+            let failure = try #require(always.run.failures["CAMPAIGN_002"])
+            #expect(failure.status == 200)
+            #expect(failure.attempts == 3)
+            #expect(failure.reason.hasPrefix("CXone campaign report gave up after 3 attempts (the attempt limit)"))
+            #expect(failure.reason.contains("last answer: HTTP 200 with a body that is not what the API documents"))
+            #expect(always.generated.failed == ["CAMPAIGN_002"])
+            #expect(h.simulator.requests().filter { $0.endpoint == .report }.count == 2 + 3)
+        }
+    }
+
     @Test func aRowOfTheWrongShapeIsRecordedAndFailsItsCampaignByName() async throws {
         try await ReportHarness.with { h in
             let rows = #"[{"date":"2026-11-30T10:00:00Z","calls_attempted":"many","calls_connected":1,"abandoned":0}]"#

@@ -283,14 +283,15 @@ private struct PointWriter {
     }
 }
 
-/// The hours a chart can show, as slots: from the window's first hour (or an earlier interval) on.
+/// The hours a chart can show, as slots: from the first hour that starts in the window (or an earlier
+/// interval, as runs recorded before hours were counted so) on.
 struct HourGrid {
     let first: Int64
     let count: Int
 
     init(window: ReportWindow, campaigns: [[DerivedInterval]]) {
         let hourMs = ObservedHour.hourMilliseconds
-        var low = window.start.milliseconds - ((window.start.milliseconds % hourMs) + hourMs) % hourMs
+        var low = IntervalDeriver.firstHour(from: window.start)
         var high = window.end.milliseconds
         for intervals in campaigns {  // each sorted: its first and last hour bound it
             if let first = intervals.first { low = min(low, first.hour.milliseconds) }

@@ -34,13 +34,14 @@ public struct DerivedInterval: Sendable, Hashable {
 /// Derives every hour of a window from the observed rows under a rule set: gap filling, negative counts
 /// and minimum volume. One pass over the hours with a cursor into the sorted rows: linear in the series.
 public enum IntervalDeriver {
-    /// The hours of [start, end) (start rounded down to the hour) derived from `observed` under `rules`.
-    /// Rows outside the window are ignored; of two rows for one hour the later wins (as the seed's lookup).
+    /// The hours that start in [start, end) (CXone's hours, which start on the UTC hour) derived from
+    /// `observed` under `rules`. Rows outside the window are ignored; of two rows for one hour the later
+    /// wins (as the seed's lookup).
     public static func derive(
         _ observed: [ObservedHour], from start: Timestamp, to end: Timestamp, rules: RuleSet
     ) -> [DerivedInterval] {
         let hourMs = ObservedHour.hourMilliseconds
-        let first = start.milliseconds - ((start.milliseconds % hourMs) + hourMs) % hourMs
+        let first = firstHour(from: start)
         // The rows in the window by hour, the later of two for one hour winning; pages come sorted, so
         // the sort is skipped when it would change nothing.
         var byHour = observed.filter { $0.hour.milliseconds >= first && $0.hour < end }
@@ -90,25 +91,37 @@ public enum IntervalDeriver {
         return result
     }
 
-    /// The counts of a missing hour, or nil when the rules leave it out.
+    /// The start of the first hour that starts at or after `start`: in a zone half an hour off UTC a day
+    /// starts at xx:30 UTC, and the hour that began before it belongs to the day before.
+    public static func firstHour(from start: Timestamp) -> Int64 {
+        let hourMs = ObservedHour.hourMilliseconds
+        let past = ((start.milliseconds % hourMs) + hourMs) % hourMs
+        return past == 0 ? start.milliseconds : start.milliseconds - past + hourMs
+    }
+
+    /// The counts of a missing hour, or nil when the rules leave it out: `gap_fill` between two observed
+    /// hours, `edge_gaps` where there is one on one side only (or none at all).
     private static func fill(
         _ hour: Int64, before: ObservedHour?, after: ObservedHour?, _ rules: RuleSet
     ) -> (HourCounts, DerivedInterval.Source)? {
+        guard let before, let after else {
+            switch rules.edgeGaps {
+            case .omit: return nil
+            case .zero: return (.zero, .filled)
+            case .hold:
+                guard let nearest = before ?? after else { return nil }
+                return (nearest.counts, .filled)
+            }
+        }
         switch rules.gapFill {
         case .none: return nil
         case .zero: return (.zero, .filled)
-        case .previous:
-            if let before { return (before.counts, .filled) }
+        case .previous: return (before.counts, .filled)
         case .linear:
-            if let before, let after {
-                let span = Double(after.hour.milliseconds - before.hour.milliseconds)
-                let ratio = Double(hour - before.hour.milliseconds) / span
-                return (before.counts.interpolated(to: after.counts, ratio: ratio), .interpolated)
-            }
+            let span = Double(after.hour.milliseconds - before.hour.milliseconds)
+            let ratio = Double(hour - before.hour.milliseconds) / span
+            return (before.counts.interpolated(to: after.counts, ratio: ratio), .interpolated)
         }
-        // An edge: only one neighbour, or none.
-        guard rules.edgeGaps == .hold, let nearest = before ?? after else { return nil }
-        return (nearest.counts, .filled)
     }
 
     private static func volumeChecked(

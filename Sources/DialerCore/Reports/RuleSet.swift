@@ -10,7 +10,7 @@ public struct RuleSet: Sendable, Hashable {
         case clamp
     }
 
-    /// How an hour with no row is filled.
+    /// How an hour with no row between two observed hours is filled (edges follow `EdgeGaps`).
     public enum GapFill: String, Sendable, CaseIterable {
         /// On the straight line between the nearest observed hours (the seed's rule).
         case linear
@@ -22,12 +22,15 @@ public struct RuleSet: Sendable, Hashable {
         case none
     }
 
-    /// Hours before the first or after the last observed row, where `linear` has one neighbour only.
+    /// How an hour with no row before the first or after the last observed row is filled, whatever the
+    /// `gap_fill`.
     public enum EdgeGaps: String, Sendable, CaseIterable {
-        /// The nearest observed hour's counts.
+        /// The nearest observed hour's counts (nothing when no hour was observed).
         case hold
         /// Left out.
         case omit
+        /// Zero calls.
+        case zero
     }
 
     /// The name runs refer to it by.
@@ -56,10 +59,12 @@ public struct RuleSet: Sendable, Hashable {
     /// The seed's rules: at least 20 attempts, negatives rejected, linear gap filling, edges held.
     public static let seed = RuleSet(id: "seed")
 
-    /// The seed's rules, but a missing hour is zero calls.
+    /// The seed's rules, but a missing hour is zero calls, at the edges too. Version 2: version 1 recorded
+    /// `edge_gaps` `hold` while its edges were zero, as they are here.
     public static let zeroFill: RuleSet = {
-        var rules = RuleSet(id: "zero-fill")
+        var rules = RuleSet(id: "zero-fill", version: 2)
         rules.gapFill = .zero
+        rules.edgeGaps = .zero
         return rules
     }()
 

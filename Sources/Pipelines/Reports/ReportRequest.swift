@@ -22,7 +22,7 @@ public struct ReportRequest: Sendable {
     }
 
     /// Throws naming the first unusable field: no or too many campaigns, a repeated or empty id, an
-    /// empty or too long window, an unknown zone.
+    /// empty window, an unknown zone, a window longer than `maxDays` calendar days in the zone.
     public func validate(_ limits: ReportLimits) throws {
         func fail(_ field: String, _ reason: String) -> DialerCoreError { .invalidField(field: field, reason: reason) }
         guard !campaigns.isEmpty else { throw fail("campaigns", "name at least one campaign") }
@@ -36,13 +36,28 @@ public struct ReportRequest: Sendable {
         guard window.end > window.start else {
             throw fail("window.end", "\(window.end.rfc3339) is not after the start \(window.start.rfc3339)")
         }
-        let hours = (window.end.milliseconds - window.start.milliseconds + 3_599_999) / 3_600_000
-        guard hours <= Int64(limits.maxDays) * 24 else {
-            throw fail("window", "\(hours) hours; at most \(limits.maxDays) days per run")
-        }
-        guard TimeZone(identifier: timeZone) != nil else {
+        guard let zone = TimeZone(identifier: timeZone) else {
             throw fail("time_zone", "\"\(timeZone)\" is not an IANA time zone")
         }
+        // Calendar days in the run's zone: a month with a fall-back day has 31 × 24 + 1 hours.
+        let latest = Self.instant(days: limits.maxDays, after: window.start, in: zone)
+        guard window.end <= latest else {
+            let hours = (window.end.milliseconds - window.start.milliseconds + 3_599_999) / 3_600_000
+            throw fail(
+                "window",
+                "\(hours) hours, ending after \(latest.rfc3339); at most \(limits.maxDays) days in \(timeZone) per run")
+        }
+    }
+
+    /// The instant `days` calendar days after `start` on the clocks of `zone`.
+    static func instant(days: Int, after start: Timestamp, in zone: TimeZone) -> Timestamp {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let from = Date(timeIntervalSince1970: Double(start.milliseconds) / 1000)
+        guard let later = calendar.date(byAdding: .day, value: days, to: from) else {
+            return Timestamp(milliseconds: start.milliseconds + Int64(days) * 86_400_000)
+        }
+        return Timestamp(milliseconds: Int64((later.timeIntervalSince1970 * 1000).rounded()))
     }
 }
 
@@ -50,7 +65,8 @@ public struct ReportRequest: Sendable {
 public struct ReportLimits: Sendable {
     /// Most campaigns per run.
     public var maxCampaigns = 50
-    /// Longest window, in days (the simulator and CXone answer at most 31 days per request).
+    /// Longest window, in calendar days of the run's zone (31: a whole month, a fall-back day's 25 hours
+    /// included; the CXone client splits what is longer than one request may ask for).
     public var maxDays = 31
     /// Campaign requests in flight at once.
     public var concurrency = 4
