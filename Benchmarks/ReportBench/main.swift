@@ -79,12 +79,14 @@ func rawScan(_ folder: String) throws -> Double {
     return rate
 }
 
-/// The pure part of a report for `pages`: parse the rows, derive every hour, build the chart, encode it.
+/// The pure part of a report for `pages`: parse the rows, derive every hour, build the chart (its
+/// compliance from the pages' own observed hours, no earlier runs), encode it.
 func deriveAndProject(_ pages: [MetricPageFetched], window: ReportWindow) throws -> Int {
     let campaigns = try pages.map { ($0.campaignID, try $0.derive(under: .seed)) }
     let header = ChartDocument.Header(
         reportID: "bench", runID: "bench", asOfSeq: 0, window: window, timeZone: "America/New_York", ruleSet: .seed)
-    return try ChartDocument(header: header, campaigns: campaigns, failed: [:]).bytes.count
+    let history = ObservedHistory(observedIn: campaigns)
+    return try ChartDocument(header: header, campaigns: campaigns, failed: [:], history: history).bytes.count
 }
 
 func page(_ campaign: String, _ window: ReportWindow) -> MetricPageFetched {
@@ -130,8 +132,12 @@ let deriveOnly = best(5) {
 let derived = IntervalDeriver.derive(observed, from: decade.start, to: decade.end, rules: .seed)
 let decadeHeader = ChartDocument.Header(
     reportID: "bench", runID: "bench", asOfSeq: 0, window: decade, timeZone: "America/New_York", ruleSet: .seed)
+let decadeHistory = ObservedHistory(observedIn: [("CAMPAIGN_001", derived)])
 let projectOnly = try best(5) {
-    try seconds { _ = try ChartDocument(header: decadeHeader, campaigns: [("CAMPAIGN_001", derived)], failed: [:]) }
+    try seconds {
+        _ = try ChartDocument(
+            header: decadeHeader, campaigns: [("CAMPAIGN_001", derived)], failed: [:], history: decadeHistory)
+    }
 }
 print(
     String(

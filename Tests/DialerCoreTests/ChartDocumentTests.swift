@@ -24,12 +24,20 @@ import Testing
             ruleSet: .seed)
     }
 
+    /// The document with the campaigns' own observed hours as their history (no earlier runs).
+    private static func document(
+        header: ChartDocument.Header, campaigns: [(id: String, intervals: [DerivedInterval])], failed: [String: String]
+    ) throws -> ChartDocument {
+        try ChartDocument(
+            header: header, campaigns: campaigns, failed: failed, history: ObservedHistory(observedIn: campaigns))
+    }
+
     private static func at(_ hour: Int64, from start: Timestamp = day) -> Timestamp {
         Timestamp(milliseconds: start.milliseconds + hour * 3_600_000)
     }
 
     @Test func theTotalSumsCountsThenComputesRates() throws {
-        let document = try ChartDocument(
+        let document = try Self.document(
             header: Self.header(),
             campaigns: [
                 ("C1", [Self.interval(Self.at(9), 100, 30, 2), Self.interval(Self.at(10), 10, 1, 0)]),
@@ -55,7 +63,7 @@ import Testing
 
     @Test func anHourWithoutAttemptsHasNoRatesAndSaysWhy() throws {
         let empty = DerivedInterval(hour: Self.at(3), counts: .zero, source: .filled, droppedBy: nil)
-        let document = try ChartDocument(header: Self.header(), campaigns: [("C1", [empty])], failed: [:])
+        let document = try Self.document(header: Self.header(), campaigns: [("C1", [empty])], failed: [:])
         let point = try #require(document.json["campaigns"]?.arrayValue?.first?["data"]?.arrayValue?.first)
         #expect(point["contact_rate"] == .null && point["abandonment_rate"] == .null)
         #expect(point["rate_note"] == "no attempts")
@@ -65,7 +73,7 @@ import Testing
     @Test func aDSTDayInTheReportZoneHas23LocalHours() throws {
         let start = try Timestamp(rfc3339: "2026-03-08T05:00:00Z")  // local midnight in New York
         let intervals = (0..<23).map { Self.interval(Self.at(Int64($0), from: start), 100, 50, 1) }
-        let document = try ChartDocument(
+        let document = try Self.document(
             header: Self.header(zone: "America/New_York", start: start, hours: 23), campaigns: [("C1", intervals)],
             failed: [:])
         let labels = try #require(document.json["campaigns"]?.arrayValue?.first?["data"]?.arrayValue).compactMap {
@@ -80,13 +88,15 @@ import Testing
 
     @Test func complianceUsesLiveAnswersAndObservedHoursOnly() throws {
         let intervals = [
-            Self.interval(Self.at(1), 1_000, 200, 8),  // 8 / 208 = 3.85 %: a breach of 3 %
+            Self.interval(Self.at(1), 1_000, 200, 8),  // 8 / 208 = 3.85 %: above 3 %
             Self.interval(Self.at(2), 1_000, 200, 90, .interpolated),  // an estimate: not counted
         ]
-        let document = try ChartDocument(header: Self.header(), campaigns: [("C1", intervals)], failed: [:])
+        let document = try Self.document(header: Self.header(), campaigns: [("C1", intervals)], failed: [:])
         let compliance = try #require(document.json["campaigns"]?.arrayValue?.first?["compliance"])
         #expect(compliance["rolling_24h"]?["rate"] == 0.0385)
-        #expect(compliance["rolling_24h"]?["breach"] == true)
+        // One observed hour is no day's figure: no verdict.
+        #expect(compliance["rolling_24h"]?["verdict"] == "insufficient_data")
+        #expect(compliance["rolling_24h"]?["breach"] == false)
         #expect(compliance["rolling_30d"]?["answered"] == 208)
         #expect(compliance["observed_hours"] == 1)
     }
@@ -95,14 +105,14 @@ import Testing
         let campaigns: [(id: String, intervals: [DerivedInterval])] = [
             ("C1", (0..<24).map { Self.interval(Self.at(Int64($0)), Double(20 + $0), 10, 1) })
         ]
-        let first = try ChartDocument(header: Self.header(zone: "Europe/London"), campaigns: campaigns, failed: [:])
-        let second = try ChartDocument(header: Self.header(zone: "Europe/London"), campaigns: campaigns, failed: [:])
+        let first = try Self.document(header: Self.header(zone: "Europe/London"), campaigns: campaigns, failed: [:])
+        let second = try Self.document(header: Self.header(zone: "Europe/London"), campaigns: campaigns, failed: [:])
         #expect(first.bytes == second.bytes && !first.bytes.isEmpty)
     }
 
     @Test func anUnknownZoneIsAnError() {
         #expect(throws: DialerCoreError.self) {
-            try ChartDocument(header: Self.header(zone: "Mars/Olympus"), campaigns: [], failed: [:])
+            try Self.document(header: Self.header(zone: "Mars/Olympus"), campaigns: [], failed: [:])
         }
     }
 
@@ -114,10 +124,10 @@ import Testing
         for (decimals, zone) in [(4, "Asia/Kolkata"), (6, "UTC"), (0, "America/St_Johns"), (2, "Pacific/Chatham")] {
             var header = Self.header(zone: zone, hours: 30)
             header.ruleSet.rateDecimals = decimals
-            let document = try ChartDocument(header: header, campaigns: [("C1", intervals)], failed: ["C9": "é"])
+            let document = try Self.document(header: header, campaigns: [("C1", intervals)], failed: ["C9": "é"])
             #expect(try CanonicalJSON(document.json).bytes == document.bytes, "rate_decimals \(decimals), \(zone)")
         }
-        let labels = try ChartDocument(
+        let labels = try Self.document(
             header: Self.header(zone: "Asia/Kolkata"), campaigns: [("C1", [Self.interval(Self.at(0), 30, 9, 1)])],
             failed: [:]
         )

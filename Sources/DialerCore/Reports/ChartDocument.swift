@@ -2,7 +2,8 @@ import Foundation
 
 /// The chart report document: per campaign and a total across campaigns, hourly points with the seed's
 /// field names plus additive ones, and a compliance section per campaign. Built from derived intervals
-/// alone, so a report made during a run and one rebuilt from the log are the same bytes. The canonical
+/// and the campaigns' observed history (both read from the log through the as-of point), so a report
+/// made during a run and one rebuilt from the log are the same bytes. The canonical
 /// bytes are written directly, keys in their sorted order, without building a JSON tree: a ten-year
 /// hourly series is some 175,000 points.
 public struct ChartDocument: Sendable {
@@ -36,10 +37,12 @@ public struct ChartDocument: Sendable {
     public var json: JSONValue { (try? JSONParser.parse(bytes)) ?? .null }
 
     /// Builds the document. `campaigns` are in report order with their derived intervals; `failed` maps
-    /// a campaign that could not be fetched to the reason. Fails on an unknown time zone.
-    public init(header: Header, campaigns: [(id: String, intervals: [DerivedInterval])], failed: [String: String])
-        throws
-    {
+    /// a campaign that could not be fetched to the reason; `history` holds each campaign's observed hours
+    /// as of the report, which its compliance section is computed from. Fails on an unknown time zone.
+    public init(
+        header: Header, campaigns: [(id: String, intervals: [DerivedInterval])], failed: [String: String],
+        history: ObservedHistory
+    ) throws {
         guard let zone = TimeZone(identifier: header.timeZone) else {
             throw DialerCoreError.invalidField(
                 field: "time_zone", reason: "\"\(header.timeZone)\" is not an IANA time zone")
@@ -71,7 +74,7 @@ public struct ChartDocument: Sendable {
             w.writeRaw(index == 0 ? #"{"campaign_id":"# : #",{"campaign_id":"#)
             w.write(string: campaign.id)
             w.writeRaw(#","compliance":"#)
-            try w.write(Compliance(intervals: campaign.all, threshold: header.ruleSet.complianceThreshold).json)
+            try w.write(Compliance(observed: history[campaign.id], window: header.window, rules: header.ruleSet).json)
             w.writeRaw(#","data":["#)
             return w.bytes
         }

@@ -18,9 +18,14 @@ public struct RecordedRun: Sendable {
     public var generated: ReportGenerated?
     /// The sequence of `ReportGenerated`.
     public var generatedSeq: UInt64?
+    /// The reported campaigns' observed hours as the log held them through the point folded to (this
+    /// run's pages and earlier runs'), over the hours the compliance windows reach: what the compliance
+    /// section is computed from, as recorded and re-derived alike.
+    public var history: ObservedHistory = .empty
 
-    /// Folds the events of run `runID` (its `run:` stream) through `throughSeq`; `progress`, when given,
-    /// hears the count of events read every `progressEvery` events.
+    /// Folds the events of run `runID` (its `run:` stream) through `throughSeq`, and reads the reported
+    /// campaigns' observed history through the same point; `progress`, when given, hears the count of
+    /// the run's events read every `progressEvery` events.
     public init(
         runID: UUID, snapshot: any EventSnapshot, throughSeq: UInt64, progressEvery: Int = 100_000,
         progress: ((Int) -> Void)? = nil
@@ -83,6 +88,10 @@ public struct RecordedRun: Sendable {
         self.intervals = intervals
         self.generated = generated?.0
         generatedSeq = generated?.1
+        let range = ObservedHistory.range(for: started.window)
+        history = try ObservedHistory.read(
+            campaigns: Set(reportedCampaigns), from: range.from, to: range.to, snapshot: snapshot,
+            throughSeq: throughSeq)
     }
 
     /// The recorded page of `campaign`, read from its stored bytes; nil when none was recorded.
@@ -126,7 +135,8 @@ public struct RecordedRun: Sendable {
             reportID: started.reportID, runID: started.runID.uuidString.lowercased(), asOfSeq: asOfSeq,
             window: started.window, timeZone: started.timeZone, ruleSet: ruleSet)
         return try ChartDocument(
-            header: header, campaigns: reportedCampaigns.map { ($0, intervals[$0] ?? []) }, failed: failed)
+            header: header, campaigns: reportedCampaigns.map { ($0, intervals[$0] ?? []) }, failed: failed,
+            history: history)
     }
 
     /// The rule set with `hash` recorded through `throughSeq`.
