@@ -16,7 +16,9 @@ import Testing
     private static func labels(_ intervals: [DerivedInterval], zone: String, window: ReportWindow) throws -> [String] {
         let header = ChartDocument.Header(
             reportID: "r-1", runID: "run-1", asOfSeq: 1, window: window, timeZone: zone, ruleSet: .seed)
-        let document = try ChartDocument(header: header, campaigns: [("C1", intervals)], failed: [:])
+        let document = try ChartDocument(
+            header: header, campaigns: [("C1", intervals)], failed: [:],
+            history: ObservedHistory(observedIn: [("C1", intervals)]))
         let data = try #require(document.json["campaigns"]?.arrayValue?.first?["data"]?.arrayValue)
         return data.compactMap { $0["timestamp"]?.stringValue }
     }
@@ -80,7 +82,9 @@ import Testing
         let header = ChartDocument.Header(
             reportID: "r-1", runID: "run-1", asOfSeq: 1, window: ReportWindow(start: start, end: end),
             timeZone: "Europe/London", ruleSet: .seed)
-        let document = try ChartDocument(header: header, campaigns: [("C1", derived)], failed: [:])
+        let document = try ChartDocument(
+            header: header, campaigns: [("C1", derived)], failed: [:],
+            history: ObservedHistory(observedIn: [("C1", derived)]))
         let labels = try #require(document.json["campaigns"]?.arrayValue?.first?["data"]?.arrayValue).compactMap {
             $0["timestamp"]?.stringValue
         }

@@ -85,14 +85,17 @@ import Testing
             #expect(once.run.failures.isEmpty)
             #expect(once.run.reportedCampaigns == ["CAMPAIGN_001"])
             h.simulator.script(ScriptedFault(endpoint: .report, status: 200, body: "<<not json", count: 3))
-            let always = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_002"], window: Self.day))
+            var limits = ReportLimits()
+            limits.concurrency = 1
+            let always = try await h.runner(limits: limits, startingAt: 1_796_000_001_000).run(
+                ReportRequest(campaigns: ["CAMPAIGN_002", "CAMPAIGN_003"], window: Self.day))
             let failure = try #require(always.run.failures["CAMPAIGN_002"])
             #expect(failure.status == 200)
             #expect(failure.attempts == 3)
             #expect(failure.reason.hasPrefix("CXone campaign report gave up after 3 attempts (the attempt limit)"))
             #expect(failure.reason.contains("last answer: HTTP 200 with a body that is not what the API documents"))
             #expect(always.generated.failed == ["CAMPAIGN_002"])
-            #expect(h.simulator.requests().filter { $0.endpoint == .report }.count == 2 + 3)
+            #expect(h.simulator.requests().filter { $0.endpoint == .report }.count == 2 + 3 + 1)
         }
     }
 
