@@ -32,8 +32,9 @@ public struct ReportRunFailure: Error, Sendable, Equatable, CustomStringConverti
     public var reason: String
     /// Every campaign of the run.
     public var failed: [String]
-    /// Whether every campaign failed because CXone does not have it (the request's fault, not CXone's).
-    public var campaignsUnknown: Bool
+    /// Whether CXone refused every campaign as asked (a 4xx such as 404, no such campaign): the request's
+    /// fault, not CXone's or the credentials'.
+    public var refusedAsAsked: Bool
 
     public var description: String { "no campaign could be fetched: \(reason)" }
 }
@@ -140,10 +141,10 @@ public struct ReportRunner: Sendable {
         }
     }
 
-    /// Why a campaign failed, for the operator: the advice line, and whether CXone said it has no such campaign.
+    /// Why a campaign failed, for the operator: the advice line, and whether CXone refused the request as asked.
     struct FailureAdvice: Sendable {
         var line: String
-        var unknownCampaign = false
+        var refusedAsAsked = false
     }
 
     /// One campaign's events: its page and derived hours, or its failure (a page whose rows are not the
@@ -167,7 +168,8 @@ public struct ReportRunner: Sendable {
         } catch let error as CXoneError {
             let advice = FailureAdvice(
                 line: error.operatorAdvice,
-                unknownCampaign: error.lastStatus == 404 && !error.isTokenEndpoint)
+                refusedAsAsked: !error.isTokenEndpoint && (400...499).contains(error.lastStatus ?? 0)
+                    && ![401, 403, 408, 429].contains(error.lastStatus ?? 0))
             return ([failure(error.description, status: error.lastStatus, attempts: error.attempts)], advice)
         } catch {
             return ([failure("\(error)", status: nil, attempts: 1)], FailureAdvice(line: "\(error)"))
@@ -245,7 +247,7 @@ public struct ReportRunner: Sendable {
             metadata: ["report_id": "\(failed.reportID)", "reason": "\(reason)"])
         throw ReportRunFailure(
             reportID: failed.reportID, reason: reason, failed: campaigns,
-            campaignsUnknown: campaigns.allSatisfy { advice[$0]?.unknownCampaign == true })
+            refusedAsAsked: campaigns.allSatisfy { advice[$0]?.refusedAsAsked == true })
     }
 
     /// `rpt-YYYYMMDD-HHMMSS-xxxxxx`: when the run started (UTC) and six hex digits of its id.

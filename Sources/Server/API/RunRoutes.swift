@@ -56,9 +56,9 @@ struct RunRoutes: Sendable {
         do {
             outcome = try await runner.run(report)
         } catch let failure as ReportRunFailure {
-            // Recorded as a failed run; no report. Unknown campaigns are the request's fault, the rest CXone's.
+            // Recorded as a failed run; no report. CXone refusing what was asked is the request's fault, the rest not.
             var response =
-                failure.campaignsUnknown
+                failure.refusedAsAsked
                 ? ErrorBody.response(
                     .unprocessableContent, error: "unprocessable", reason: failure.description, field: "campaign_ids")
                 : ErrorBody.response(.badGateway, error: "no_campaign_fetched", reason: failure.description)
