@@ -29,13 +29,16 @@ import Testing
         }
     }
 
-    private func settings(_ folder: TemporaryFolder, mailer: (any MailSender)? = nil) -> PublishSettings {
+    static func settings(
+        _ folder: TemporaryFolder, mailer: (any MailSender)? = nil,
+        recipients: [String] = ["ops@example.com", "Lead@Example.com"]
+    ) -> PublishSettings {
         var settings = PublishSettings(
             objects: LocalObjectStore(
                 root: folder.appending("objects"), baseURL: "http://127.0.0.1:8080",
                 signingKey: LinkSigningKey(bytes: Array(repeating: 9, count: 32))),
             mailer: mailer ?? MailFolder(path: folder.appending("mail")))
-        settings.recipients = ["ops@example.com", "Lead@Example.com"]
+        settings.recipients = recipients
         return settings
     }
 
@@ -43,7 +46,7 @@ import Testing
         try h.types().filter { PublicationEvent.types.contains($0) }
     }
 
-    private func mailFiles(_ folder: TemporaryFolder) -> [String] {
+    static func mailFiles(_ folder: TemporaryFolder) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.appending("mail"))) ?? [])
             .filter { $0.hasSuffix(".eml") }.sorted()
     }
@@ -53,7 +56,7 @@ import Testing
             let folder = try TemporaryFolder()
             defer { folder.remove() }
             let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
-            let settings = settings(folder)
+            let settings = Self.settings(folder)
             let publisher = ReportPublisher(
                 store: h.store, settings: settings, now: Self.clock.closure, logger: ReportHarness.quiet)
             let result = try await publisher.publish(reportID: outcome.generated.reportID)
@@ -91,7 +94,7 @@ import Testing
                 store.check(key: result.address.key, expires: expires, signature: signature, now: Self.clock.now())
                     == .granted)
             // Both recipients got one message holding the link; the log holds neither the link nor its signature.
-            let mail = mailFiles(folder)
+            let mail = Self.mailFiles(folder)
             #expect(mail.count == 2)
             for file in mail {
                 let text = try String(contentsOfFile: folder.appending("mail/\(file)"), encoding: .utf8)
@@ -107,7 +110,7 @@ import Testing
             #expect(again.link?.url == link.url, "the link is signed again from the recorded time")
             #expect(try await publisher.reconcile().isEmpty)
             #expect(try publicationTypes(h).count == 10)
-            #expect(mailFiles(folder).count == 2)
+            #expect(Self.mailFiles(folder).count == 2)
         }
     }
 
@@ -127,7 +130,7 @@ import Testing
                     type: PublicationEvent.uploadRequested, stream: ReportEvent.runStream(outcome.generated.runID),
                     payload: intent.json, correlationID: outcome.generated.runID, idempotencyKey: intent.idempotencyKey)
             ])
-            var settings = settings(folder)
+            var settings = Self.settings(folder)
             settings.recipients = ["someone-else@example.com"]
             let publisher = ReportPublisher(
                 store: h.store, settings: settings, now: Self.clock.closure, logger: ReportHarness.quiet)
@@ -154,7 +157,7 @@ import Testing
                 folder: folder.appending("mail"),
                 failures: [SMTPError(step: "connection", code: nil, reason: "connection refused"), written])
             let publisher = ReportPublisher(
-                store: h.store, settings: settings(folder, mailer: mailer), now: Self.clock.closure,
+                store: h.store, settings: Self.settings(folder, mailer: mailer), now: Self.clock.closure,
                 logger: ReportHarness.quiet)
             let first = try await publisher.publish(reportID: outcome.generated.reportID)
             #expect(first.emails.map(\.result) == [.notSent, .unknown])
@@ -163,7 +166,7 @@ import Testing
             let resumed = try await publisher.reconcile()
             #expect(resumed.first?.emails.map(\.result) == [.accepted, .unknown])
             #expect(resumed.first?.emails[0].messageID == first.emails[0].messageID)
-            #expect(mailFiles(folder).count == 1)
+            #expect(Self.mailFiles(folder).count == 1)
             #expect(try await publisher.reconcile().isEmpty)
         }
     }
@@ -176,7 +179,7 @@ import Testing
             let newer = try await h.runner(startingAt: 1_796_000_001_000).run(
                 ReportRequest(campaigns: ["CAMPAIGN_005"], window: Self.day))
             // The seed's one-key-per-day template, so both reports want the same key.
-            var down = settings(folder)
+            var down = Self.settings(folder)
             down.keyTemplate = .seed
             down.objects = LocalObjectStore(
                 root: "/proc/not-writable", baseURL: "http://127.0.0.1:8080",
@@ -186,7 +189,7 @@ import Testing
             let failed = try await failing.publish(reportID: older.generated.reportID)
             #expect(failed.unfinished.count == 1)
             #expect(try publicationTypes(h) == ["ReportUploadRequested", "ReportUploadFailed"])
-            var seed = settings(folder)
+            var seed = Self.settings(folder)
             seed.keyTemplate = .seed
             let publisher = ReportPublisher(
                 store: h.store, settings: seed, now: Self.clock.closure, logger: ReportHarness.quiet)
@@ -208,19 +211,10 @@ import Testing
     static let clock = ReportPublisherTests.clock
 
     private func settings(_ folder: TemporaryFolder, mailer: (any MailSender)? = nil) -> PublishSettings {
-        var settings = PublishSettings(
-            objects: LocalObjectStore(
-                root: folder.appending("objects"), baseURL: "http://127.0.0.1:8080",
-                signingKey: LinkSigningKey(bytes: Array(repeating: 9, count: 32))),
-            mailer: mailer ?? MailFolder(path: folder.appending("mail")))
-        settings.recipients = ["ops@example.com"]
-        return settings
+        ReportPublisherTests.settings(folder, mailer: mailer, recipients: ["ops@example.com"])
     }
 
-    private func mailFiles(_ folder: TemporaryFolder) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.appending("mail"))) ?? [])
-            .filter { $0.hasSuffix(".eml") }.sorted()
-    }
+    private func mailFiles(_ folder: TemporaryFolder) -> [String] { ReportPublisherTests.mailFiles(folder) }
 
     @Test func aRunWithNoCampaignFetchedIsRecordedAsFailedAndNeverPublished() async throws {
         try await ReportHarness.with { h in
