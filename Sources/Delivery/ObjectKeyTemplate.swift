@@ -23,8 +23,7 @@ public struct ObjectKeyTemplate: Sendable, Hashable {
         func fail(_ reason: String) -> DialerCoreError { .invalidField(field: "key_template", reason: reason) }
         guard !template.isEmpty, template.utf8.count <= 900 else { throw fail("must be 1 to 900 bytes") }
         guard !template.hasPrefix("/") else { throw fail("must not start with /") }
-        let segments = template.split(separator: "/", omittingEmptySubsequences: false)
-        guard segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
+        guard Self.hasPlainSegments(template) else {
             throw fail("\"\(template)\" must be a relative path of non-empty segments, without . or ..")
         }
         var rest = Substring(template)
@@ -46,6 +45,20 @@ public struct ObjectKeyTemplate: Sendable, Hashable {
 
     private static let placeholders: Set<String> = ["date", "report_id", "campaigns"]
 
+    /// Whether `key` can name an object in any store: 1 to 1024 bytes, a relative path of plain segments
+    /// (none empty, `.` or `..`), no control characters or backslashes.
+    public static func isPlainKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= 1024 && hasPlainSegments(key)
+            && !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" })
+    }
+
+    /// Whether every `/`-separated segment of `path` is non-empty and neither `.` nor `..`.
+    private static func hasPlainSegments(_ path: String) -> Bool {
+        path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy {
+            !$0.isEmpty && $0 != "." && $0 != ".."
+        }
+    }
+
     /// The key for a report; throws naming `key_template` when the values put in make it leave its prefix (a
     /// campaign id with `/` or `..`) or carry characters a key should not.
     public func key(reportID: String, window: ReportWindow, timeZone: TimeZone, campaigns: [String]) throws
@@ -56,10 +69,7 @@ public struct ObjectKeyTemplate: Sendable, Hashable {
         let key = template.replacingOccurrences(of: "{date}", with: String(last.prefix(10)))
             .replacingOccurrences(of: "{report_id}", with: reportID)
             .replacingOccurrences(of: "{campaigns}", with: campaigns.joined(separator: "+"))
-        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
-        guard segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }), key.utf8.count <= 1024,
-            !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" })
-        else {
+        guard Self.isPlainKey(key) else {
             throw DialerCoreError.invalidField(
                 field: "key_template",
                 reason: "gives the key \"\(key)\", which is not a relative path of plain segments")

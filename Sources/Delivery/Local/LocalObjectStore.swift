@@ -88,11 +88,7 @@ public struct LocalObjectStore: ObjectStore {
 
     /// The file of `key`; throws naming `key` when it would leave `root` or is not a plain relative path.
     func file(for key: String) throws -> String {
-        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
-        guard !key.isEmpty, key.utf8.count <= 1024,
-            segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
-            !key.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" })
-        else {
+        guard ObjectKeyTemplate.isPlainKey(key) else {
             throw DialerCoreError.invalidField(
                 field: "key", reason: "\"\(key)\" must be a relative path of non-empty segments, without . or ..")
         }
