@@ -3,6 +3,13 @@ extension CXoneError {
     /// Whether the call that failed was the token request (credentials), not an API call.
     public var isTokenEndpoint: Bool { endpoint == TokenRequest.endpoint }
 
+    /// Whether CXone refused the API request as asked (a 4xx such as 404, no such campaign): the caller's
+    /// fault, not the credentials' (401, 403), the timing's (408) or the rate limit's (429).
+    public var refusedRequest: Bool {
+        guard !isTokenEndpoint, let status = lastStatus else { return false }
+        return (400...499).contains(status) && ![401, 403, 408, 429].contains(status)
+    }
+
     /// The cause in words an operator can act on, naming the endpoint and status and the setting to check;
     /// the body excerpt is left out, so nothing the server echoed reaches it.
     public var operatorAdvice: String {

@@ -151,7 +151,6 @@ public struct ReportPublisher: Sendable {
         }
         publication.requested = intent
         publication.requestedID = appended
-        publication.uploaded = nil
         return intent
     }
 

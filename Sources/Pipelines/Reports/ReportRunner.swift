@@ -166,10 +166,7 @@ public struct ReportRunner: Sendable {
             fetched = try await source.campaignReport(
                 campaignID: campaign, start: request.window.start, end: request.window.end)
         } catch let error as CXoneError {
-            let advice = FailureAdvice(
-                line: error.operatorAdvice,
-                refusedAsAsked: !error.isTokenEndpoint && (400...499).contains(error.lastStatus ?? 0)
-                    && ![401, 403, 408, 429].contains(error.lastStatus ?? 0))
+            let advice = FailureAdvice(line: error.operatorAdvice, refusedAsAsked: error.refusedRequest)
             return ([failure(error.description, status: error.lastStatus, attempts: error.attempts)], advice)
         } catch {
             return ([failure("\(error)", status: nil, attempts: 1)], FailureAdvice(line: "\(error)"))
