@@ -18,31 +18,15 @@ import Testing
     }
 
     @Test func aReportIsPublishedToS3AndMailedOverSMTPWithNoSecretRecorded() async throws {
-        let moto = try await MotoServer.start(.authenticated())
-        defer { moto.stop() }
-        let smtp = try await SMTPTestServer()
-        defer { smtp.stop() }
-        let key = try #require(moto.accessKey)
-        let s3 = S3Client(
-            configuration: S3Configuration(
-                bucket: "dialer-reports", region: "us-east-1", endpoint: moto.endpoint,
-                credentials: S3Credentials(accessKeyID: key.accessKeyID, secretAccessKey: key.secretAccessKey)))
-        try await s3.createBucket()
+        let peers = try await PublishingPeers.start()
+        defer { peers.stop() }
+        let (moto, smtp, key, s3) = (peers.moto, peers.smtp, peers.key, peers.s3)
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let config = folder.appending("settings.json")
-        let settings = """
-            {"storage": {"key_template": "reports/{date}/{report_id}.json", "link_expires": "36h"},
-             "mail": {"from": "reports@dialer.example.com",
-                      "smtp": {"host": "127.0.0.1", "port": \(smtp.port), "username": "\(SMTPTestServer.user)",
-                               "trust_roots": "\(smtp.certificate)", "timeout": "20s"}}}
-            """
-        try Data(settings.utf8).write(to: URL(fileURLWithPath: config))
-        let environment = [
-            "CXONE_BASE_URL": "", "S3_BUCKET": "dialer-reports", "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": moto.endpoint, "AWS_ACCESS_KEY_ID": key.accessKeyID,
-            "AWS_SECRET_ACCESS_KEY": key.secretAccessKey, "SMTP_PASSWORD": SMTPTestServer.password,
-        ]
+        try peers.writeSettings(
+            to: config, storage: #"{"key_template": "reports/{date}/{report_id}.json", "link_expires": "36h"}"#)
+        let environment = peers.environment()
         let run = try await tool.run(
             [
                 "report", "run", "--data", folder.path, "--config", config, "--campaigns", "CAMPAIGN_001,CAMPAIGN_002",

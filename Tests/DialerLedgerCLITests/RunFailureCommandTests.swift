@@ -59,31 +59,14 @@ import Testing
     }
 
     @Test func aWrongBucketAndAWrongMailPasswordAreFinishedOnceFixed() async throws {
-        let moto = try await MotoServer.start(.authenticated())
-        defer { moto.stop() }
-        let smtp = try await SMTPTestServer()
-        defer { smtp.stop() }
-        let key = try #require(moto.accessKey)
-        let s3 = S3Client(
-            configuration: S3Configuration(
-                bucket: "dialer-reports", region: "us-east-1", endpoint: moto.endpoint,
-                credentials: S3Credentials(accessKeyID: key.accessKeyID, secretAccessKey: key.secretAccessKey)))
-        try await s3.createBucket()
+        let peers = try await PublishingPeers.start()
+        defer { peers.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let config = folder.appending("settings.json")
-        let settings = """
-            {"mail": {"from": "reports@dialer.example.com",
-                      "smtp": {"host": "127.0.0.1", "port": \(smtp.port), "username": "\(SMTPTestServer.user)",
-                               "trust_roots": "\(smtp.certificate)", "timeout": "20s"}}}
-            """
-        try Data(settings.utf8).write(to: URL(fileURLWithPath: config))
+        try peers.writeSettings(to: config)
         func environment(bucket: String, password: String) -> [String: String] {
-            [
-                "CXONE_BASE_URL": "", "S3_BUCKET": bucket, "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto.endpoint,
-                "AWS_ACCESS_KEY_ID": key.accessKeyID, "AWS_SECRET_ACCESS_KEY": key.secretAccessKey,
-                "SMTP_PASSWORD": password,
-            ]
+            peers.environment(bucket: bucket, smtpPassword: password)
         }
         let run = try await tool.run(
             [
@@ -107,7 +90,7 @@ import Testing
             environment: environment(bucket: "dialer-reports", password: SMTPTestServer.password))
         #expect(fixed.status == 0, "\(fixed.stdout)\n\(fixed.stderr)")
         #expect(fixed.stdout.contains("e-mailed: ops@example.com"))
-        #expect(try smtp.received().count == 1)
+        #expect(try peers.smtp.received().count == 1)
         // The audit shows why the target moved; no password in the log.
         let audit = try await tool.run(["audit", "--data", folder.path, "--type", "ReportUploadRequested"])
         #expect(audit.stdout.contains("s3://dialer-reports/reports/dialer_2026-11-30_rpt-"))
