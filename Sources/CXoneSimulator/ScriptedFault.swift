@@ -14,8 +14,8 @@ public enum SimulatedEndpoint: String, Sendable, CaseIterable {
     case any
 }
 
-/// A fault answered to the next `count` requests to `endpoint`, before any real work is done: the way a
-/// test asks for "a 429 with Retry-After 2, then the real answer".
+/// A fault answered to the next `count` requests to `endpoint`, before any real work is done (or, truncating,
+/// after it): the way a test asks for "a 429 with Retry-After 2, then the real answer".
 public struct ScriptedFault: Sendable, Equatable {
     /// Which requests it answers.
     public var endpoint: SimulatedEndpoint
@@ -29,6 +29,16 @@ public struct ScriptedFault: Sendable, Equatable {
     public var contentType: String
     /// How many requests it answers.
     public var count: Int
+    /// Whether the request is carried out and its real answer cut in half (status and body are then the
+    /// real ones): a reply lost on the way back after the request took effect.
+    public var truncatesRealAnswer = false
+
+    /// The next `count` requests to `endpoint` take effect and get the first half of their real answer.
+    public static func truncatedAfterEffect(endpoint: SimulatedEndpoint, count: Int = 1) -> ScriptedFault {
+        var fault = ScriptedFault(endpoint: endpoint, status: 200, count: count)
+        fault.truncatesRealAnswer = true
+        return fault
+    }
 
     /// A fault of `status` for the next `count` requests to `endpoint`.
     public init(

@@ -48,13 +48,15 @@ struct SimulatedWorld: Sendable {
         guard let endpoint else {
             return .error(404, "not_found", SimulatorInputError("path", "no endpoint \(call.method) \(call.path)"))
         }
-        if let fault = takeScripted(endpoint.endpoint) { return fault.answer }
+        let fault = takeScripted(endpoint.endpoint)
+        if let fault, !fault.truncatesRealAnswer { return fault.answer }
         if case .token = endpoint { return issueToken(call, now: now) }
         guard let token = bearerToken(call), let expiry = tokens[token], now < expiry else {
             var answer = SimulatedAnswer.error(401, "invalid_token")
             answer.headers.append(("WWW-Authenticate", #"Bearer error="invalid_token""#))
             return answer
         }
+        if fault?.truncatesRealAnswer == true { return Self.truncated(serve(call, endpoint, now: now)) }
         switch drawFault() {
         case "tooManyRequests":
             var answer = SimulatedAnswer.error(429, "too_many_requests")
@@ -72,9 +74,7 @@ struct SimulatedWorld: Sendable {
                 status: 200, contentType: "text/html; charset=utf-8",
                 body: Array("<html><body><h1>Scheduled maintenance</h1></body></html>".utf8))
         case "truncatedJSON":
-            var answer = serve(call, endpoint, now: now)
-            answer.body = Array(answer.body.prefix(answer.body.count / 2))
-            return answer
+            return Self.truncated(serve(call, endpoint, now: now))
         default:
             return serve(call, endpoint, now: now)
         }
@@ -90,6 +90,13 @@ struct SimulatedWorld: Sendable {
         case .schedules(let campaign): return submitSchedule(campaign, call: call, now: now)
         case .analytics: return analytics(call.body)
         }
+    }
+
+    /// `answer` with the first half of its body.
+    private static func truncated(_ answer: SimulatedAnswer) -> SimulatedAnswer {
+        var answer = answer
+        answer.body = Array(answer.body.prefix(answer.body.count / 2))
+        return answer
     }
 
     /// Removes one use of the first scripted fault for `endpoint` and returns it.

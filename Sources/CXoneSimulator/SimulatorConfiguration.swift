@@ -1,3 +1,5 @@
+import DialerCore
+import Foundation
 import Logging
 
 /// Everything the simulator is told at start.
@@ -22,6 +24,9 @@ public struct SimulatorConfiguration: Sendable {
     public var faults: SimulatorFaults = .none
     /// Where the simulator and its HTTP server log; nil logs nothing. Secrets and tokens are never logged.
     public var logger: Logger? = nil
+    /// The simulated tenant's clock (token expiry, "startTime is in the past"); the system clock unless a test
+    /// fixes it.
+    public var now: @Sendable () -> Timestamp = { Timestamp(Date()) }
 
     /// The defaults: loopback, an ephemeral port, seed 1, no faults.
     public init() {}

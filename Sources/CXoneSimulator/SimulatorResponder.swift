@@ -14,6 +14,7 @@ struct SimulatorResponder: HTTPResponder {
     let slow: Duration
     let slowEndpoints: Set<SimulatedEndpoint>
     let logger: Logger
+    let now: @Sendable () -> Timestamp
     /// The largest request body read.
     static let maxBody = 1 << 20
 
@@ -22,6 +23,7 @@ struct SimulatorResponder: HTTPResponder {
         slow = .milliseconds(configuration.faults.slowMilliseconds)
         slowEndpoints = configuration.faults.slowEndpoints
         self.logger = logger
+        now = configuration.now
     }
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
@@ -36,7 +38,7 @@ struct SimulatorResponder: HTTPResponder {
                 method: request.method.rawValue, path: path, query: FormBody(request.uri.query ?? "").fields,
                 authorization: request.headers[.authorization], idempotencyKey: request.headers[.idempotencyKey],
                 body: body)
-            let now = Timestamp(Date())
+            let now = now()
             answer = world.withLock { $0.handle(call, now: now) }
             let endpoint = Route(method: call.method, path: path)?.endpoint
             if slow > .zero, slowEndpoints.isEmpty || endpoint.map(slowEndpoints.contains) == true {

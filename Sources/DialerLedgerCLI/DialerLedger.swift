@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `dialer-ledger` command: parsing only; the work happens in the library targets.
 @main
@@ -21,4 +22,20 @@ struct DialerLedger: AsyncParsableCommand {
             SampleCommand.self,
         ]
     )
+
+    /// Parses and runs the command, with standard output written line by line, so a watcher (or a log
+    /// collector) sees each progress line when it is printed, also when the process is stopped.
+    static func main() async {
+        writeStandardOutputLineByLine()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -74,15 +74,20 @@ public struct CommandLineTool: Sendable {
     }
 
     /// Starts the tool with `arguments` (and `environment` over the test's) and returns the running process;
-    /// standard error goes to the file `standardError` when given, output is discarded.
-    public func start(_ arguments: [String], environment: [String: String] = [:], standardError: String? = nil)
-        throws -> Process
-    {
+    /// standard output and error go to the files `standardOutput` and `standardError` when given, else nowhere.
+    public func start(
+        _ arguments: [String], environment: [String: String] = [:], standardOutput: String? = nil,
+        standardError: String? = nil
+    ) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
+        if let standardOutput {
+            _ = FileManager.default.createFile(atPath: standardOutput, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: standardOutput))
+        }
         if let standardError {
             _ = FileManager.default.createFile(atPath: standardError, contents: nil)
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: standardError))

@@ -19,9 +19,7 @@ import Testing
     @Test func aJobKilledBetweenASubmissionAndItsOutcomeLeavesOneSchedulePerWindow() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let contacts = folder.appending("contacts.csv")
-        try Data("id,timezone\nc1,America/New_York\nc2,Europe/London\nc3,Asia/Kolkata\n".utf8)
-            .write(to: URL(fileURLWithPath: contacts))
+        let contacts = try contactsFile(folder, "id,timezone\nc1,America/New_York\nc2,Europe/London\nc3,Asia/Kolkata\n")
         // The simulator answers schedule submissions 3 s after it has created them.
         let simulator = try await SimulatorProcess(
             tool: tool, folder: folder, arguments: ["--slow", "3000", "--slow-only", "schedules"])
@@ -31,13 +29,18 @@ import Testing
             "schedule", "run", "--data", folder.path, "--campaign", "CAMPAIGN_002", "--cron", "0 9 * * *",
             "--contacts", contacts, "--expected", "3", "--poll-interval", "1s", "--timeout", "2m",
         ]
-        let first = try tool.start(arguments, environment: environment)
+        let progress = folder.appending("first.out")
+        let first = try tool.start(arguments, environment: environment, standardOutput: progress)
         // Killed once CXone has the first schedule and before its answer (3 s late) can be recorded.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, try await schedulePosts(base) == 0 { try await Task.sleep(for: .milliseconds(20)) }
         kill(first.processIdentifier, SIGKILL)
         while first.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try events(folder).last?.type == "ScheduleSubmissionRequested", "killed with a submission in flight")
+        // Progress is written line by line: what the killed run had said is there, though it never exited.
+        let said = try String(contentsOfFile: progress, encoding: .utf8)
+        #expect(
+            said.hasPrefix("job sched-CAMPAIGN_002-") && said.contains(": 3 windows in 3 time zones for 3 contacts\n"))
 
         let resumed = try await tool.run(arguments, environment: environment)
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
@@ -62,6 +65,13 @@ import Testing
         while simulator.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
     }
 
+    /// Writes `csv` as `contacts.csv` in `folder` and returns its path.
+    private func contactsFile(_ folder: TemporaryFolder, _ csv: String) throws -> String {
+        let path = folder.appending("contacts.csv")
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     private func words(_ line: String?) -> [String] { (line ?? "").split(separator: " ").map(String.init) }
 
     /// How many schedule POSTs reached the simulator at `base`.
@@ -76,14 +86,15 @@ import Testing
         }.count
     }
 
+    static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
     @Test func aRecordedWebhookIsRedeliveredWithTheSameIdAndBody() async throws {
-        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+        let secret = Self.secret
         let receiver = try await WebhookTestReceiver(secret: secret)
         defer { receiver.stop() }
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let contacts = folder.appending("contacts.csv")
-        try Data("id,timezone\nc1,America/New_York\nc2,Asia/Kolkata\n".utf8).write(to: URL(fileURLWithPath: contacts))
+        let contacts = try contactsFile(folder, "id,timezone\nc1,America/New_York\nc2,Asia/Kolkata\n")
         let run = try await tool.run(
             [
                 "schedule", "run", "--data", folder.path, "--campaign", "CAMPAIGN_004", "--cron", "0 22 * * *",
@@ -111,8 +122,7 @@ import Testing
     @Test func badInputIsNamedAndNothingIsRecorded() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let contacts = folder.appending("contacts.csv")
-        try Data("id,timezone\nc1,America/New_York\nc1,Mars/Base\n".utf8).write(to: URL(fileURLWithPath: contacts))
+        let contacts = try contactsFile(folder, "id,timezone\nc1,America/New_York\nc1,Mars/Base\n")
         let bad = try await tool.run(
             [
                 "schedule", "run", "--data", folder.path, "--campaign", "C", "--cron", "0 9 * * *", "--contacts",
@@ -131,5 +141,33 @@ import Testing
         #expect(noSecret.status == 64 || noSecret.status == 2)
         #expect(noSecret.stderr.contains("--webhook-secret"))
         #expect(!FileManager.default.fileExists(atPath: folder.appending("log")))
+        // The webhook URL is checked with every other option, before the log or CXone is touched.
+        let ftp = try await tool.run(
+            [
+                "schedule", "run", "--data", folder.path, "--campaign", "C", "--cron", "0 9 * * *", "--contacts",
+                contacts, "--webhook", "ftp://hooks.example.com/done?token=s3cr3t",
+            ], environment: ["CXONE_BASE_URL": "http://127.0.0.1:9", "WEBHOOK_SECRET": Self.secret])
+        #expect(ftp.status == 2)
+        #expect(
+            ftp.stderr
+                == "dialer-ledger: --webhook: ftp://hooks.example.com/done is not an http:// or https:// URL with a host\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: folder.appending("log")))
+    }
+
+    @Test func aPlanWithNoWindowIsExit2NamingWhyAndNothingIsSubmitted() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let contacts = try contactsFile(folder, "id,timezone\nc1,America/New_York\n")
+        let late = try await tool.run(
+            [
+                "schedule", "run", "--data", folder.path, "--campaign", "CAMPAIGN_001", "--cron", "30 22 * * *",
+                "--contacts", contacts,
+            ], environment: ["CXONE_BASE_URL": ""])
+        #expect(late.status == 2, "\(late.stdout)")
+        #expect(late.stderr.contains("dialer-ledger: cron: every fire time is outside calling hours"))
+        #expect(late.stderr.contains("America/New_York at ") && late.stderr.contains("(calling hours 08:00–21:00)"))
+        #expect(!late.stdout.contains("completed"))
+        #expect(try events(folder).isEmpty)
     }
 }

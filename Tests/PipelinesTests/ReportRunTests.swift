@@ -222,14 +222,17 @@ struct ReportHarness {
         }
     }
 
+    /// Runs `body` with a fresh harness; `simulatorNow` fixes the simulated tenant's clock.
     static func with(
-        retries: Int = 5, slowMilliseconds: Int = 0, _ body: (ReportHarness) async throws -> Void
+        retries: Int = 5, slowMilliseconds: Int = 0, simulatorNow: (@Sendable () -> Timestamp)? = nil,
+        _ body: (ReportHarness) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         var settings = SimulatorConfiguration()
         settings.campaigns = Set((1...10).map { "CAMPAIGN_" + String(format: "%03d", $0) })
         settings.faults.slowMilliseconds = slowMilliseconds
+        if let simulatorNow { settings.now = simulatorNow }
         let simulator = try await CXoneSimulator.start(settings)
         var configuration = CXoneConfiguration(
             baseURL: simulator.baseURL, clientID: settings.clientID, clientSecret: Secret(settings.clientSecret),

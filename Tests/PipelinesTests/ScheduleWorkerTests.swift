@@ -3,26 +3,28 @@ import CXoneSimulator
 import DialerCore
 import DialerTesting
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Delivery
 @testable import Pipelines
 
 /// The scheduling worker against the simulator over real HTTP and a webhook receiver that checks signatures
-/// with the `standardwebhooks` package, on a clock that moves when the worker sleeps.
+/// with the `standardwebhooks` package, at fixed instants, on a clock (shared with the simulated tenant) that
+/// moves when the worker sleeps.
 @Suite struct ScheduleWorkerTests {
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     static let zones = [
         "America/New_York", "America/Los_Angeles", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe",
     ]
 
-    private func request(expected: Int = 5, webhook: String? = nil) throws -> ScheduleRequest {
+    func request(expected: Int = 5, webhook: String? = nil, cron: String = "0 9 * * *") throws -> ScheduleRequest {
         let csv =
             (["id,timezone,name"] + Self.zones.enumerated().map { "c\($0.offset + 1),\($0.element),n\($0.offset)" })
             .joined(separator: "\n")
         let bytes = Array(csv.utf8)
         var request = ScheduleRequest(
-            campaignID: "CAMPAIGN_001", planner: try SchedulePlanner(expression: "0 9 * * *"),
+            campaignID: "CAMPAIGN_001", planner: try SchedulePlanner(expression: cron),
             contacts: try ContactList(bytes: bytes, file: "contacts.csv"), contactsSHA256: SHA256Digest.of(bytes))
         request.expected = expected
         request.pollInterval = .seconds(30)
@@ -31,37 +33,44 @@ import Testing
         return request
     }
 
-    /// A clock a minute after the earliest of the job's next windows. A job's identity includes its first
-    /// window, so a clock that moved past a window while the worker slept (up to the 600 s timeout) would
-    /// make a second run a new job. The wall clock made this fail a few minutes before 09:00 London time.
-    private func startClock() throws -> ManualClock {
-        let request = try request()
-        let plan = try request.planner.plan(
-            campaignID: request.campaignID, contacts: request.contacts, after: Timestamp(Date()))
-        let first = try #require(plan.windows.map(\.start).min())
-        return ManualClock(Timestamp(milliseconds: first.milliseconds + 60_000))
+    /// An hour before the first window of `0 9 * * *` for `zones`: Lord Howe's 09:00 on 7 December is
+    /// 2026-12-06T22:00Z; Kolkata's is 03:30Z, London's 09:00Z, New York's 14:00Z and Los Angeles' 17:00Z (the
+    /// last window ends at 21:00Z).
+    static let beforeWindows = Timestamp(milliseconds: 1_796_590_800_000)
+
+    /// A harness whose simulated tenant reads `clock`, the clock the worker reads.
+    func withHarness(_ body: (ReportHarness, ManualClock) async throws -> Void) async throws {
+        let clock = ManualClock(Self.beforeWindows)
+        try await ReportHarness.with(simulatorNow: clock.closure) { h in try await body(h, clock) }
     }
 
-    private func worker(_ h: ReportHarness, clock: ManualClock) -> ScheduleWorker {
-        let sleep: @Sendable (Duration) async throws -> Void = { clock.advance(milliseconds: $0.milliseconds) }
+    func worker(
+        _ h: ReportHarness, clock: ManualClock, cxone: (any OutboundCampaigns)? = nil,
+        sleep: (@Sendable (Duration) async throws -> Void)? = nil,
+        webhookSleep: (@Sendable (Duration) async throws -> Void)? = nil, progress: Lines = Lines()
+    ) -> ScheduleWorker {
+        let sleep = sleep ?? { clock.advance(milliseconds: $0.milliseconds) }
+        let webhookSleep = webhookSleep ?? sleep
         return ScheduleWorker(
-            store: h.store, cxone: h.client,
+            store: h.store, cxone: cxone ?? h.client,
             // Webhook timestamps come from the real clock: the receiver refuses ones more than 5 minutes off.
             webhooks: WebhookDeliverer(
-                store: h.store, sender: WebhookSender(now: { Timestamp(Date()) }), sleep: sleep, random: { 0.5 },
-                logger: ReportHarness.quiet),
-            now: clock.closure, sleep: sleep, logger: ReportHarness.quiet)
+                store: h.store, sender: WebhookSender(now: { Timestamp(Date()) }), sleep: webhookSleep, random: { 0.5 },
+                logger: ReportHarness.quiet, progress: progress.append),
+            now: clock.closure, sleep: sleep, logger: ReportHarness.quiet, progress: progress.append)
     }
 
-    private func schedulePosts(_ h: ReportHarness) -> Int {
-        h.simulator.requests().filter { $0.method == "POST" && $0.path.hasSuffix("/schedules") }.count
+    /// Schedule submissions that reached CXone with a valid token (a 401 only means the token expired while
+    /// the clock moved on, and is retried with a fresh one).
+    func schedulePosts(_ h: ReportHarness) -> Int {
+        h.simulator.requests().filter { $0.method == "POST" && $0.path.hasSuffix("/schedules") && $0.status != 401 }
+            .count
     }
 
     @Test func aJobSubmitsOneSchedulePerZoneMonitorsAndDeliversASignedWebhook() async throws {
         let receiver = try await WebhookTestReceiver(secret: Self.secret, fail: 2)
         defer { receiver.stop() }
-        try await ReportHarness.with { h in
-            let clock = try startClock()
+        try await withHarness { h, clock in
             let outcome = try await worker(h, clock: clock).run(try request(webhook: receiver.url))
             #expect(outcome.submitted.count == 5 && outcome.failed.isEmpty)
             #expect(Set(outcome.plan.windows.map(\.timeZone)) == Set(Self.zones))
@@ -87,23 +96,25 @@ import Testing
             // The secret is nowhere in the log.
             let log = try h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }.joined()
             #expect(!log.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
-            // Running the same job again resumes it: nothing is submitted or sent twice.
+            // The job has finished (completed, webhook delivered): the same request again is the next job, with
+            // windows, keys and a delivery of its own; nothing of the first is sent again.
             let again = try await worker(h, clock: clock).run(try request(webhook: receiver.url))
-            #expect(again.job == outcome.job && again.submitted == outcome.submitted)
-            #expect(schedulePosts(h) == 5)
-            #expect(try receiver.deliveries().count == 3)
+            #expect(again.job != outcome.job && again.webhook?.delivered == true)
+            let keys = h.simulator.requests().filter { $0.path.hasSuffix("/schedules") && $0.status == 201 }
+                .compactMap(\.idempotencyKey)
+            #expect(keys.count == 10 && Set(keys).count == 10)
+            #expect(Set(try receiver.deliveries().compactMap(\.id)).count == 2)
         }
     }
 
     @Test func aSubmissionWhoseOutcomeWasLostIsResentWithItsKeyAndCXoneKeepsOneSchedule() async throws {
-        try await ReportHarness.with { h in
-            let clock = try startClock()
+        try await withHarness { h, clock in
             let request = try request()
             // What a crash after the POST and before its outcome leaves: the intent recorded, CXone holding the
             // schedule, no outcome in the log.
             let plan = try request.planner.plan(
                 campaignID: "CAMPAIGN_001", contacts: request.contacts, after: clock.now())
-            let job = request.jobID(firstStart: plan.windows.map(\.start).min())
+            let job = request.jobID(generation: 1)
             let window = try #require(plan.windows.first)
             let key = window.idempotencyKey(job: job)
             _ = try await h.client.submitSchedule(
@@ -124,8 +135,7 @@ import Testing
     }
 
     @Test func everyAnalyticsPageIsReadAndRecorded() async throws {
-        try await ReportHarness.with { h in
-            let clock = try startClock()
+        try await withHarness { h, clock in
             var request = try request()
             request.analyticsPageSize = 2
             let outcome = try await worker(h, clock: clock).run(request)
@@ -146,8 +156,8 @@ import Testing
     @Test func a410GoneStopsTheWebhookAtOnce() async throws {
         let receiver = try await WebhookTestReceiver(secret: Self.secret, fail: 5, failStatus: 410)
         defer { receiver.stop() }
-        try await ReportHarness.with { h in
-            let outcome = try await worker(h, clock: try startClock()).run(
+        try await withHarness { h, clock in
+            let outcome = try await worker(h, clock: clock).run(
                 try request(webhook: receiver.url))
             #expect(outcome.webhook?.delivered == false && outcome.webhook?.attempts == 1)
             #expect(try h.types().last == "WebhookAbandoned")
@@ -158,8 +168,7 @@ import Testing
     @Test func monitoringStopsAtTheTimeoutWithoutAWebhook() async throws {
         let receiver = try await WebhookTestReceiver(secret: Self.secret)
         defer { receiver.stop() }
-        try await ReportHarness.with { h in
-            let clock = try startClock()
+        try await withHarness { h, clock in
             var request = try request(expected: 1_000, webhook: receiver.url)
             request.timeout = .seconds(120)
             let outcome = try await worker(h, clock: clock).run(request)
@@ -170,4 +179,11 @@ import Testing
             #expect(try receiver.deliveries().isEmpty)
         }
     }
+}
+
+/// Progress lines as a worker reports them.
+final class Lines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    var append: @Sendable (String) -> Void { { [self] line in lines.withLock { $0.append(line) } } }
 }

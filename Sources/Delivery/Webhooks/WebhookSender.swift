@@ -33,11 +33,7 @@ public struct WebhookSender: Sendable {
     public func attempt(url: String, id: String, body: [UInt8], secret: WebhookSecret) async throws
         -> WebhookAttemptResult
     {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-            parsed.host != nil
-        else {
-            throw DialerCoreError.invalidField(field: "webhook_url", reason: "\(url) is not an http(s) URL")
-        }
+        try Self.checkURL(url, field: "webhook_url")
         let started = now()
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -62,6 +58,27 @@ public struct WebhookSender: Sendable {
             return WebhookAttemptResult(
                 status: nil, retryAfter: nil, error: Self.describe(error), duration: elapsed())
         }
+    }
+
+    /// Refuses `url` naming `field` unless it is an absolute http(s) URL with a host; the reason quotes only
+    /// the URL's redacted form (user info and query may hold credentials).
+    public static func checkURL(_ url: String, field: String) throws {
+        guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            let host = parsed.host, !host.isEmpty
+        else {
+            throw DialerCoreError.invalidField(
+                field: field, reason: "\(redacted(url)) is not an http:// or https:// URL with a host")
+        }
+    }
+
+    /// `url` without user info and query, which may carry credentials.
+    public static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "[unparseable URL]" }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? "[unparseable URL]"
     }
 
     /// A short reason for a failed request, without the URL's query (which could hold a token).

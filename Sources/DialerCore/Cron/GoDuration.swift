@@ -75,3 +75,21 @@ extension Duration {
         }
     }
 }
+
+extension Duration {
+    /// The duration as a person reads it, in the syntax `Duration(parsing:)` takes: `5m36s`, `2h`, `1h0m5s`;
+    /// under a minute to a tenth of a second (`4.6s`).
+    public var compactDescription: String {
+        let milliseconds = max(0, self.milliseconds)
+        if milliseconds < 59_950 {
+            let tenths = (milliseconds + 50) / 100
+            return tenths % 10 == 0 ? "\(tenths / 10)s" : "\(tenths / 10).\(tenths % 10)s"
+        }
+        let seconds = (milliseconds + 500) / 1000
+        let (hours, minutes, rest) = (seconds / 3600, seconds / 60 % 60, seconds % 60)
+        var text = hours > 0 ? "\(hours)h" : ""
+        if minutes > 0 || (hours > 0 && rest > 0) { text += "\(minutes)m" }
+        if rest > 0 { text += "\(rest)s" }
+        return text
+    }
+}

@@ -28,17 +28,31 @@ public struct ScheduleRequest: Sendable {
         self.contactsSHA256 = contactsSHA256
     }
 
-    /// The job's id: the campaign, a hash of the cron expression, the contacts and the planning settings, and
-    /// the first window's start, so a run restarted after a crash finds the same job.
-    func jobID(firstStart: Timestamp?) -> String {
-        let identity = [
+    /// What makes two runs the same request: the campaign, the cron expression, the contacts and the planning
+    /// settings (never the time). A rerun of the same request carries on its newest unfinished job.
+    var identity: String {
+        let fields = [
             campaignID, planner.expression, contactsSHA256.hex, "\(planner.windowLength.milliseconds)",
             planner.callingHours.description,
             planner.callingHoursByZone.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
                 separator: ","),
         ].joined(separator: "\n")
-        let hash = SHA256Digest.of(Array(identity.utf8)).hex.prefix(10)
-        let start = (firstStart?.rfc3339Seconds ?? "none").filter { $0.isNumber }.prefix(12)
-        return "sched-\(campaignID)-\(hash)-\(start)"
+        return String(SHA256Digest.of(Array(fields.utf8)).hex.prefix(10))
+    }
+
+    /// The id of this request's `generation`th job (1 is the first): the same in every process, so two runs
+    /// starting a job at once claim one id and one of them finds the other's plan.
+    func jobID(generation: Int) -> String { "sched-\(campaignID)-\(identity)-\(generation)" }
+
+    /// Refuses a request that could not be carried out, before anything is planned or sent.
+    public func validate() throws {
+        if let webhook { try WebhookSender.checkURL(webhook.url, field: "webhook") }
+        guard expected >= 1 else { throw DialerCoreError.invalidField(field: "expected", reason: "must be 1 or more") }
+        guard pollInterval > .zero, timeout > .zero else {
+            throw DialerCoreError.invalidField(field: "poll interval and timeout", reason: "must be more than zero")
+        }
+        guard (1...10_000).contains(analyticsPageSize) else {
+            throw DialerCoreError.invalidField(field: "analytics page size", reason: "must be 1 to 10000")
+        }
     }
 }

@@ -58,15 +58,22 @@ public struct ScheduleWorker: Sendable {
         self.progress = progress
     }
 
-    /// Runs the job `request` describes, or resumes it.
-    public func run(_ request: ScheduleRequest) async throws -> ScheduleOutcome {
-        let plan = try planned(request)
+    /// Runs the job `request` describes, or carries on its newest unfinished one (or `job`, when named):
+    /// windows without a schedule submitted, monitoring unless it completed, the webhook delivered unless it
+    /// was. Throws, recording nothing, when the request cannot be carried out or its plan has no window.
+    public func run(_ request: ScheduleRequest, job named: String? = nil) async throws -> ScheduleOutcome {
+        try request.validate()
+        let (plan, record) = try named.map { try recorded(job: $0, for: request) } ?? (try jobToCarryOn(request))
         let job = plan.job
         let correlation = Self.correlation(job)
         var outcome = ScheduleOutcome(
             job: job, plan: plan, submitted: [:], failed: [:], completed: 0, reachedExpected: false, webhook: nil)
         for window in plan.windows {
             let key = window.idempotencyKey(job: job)
+            if let id = record.scheduleIDs[key] {
+                outcome.submitted[key] = id
+                continue
+            }
             switch try await submit(window, key: key, job: job, correlation: correlation) {
             case .success(let id): outcome.submitted[key] = id
             case .failure(let failure): outcome.failed[key] = failure.reason
@@ -77,23 +84,71 @@ public struct ScheduleWorker: Sendable {
                 "outside calling hours (\(skipped.callingHours)): \(skipped.timeZone) at \(skipped.fireTime.rfc3339Seconds), not submitted"
             )
         }
-        (outcome.completed, outcome.reachedExpected) = try await monitor(plan, request, correlation: correlation)
-        if outcome.reachedExpected, let webhook = request.webhook {
-            outcome.webhook = try await notify(plan, completed: outcome.completed, webhook, correlation: correlation)
+        if record.ending == .completed {
+            progress("campaign completed (recorded): \(Int(record.completed)) of \(plan.expected) calls")
+            (outcome.completed, outcome.reachedExpected) = (record.completed, true)
+        } else {
+            (outcome.completed, outcome.reachedExpected) = try await monitor(plan, request, correlation: correlation)
+        }
+        if outcome.reachedExpected {
+            outcome.webhook = try await notify(
+                plan, completed: outcome.completed, request.webhook, recorded: record.webhook,
+                correlation: correlation)
         }
         return outcome
     }
 
-    /// The recorded plan of this job, or a new one recorded now.
-    private func planned(_ request: ScheduleRequest) throws -> SchedulePlanned {
-        let plannedAfter = now()
+    /// The newest job of `request` when it is unfinished, else a new job planned and recorded now.
+    private func jobToCarryOn(_ request: ScheduleRequest) throws -> (SchedulePlanned, ScheduleJobRecord) {
+        let (generation, newest) = try store.withSnapshot { snapshot -> (Int, ScheduleJobRecord?) in
+            var generation = 0
+            while try snapshot.sequence(forIdempotencyKey: Self.jobKey(request.jobID(generation: generation + 1)))
+                != nil
+            {
+                generation += 1
+            }
+            guard generation > 0 else { return (0, nil) }
+            return (generation, try ScheduleJobRecord.read(snapshot, job: request.jobID(generation: generation)))
+        }
+        if let newest, let plan = newest.plan {
+            if !newest.isFinished(at: now(), wantsWebhook: request.webhook != nil) {
+                progress("resuming job \(plan.job) (planned at \(plan.plannedAfter.rfc3339Seconds))")
+                return (plan, newest)
+            }
+            progress("job \(plan.job) has finished; planning the next one")
+        }
+        // A new job plans fire times after the previous job's, so no window of it is planned twice.
+        let previousFires = (newest?.plan).map { $0.windows.map(\.fireTime) + $0.outside.map(\.fireTime) } ?? []
+        let after = max(now(), previousFires.max() ?? now())
+        return try planned(request, job: request.jobID(generation: generation + 1), after: after)
+    }
+
+    /// Job `job` as recorded, checked to be a job of `request`.
+    private func recorded(job: String, for request: ScheduleRequest) throws -> (SchedulePlanned, ScheduleJobRecord) {
+        let record = try store.withSnapshot { try ScheduleJobRecord.read($0, job: job) }
+        guard let plan = record.plan else {
+            throw DialerCoreError.invalidField(field: "job", reason: "\(job) is not a scheduling job in this log")
+        }
+        let mismatches = [
+            plan.campaignID == request.campaignID ? nil : "campaign \(plan.campaignID)",
+            plan.cron == request.planner.expression ? nil : "cron \"\(plan.cron)\"",
+            plan.contactsSHA256 == request.contactsSHA256 ? nil : "contacts with SHA-256 \(plan.contactsSHA256.hex)",
+        ].compactMap { $0 }
+        guard mismatches.isEmpty else {
+            throw DialerCoreError.invalidField(
+                field: "job", reason: "\(job) was planned for \(mismatches.joined(separator: ", ")), not this request")
+        }
+        progress("resuming job \(job) (planned at \(plan.plannedAfter.rfc3339Seconds))")
+        return (plan, record)
+    }
+
+    /// The plan of new job `job`, recorded now (or the plan another process recorded for it first).
+    private func planned(_ request: ScheduleRequest, job: String, after plannedAfter: Timestamp) throws
+        -> (SchedulePlanned, ScheduleJobRecord)
+    {
         let windows = try request.planner.plan(
             campaignID: request.campaignID, contacts: request.contacts, after: plannedAfter)
-        let job = request.jobID(firstStart: windows.windows.map(\.start).min())
-        if let recorded = try recordedPlan(job) {
-            progress("resuming job \(job) (planned at \(recorded.plannedAfter.rfc3339Seconds))")
-            return recorded
-        }
+        guard !windows.windows.isEmpty else { throw Self.noWindow(request, windows, after: plannedAfter) }
         let plan = SchedulePlanned(
             job: job, campaignID: request.campaignID, cron: request.planner.expression,
             contactsSHA256: request.contactsSHA256, contactCount: request.contacts.contacts.count,
@@ -109,41 +164,53 @@ public struct ScheduleWorker: Sendable {
         let results = try store.append([
             EventDraft(
                 type: ScheduleEvent.jobStarted, stream: stream, payload: started, correlationID: correlation,
-                idempotencyKey: "schedule-job:\(job)"),
+                idempotencyKey: Self.jobKey(job)),
             EventDraft(
                 type: ScheduleEvent.windowsPlanned, stream: stream, payload: plan.json, correlationID: correlation,
                 idempotencyKey: "schedule-plan:\(job)"),
         ])
-        if case .existing = results[1], let recorded = try recordedPlan(job) { return recorded }
+        if case .existing = results[1] { return try recorded(job: job, for: request) }
+        let zones = Set(plan.windows.map(\.timeZone)).count
         progress(
-            "job \(job): \(plan.windows.count) window\(plan.windows.count == 1 ? "" : "s") in "
-                + "\(Set(plan.windows.map(\.timeZone)).count) time zones for \(plan.contactCount) contacts")
-        return plan
+            "job \(job): \(Self.counted(plan.windows.count, "window")) in \(Self.counted(zones, "time zone")) "
+                + "for \(Self.counted(plan.contactCount, "contact"))")
+        var record = ScheduleJobRecord()
+        record.plan = plan
+        return (plan, record)
     }
 
-    private func recordedPlan(_ job: String) throws -> SchedulePlanned? {
-        try store.withSnapshot { snapshot in
-            guard let seq = try snapshot.sequence(forIdempotencyKey: "schedule-plan:\(job)"),
-                let envelope = try snapshot.envelope(at: seq)
-            else { return nil }
-            return try SchedulePlanned(json: try envelope.payload.decoded(), field: "seq \(seq) payload")
+    private static func jobKey(_ job: String) -> String { "schedule-job:\(job)" }
+
+    private static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+    /// Why a plan has nothing to submit, naming the cron expression.
+    private static func noWindow(_ request: ScheduleRequest, _ plan: SchedulePlanner.Plan, after: Timestamp)
+        -> DialerCoreError
+    {
+        guard !plan.outside.isEmpty else {
+            return .invalidField(
+                field: "cron",
+                reason:
+                    "\"\(request.planner.expression)\" does not fire after \(after.rfc3339Seconds) in any contact's zone"
+            )
         }
+        let missed = plan.outside.prefix(3).map { skipped in
+            let zone = TimeZone(identifier: skipped.timeZone) ?? .gmt
+            return
+                "\(skipped.timeZone) at \(skipped.fireTime.rfc3339(in: zone)) (calling hours \(skipped.callingHours))"
+        }
+        return .invalidField(
+            field: "cron",
+            reason: "every fire time is outside calling hours, so there is no window to submit: "
+                + missed.joined(separator: "; ") + (plan.outside.count > 3 ? "; …" : ""))
     }
 
-    /// Submits one window unless it already has an outcome; the intent is recorded first.
+    /// Submits one window; the intent is recorded first, the outcome after.
     private func submit(_ window: ScheduleWindow, key: String, job: String, correlation: UUID) async throws
         -> Result<String, SubmissionFailure>
     {
         let stream = ScheduleEvent.stream(job)
         let base = ScheduleSubmission(job: job, key: key, timeZone: window.timeZone, start: window.start)
-        if let existing = try store.withSnapshot({ snapshot -> ScheduleSubmission? in
-            guard let seq = try snapshot.sequence(forIdempotencyKey: base.outcomeKey),
-                let envelope = try snapshot.envelope(at: seq)
-            else { return nil }
-            return try ScheduleSubmission(json: try envelope.payload.decoded())
-        }), let id = existing.scheduleID {
-            return .success(id)
-        }
         var intent = base
         intent.request = window.requestBody
         let appended = try store.append([
@@ -191,7 +258,7 @@ public struct ScheduleWorker: Sendable {
     {
         let stream = ScheduleEvent.stream(plan.job)
         let started = now()
-        let from = plan.windows.map(\.start).min() ?? plan.plannedAfter
+        let from = min(plan.windows.map(\.start).min() ?? plan.plannedAfter, started)
         var poll = 0
         var completed = 0.0
         while true {
@@ -233,10 +300,45 @@ public struct ScheduleWorker: Sendable {
         }
     }
 
-    /// The completion webhook: recorded once (`WebhookRequested`, with its body), then delivered with retries.
+    /// The completion webhook: requested once (`WebhookRequested`, with its body), then delivered with retries;
+    /// a recorded request that was not delivered is resumed (same id and body, attempts and retries going on
+    /// from the recorded ones). Nil when the job has no webhook.
     private func notify(
-        _ plan: SchedulePlanned, completed: Double, _ webhook: (url: String, secret: WebhookSecret), correlation: UUID
+        _ plan: SchedulePlanned, completed: Double, _ webhook: (url: String, secret: WebhookSecret)?,
+        recorded: ScheduleJobRecord.Webhook?, correlation: UUID
     ) async throws -> WebhookDeliverer.Outcome? {
+        if let recorded, recorded.delivered {
+            progress("webhook \(recorded.deliveryID) was delivered (recorded)")
+            return WebhookDeliverer.Outcome(delivered: true, attempts: recorded.attempts, reason: nil)
+        }
+        guard let webhook else {
+            guard let recorded else { return nil }
+            let reason = "not delivered, and no --webhook and --webhook-secret were given to deliver it"
+            progress("webhook \(recorded.deliveryID) \(reason)")
+            return WebhookDeliverer.Outcome(delivered: false, attempts: recorded.attempts, reason: reason)
+        }
+        let stream = ScheduleEvent.stream(plan.job)
+        let delivery: ScheduleJobRecord.Webhook
+        if let recorded {
+            delivery = recorded
+            progress("resuming webhook \(recorded.deliveryID) after \(Self.counted(recorded.attempts, "attempt"))")
+        } else {
+            delivery = try requestWebhook(plan, completed: completed, url: webhook.url, correlation: correlation)
+        }
+        let outcome = try await webhooks.deliver(
+            id: delivery.deliveryID, url: webhook.url, body: try CanonicalJSON(delivery.body).bytes,
+            secret: webhook.secret, stream: stream, correlation: correlation, firstAttempt: delivery.attempts + 1)
+        progress(
+            outcome.delivered
+                ? "webhook \(delivery.deliveryID) delivered after \(Self.counted(outcome.attempts, "attempt"))"
+                : "webhook \(delivery.deliveryID) abandoned: \(outcome.reason ?? "")")
+        return outcome
+    }
+
+    /// Records the completion webhook's request (its id and body) once per job, and returns it as recorded.
+    private func requestWebhook(_ plan: SchedulePlanned, completed: Double, url: String, correlation: UUID) throws
+        -> ScheduleJobRecord.Webhook
+    {
         let deliveryID = "dlv_" + SHA256Digest.of(Array("webhook:\(plan.job)".utf8)).hex.prefix(24)
         let body: JSONValue = [
             "event": "campaign.completed", "timestamp": .string(now().rfc3339Seconds),
@@ -246,29 +348,19 @@ public struct ScheduleWorker: Sendable {
                 "schedules": .int(Int64(plan.windows.count)),
             ],
         ]
-        let bytes = try CanonicalJSON(body).bytes
-        let stream = ScheduleEvent.stream(plan.job)
         let appended = try store.append([
             EventDraft(
-                type: ScheduleEvent.webhookRequested, stream: stream,
+                type: ScheduleEvent.webhookRequested, stream: ScheduleEvent.stream(plan.job),
                 payload: [
                     "delivery_id": .string(deliveryID), "job": .string(plan.job),
-                    "url": .string(WebhookDeliverer.redacted(webhook.url)), "body": body,
-                    "body_sha256": .string(SHA256Digest.of(bytes).hex),
+                    "url": .string(WebhookSender.redacted(url)), "body": body,
+                    "body_sha256": .string(SHA256Digest.of(try CanonicalJSON(body).bytes).hex),
                 ], correlationID: correlation, idempotencyKey: "webhook:\(plan.job)")
         ])
-        guard case .appended = appended[0] else {
-            progress("the completion webhook was already requested; `webhooks redeliver \(deliveryID)` sends it again")
-            return nil
-        }
-        let outcome = try await webhooks.deliver(
-            id: deliveryID, url: webhook.url, body: bytes, secret: webhook.secret, stream: stream,
-            correlation: correlation)
-        progress(
-            outcome.delivered
-                ? "webhook \(deliveryID) delivered after \(outcome.attempts) attempt\(outcome.attempts == 1 ? "" : "s")"
-                : "webhook \(deliveryID) abandoned: \(outcome.reason ?? "")")
-        return outcome
+        guard case .existing = appended[0] else { return ScheduleJobRecord.Webhook(deliveryID: deliveryID, body: body) }
+        // Another run requested it first: carry on its request.
+        let record = try store.withSnapshot { try ScheduleJobRecord.read($0, job: plan.job) }
+        return record.webhook ?? ScheduleJobRecord.Webhook(deliveryID: deliveryID, body: body)
     }
 
     /// The job's correlation id: a UUID made from its id, so every event of the job shares it across restarts.

@@ -12,13 +12,16 @@ public struct WebhookDeliverer: Sendable {
     let sleep: @Sendable (Duration) async throws -> Void
     let random: @Sendable () -> Double
     let logger: Logger
+    /// Hears one line per failed attempt, for a person watching (`schedule run` prints them).
+    let progress: @Sendable (String) -> Void
 
     /// A deliverer recording to `store`, sending with `sender`, retrying on `schedule`.
     public init(
         store: any EventStore, sender: WebhookSender, schedule: WebhookRetrySchedule = .standard,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        logger: Logger = Logger(label: "dialer-ledger.webhooks")
+        logger: Logger = Logger(label: "dialer-ledger.webhooks"),
+        progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.store = store
         self.sender = sender
@@ -26,6 +29,7 @@ public struct WebhookDeliverer: Sendable {
         self.sleep = sleep
         self.random = random
         self.logger = logger
+        self.progress = progress
     }
 
     /// How a delivery ended.
@@ -36,7 +40,8 @@ public struct WebhookDeliverer: Sendable {
     }
 
     /// Sends `body` to `url` as delivery `id` until it is delivered or the schedule gives up; attempts are
-    /// numbered from `firstAttempt` (a redelivery goes on from the recorded count).
+    /// numbered from `firstAttempt`, and the schedule goes on from there (a resumed delivery does not start
+    /// its retries over).
     public func deliver(
         id: String, url: String, body: [UInt8], secret: WebhookSecret, stream: String, correlation: UUID?,
         firstAttempt: Int = 1
@@ -46,14 +51,15 @@ public struct WebhookDeliverer: Sendable {
         while true {
             let result = try await sender.attempt(url: url, id: id, body: body, secret: secret)
             var fields: [String: JSONValue] = [
-                "delivery_id": .string(id), "attempt": .int(Int64(attempt)), "url": .string(Self.redacted(url)),
+                "delivery_id": .string(id), "attempt": .int(Int64(attempt)),
+                "url": .string(WebhookSender.redacted(url)),
                 "body_sha256": .string(bodySHA.hex), "duration_ms": .int(result.duration.milliseconds),
                 "status": result.status.map { .int(Int64($0)) } ?? .null,
             ]
             if let error = result.error { fields["error"] = .string(error) }
             try record(ScheduleEvent.webhookAttempted, .object(fields), stream, correlation)
             let verdict = schedule.verdict(
-                attempt: attempt - firstAttempt + 1, status: result.status,
+                attempt: attempt, status: result.status,
                 retryAfter: result.retryAfter, random: random)
             switch verdict {
             case .delivered:
@@ -74,6 +80,8 @@ public struct WebhookDeliverer: Sendable {
                 logger.error("webhook abandoned", metadata: ["delivery_id": "\(id)", "reason": "\(reason)"])
                 return Outcome(delivered: false, attempts: attempt, reason: reason)
             case .retry(let delay):
+                let answer = result.status.map(String.init) ?? result.error ?? "no answer"
+                progress("webhook \(id) attempt \(attempt): \(answer); next in \(delay.compactDescription)")
                 logger.warning(
                     "webhook attempt failed; retrying",
                     metadata: [
@@ -88,15 +96,5 @@ public struct WebhookDeliverer: Sendable {
 
     private func record(_ type: String, _ payload: JSONValue, _ stream: String, _ correlation: UUID?) throws {
         _ = try store.append([EventDraft(type: type, stream: stream, payload: payload, correlationID: correlation)])
-    }
-
-    /// `url` without user info and query, which may carry credentials.
-    static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url) else { return "[unparseable URL]" }
-        components.user = nil
-        components.password = nil
-        components.query = nil
-        components.fragment = nil
-        return components.string ?? "[unparseable URL]"
     }
 }
