@@ -1,3 +1,5 @@
+import Foundation
+
 /// A point in the log to read up to: a sequence number or a UTC instant.
 public enum AsOf: Sendable, Hashable, CustomStringConvertible {
     /// Up to and including this sequence.
@@ -5,21 +7,20 @@ public enum AsOf: Sendable, Hashable, CustomStringConvertible {
     /// Up to and including the last event recorded at or before this instant.
     case instant(Timestamp)
 
-    /// Parses `seq:N` or an RFC 3339 instant; `field` names the input in the error.
-    public init(parsing text: String, field: String = "as_of") throws {
+    /// Parses `seq:N` or an instant in the typed grammar (RFC 3339, or `YYYY-MM-DD` meaning midnight in
+    /// `zone`); `field` names the input in the error.
+    public init(parsing text: String, field: String = "as_of", in zone: TimeZone = .gmt) throws {
         if text.hasPrefix("seq:") {
             guard let seq = UInt64(text.dropFirst(4)) else {
                 throw DialerCoreError.invalidField(
                     field: field, reason: "\"\(text)\" is not seq:N with N a whole number")
             }
             self = .sequence(seq)
+        } else if text.first?.isNumber == true {
+            self = .instant(try Timestamp(parsing: text, in: zone, field: field))
         } else {
-            do {
-                self = .instant(try Timestamp(rfc3339: text, field: field))
-            } catch {
-                throw DialerCoreError.invalidField(
-                    field: field, reason: "\"\(text)\" is neither seq:N nor an RFC 3339 instant")
-            }
+            throw DialerCoreError.invalidField(
+                field: field, reason: "\"\(text)\" is neither seq:N nor an instant (RFC 3339 or YYYY-MM-DD)")
         }
     }
 

@@ -70,57 +70,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses RFC 3339 text given as bytes; nil when it is not one.
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
-        func number(_ range: Range<Int>) -> Int64? {
-            guard range.upperBound <= b.count else { return nil }
-            var value: Int64 = 0
-            for i in range {
-                guard (48...57).contains(b[i]) else { return nil }
-                value = value * 10 + Int64(b[i] - 48)
-            }
-            return value
-        }
-        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74 || b[10] == 0x20,
-            b[13] == 0x3A, b[16] == 0x3A,
-            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
-            hour < 24, minute < 60, second < 61
-        else { return nil }
-        var index = 19
-        var millis: Int64 = 0
-        if b[index] == 0x2E {
-            index += 1
-            var digits = 0
-            while index < b.count, (48...57).contains(b[index]) {
-                if digits < 3 { millis = millis * 10 + Int64(b[index] - 48) }
-                digits += 1
-                index += 1
-            }
-            guard digits > 0 else { return nil }
-            for _ in digits..<max(digits, 3) { millis *= 10 }
-        }
-        guard index < b.count else { return nil }
-        var offsetMinutes: Int64 = 0
-        switch b[index] {
-        case 0x5A, 0x7A:
-            index += 1
-        case 0x2B, 0x2D:
-            guard b.count == index + 6, b[index + 3] == 0x3A, let oh = number(index + 1..<index + 3),
-                let om = number(index + 4..<index + 6), oh < 24, om < 60
-            else { return nil }
-            offsetMinutes = (oh * 60 + om) * (b[index] == 0x2D ? -1 : 1)
-            index += 6
-        default:
-            return nil
-        }
-        guard index == b.count else { return nil }
-        let days = Self.days(fromCivil: year, month, day)
-        let secondsOfDay = hour * 3600 + minute * 60 + min(second, 59)
-        let ms = (days * 86_400 + secondsOfDay - offsetMinutes * 60) * 1000 + millis
-        return Timestamp(milliseconds: ms)
+        guard let written = WrittenInstant(b), written.time != nil, written.rangeProblem == nil else { return nil }
+        return written.timestamp
     }
 
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+    /// The number of days in `month` of `year` (proleptic Gregorian).
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

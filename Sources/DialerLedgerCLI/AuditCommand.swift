@@ -16,8 +16,9 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Only effects for this campaign.") var campaign: String?
     @Option(help: "Only this event type (such as ReportEmailed).") var type: String?
-    @Option(help: ArgumentHelp("Recorded at or after.", valueName: "INSTANT")) var from: String?
-    @Option(help: ArgumentHelp("Recorded before.", valueName: "INSTANT")) var to: String?
+    @Option(help: ArgumentHelp("Recorded at or after (a date: midnight UTC).", valueName: "INSTANT|DATE")) var from:
+        String?
+    @Option(help: ArgumentHelp("Recorded before (a date: midnight UTC).", valueName: "INSTANT|DATE")) var to: String?
     @Option(help: "table, json (one object a line) or csv.") var format: Format = .table
 
     func run() throws {
@@ -29,8 +30,8 @@ struct AuditCommand: ParsableCommand {
             var filter = AuditTrail.Filter()
             filter.campaign = campaign
             filter.type = type
-            filter.from = try from.map { try Timestamp(rfc3339: $0, field: "--from") }
-            filter.to = try to.map { try Timestamp(rfc3339: $0, field: "--to") }
+            filter.from = try from.map { try Timestamp(parsing: $0, in: .gmt, field: "--from") }
+            filter.to = try to.map { try Timestamp(parsing: $0, in: .gmt, field: "--to") }
             let rows = try data.openLog(.readOnly).withSnapshot { snapshot in
                 try AuditTrail.read(snapshot, throughSeq: try snapshot.lastSequence(), filter: filter)
             }

@@ -22,7 +22,10 @@ struct CronNextCommand: ParsableCommand {
 
     @Argument(help: "The cron expression (quote it).") var expression: String?
     @Option(help: "IANA zone the expression is read in (a CRON_TZ= prefix wins).") var tz = "UTC"
-    @Option(help: ArgumentHelp("Start after this instant (default: now).", valueName: "INSTANT")) var from: String?
+    @Option(
+        help: ArgumentHelp(
+            "Start after this instant (default: now; a date: midnight in --tz).", valueName: "INSTANT|DATE")) var from:
+        String?
     @Option(help: "How many fire times.") var count = 5
     @Option(help: "Daylight saving: wall-clock (ISC cron, the default) or literal (robfig's reading).")
     var dst = CronSchedule.DSTPolicy.wallClock.rawValue
@@ -45,7 +48,8 @@ struct CronNextCommand: ParsableCommand {
                 guard let zone = TimeZone(identifier: tz) else {
                     throw ValidationError("--tz: \"\(tz)\" is not an IANA time zone")
                 }
-                let start = try from.map { try Timestamp(rfc3339: $0, field: "--from") } ?? Timestamp.systemNow()
+                let start =
+                    try from.map { try Timestamp(parsing: $0, in: zone, field: "--from") } ?? Timestamp.systemNow()
                 let schedule = try CronSchedule(parsing: expression!, timeZone: zone, dst: policy)
                 for time in Self.times(schedule, after: start, count: count) {
                     print(time.rfc3339(in: schedule.timeZone))
@@ -66,7 +70,7 @@ struct CronNextCommand: ParsableCommand {
             return "error\tzone: \"\(parts[1])\" is not an IANA time zone"
         }
         do {
-            let start = try Timestamp(rfc3339: parts[2], field: "from")
+            let start = try Timestamp(parsing: parts[2], in: zone, field: "from")
             let schedule = try CronSchedule(parsing: parts[0], timeZone: zone, dst: dst)
             let times = times(schedule, after: start, count: count).map { $0.rfc3339(in: zone) }
             return times.isEmpty ? "error\tno fire time within eight years" : times.joined(separator: "\t")

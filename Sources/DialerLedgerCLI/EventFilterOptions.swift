@@ -9,15 +9,20 @@ struct EventFilterOptions: ParsableArguments {
     @Option(help: "Only events of this type, such as MetricPageFetched.")
     var type: String?
 
-    @Option(help: ArgumentHelp("Only events recorded at or after this RFC 3339 instant.", valueName: "INSTANT"))
+    @Option(
+        help: ArgumentHelp(
+            "Only events recorded at or after this instant (a date: midnight UTC).", valueName: "INSTANT|DATE"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only events recorded at or before this RFC 3339 instant.", valueName: "INSTANT"))
+    @Option(
+        help: ArgumentHelp(
+            "Only events recorded at or before this instant (a date: midnight UTC).", valueName: "INSTANT|DATE"))
     var until: String?
 
     @Option(
         name: .customLong("as-of"),
-        help: ArgumentHelp("Read the log as it was at seq:N or at an RFC 3339 instant.", valueName: "POINT"))
+        help: ArgumentHelp(
+            "Read the log as it was at seq:N or at an instant (a date: midnight UTC).", valueName: "POINT"))
     var asOf: String?
 
     /// The query these filters describe, with time bounds resolved to sequence bounds in `snapshot`
@@ -28,11 +33,11 @@ struct EventFilterOptions: ParsableArguments {
             query.throughSeq = try AsOf(parsing: asOf, field: "--as-of").resolve(in: snapshot)
         }
         if let until {
-            let instant = try Timestamp(rfc3339: until, field: "--until")
+            let instant = try Timestamp(parsing: until, in: .gmt, field: "--until")
             query.throughSeq = min(query.throughSeq, try snapshot.lastSequence(recordedAtOrBefore: instant))
         }
         if let since {
-            let instant = try Timestamp(rfc3339: since, field: "--since")
+            let instant = try Timestamp(parsing: since, in: .gmt, field: "--since")
             query.afterSeq = try snapshot.lastSequence(
                 recordedAtOrBefore: Timestamp(milliseconds: instant.milliseconds - 1))
         }

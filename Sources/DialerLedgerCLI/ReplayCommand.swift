@@ -18,7 +18,8 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: ArgumentHelp("The report (default: the newest one as of --as-of).", valueName: "ID")) var report:
         String?
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Read the log as it was then.", valueName: "seq:N|INSTANT"))
+    @Option(
+        name: .customLong("as-of"), help: ArgumentHelp("Read the log as it was then.", valueName: "seq:N|INSTANT|DATE"))
     var asOf: String?
     @Option(
         help: ArgumentHelp("Re-derive under this rule set (a built-in name or a JSON file).", valueName: "NAME|FILE"))

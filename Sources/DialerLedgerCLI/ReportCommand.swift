@@ -51,9 +51,9 @@ struct ReportRunCommand: AsyncParsableCommand {
             guard let zone = TimeZone(identifier: tz) else {
                 throw ValidationError("--tz: \"\(tz)\" is not an IANA time zone")
             }
-            let end = try to.map { try parseInstant($0, option: "--to", zone: zone) } ?? Self.thisHour()
+            let end = try to.map { try Timestamp(parsing: $0, in: zone, field: "--to") } ?? Self.thisHour()
             let start =
-                try from.map { try parseInstant($0, option: "--from", zone: zone) }
+                try from.map { try Timestamp(parsing: $0, in: zone, field: "--from") }
                 ?? Timestamp(milliseconds: end.milliseconds - 86_400_000)
             var request = ReportRequest(
                 campaigns: splitList(campaigns),
@@ -62,6 +62,8 @@ struct ReportRunCommand: AsyncParsableCommand {
             request.ruleSet = try loadRuleSet(rules)
             try request.validate(ReportLimits())
             let settings = try publish ? publishing.load(dataFolder: data.folder) : nil
+            // A file named with --config is read and checked even when nothing here uses it.
+            if !publish, publishing.settings.config != nil { _ = try publishing.settings.load(dataFolder: data.folder) }
             request.publishTo = settings?.recipients
             let log = try data.openLog(.readWrite)
             let logger = commandLogger(verbose: verbose)

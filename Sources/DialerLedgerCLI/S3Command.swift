@@ -28,7 +28,9 @@ struct S3PresignCommand: ParsableCommand {
     @Option(help: "Addressing: path or virtual-hosted (default: virtual-hosted for AWS, path otherwise).")
     var style: String?
     @Option(help: "Seconds the link is valid, 1 to 604800 (7 days).") var expires = 86_400
-    @Option(help: ArgumentHelp("Sign as of this instant (default: now).", valueName: "INSTANT")) var at: String?
+    @Option(
+        help: ArgumentHelp("Sign as of this instant (default: now; a date: midnight UTC).", valueName: "INSTANT|DATE"))
+    var at: String?
     @Option(
         name: .customLong("response-header"),
         help: ArgumentHelp(
@@ -74,7 +76,7 @@ struct S3PresignCommand: ParsableCommand {
                 endpoint: endpoint ?? setting("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"), addressingStyle: addressing,
                 credentials: S3Credentials(
                     accessKeyID: id, secretAccessKey: secret, sessionToken: setting("AWS_SESSION_TOKEN")))
-            let time = try at.map { try Timestamp(rfc3339: $0, field: "--at") } ?? Timestamp.systemNow()
+            let time = try at.map { try Timestamp(parsing: $0, in: .gmt, field: "--at") } ?? Timestamp.systemNow()
             let link = try S3Client(configuration: configuration).presignedGET(
                 key: key, expires: .seconds(expires), at: time, responseHeaders: overrides)
             print(link.url)

@@ -20,15 +20,17 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Events per batch (run).") var batchSize = 27
     @Option(help: "Campaign ids, comma-separated.") var campaigns = "CAMPAIGN_001,CAMPAIGN_002,CAMPAIGN_003"
     @Option(
-        name: .customLong("first-day"), help: ArgumentHelp("UTC date of the first run's day.", valueName: "YYYY-MM-DD"))
+        name: .customLong("first-day"), help: ArgumentHelp("UTC date of the first run's day.", valueName: "DATE"))
     var firstDay = "2026-11-02"
 
     func validate() throws {
         guard batches >= 0 else { throw ValidationError("--batches: must be 0 or more, got \(batches)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size: must be 1 or more, got \(batchSize)") }
         guard !campaignList.isEmpty else { throw ValidationError("--campaigns: name at least one campaign") }
-        guard (try? Timestamp(rfc3339: firstDay + "T00:00:00Z")) != nil else {
-            throw ValidationError("--first-day: \"\(firstDay)\" is not a YYYY-MM-DD date")
+        do {
+            _ = try Timestamp(parsing: firstDay, in: .gmt, field: "--first-day")
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
@@ -36,7 +38,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let day = try Timestamp(rfc3339: firstDay + "T00:00:00Z").milliseconds / 86_400_000
+            let day = try Timestamp(parsing: firstDay, in: .gmt, field: "--first-day").milliseconds / 86_400_000
             let sample = SampleEvents(tag: tag, campaigns: campaignList, batchSize: batchSize, firstDay: day)
             let log = try data.openLog(.readWrite)
             var appended = 0

@@ -61,6 +61,9 @@ struct ScheduleRunCommand: AsyncParsableCommand {
             guard let campaign = setting(campaign, "CXONE_CAMPAIGN_ID") else {
                 throw ValidationError("--campaign: name the campaign (or set CXONE_CAMPAIGN_ID)")
             }
+            guard !campaign.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--campaign: must not be empty")
+            }
             guard let cron = setting(cron, "SCHEDULE_CRON") else {
                 throw ValidationError("--cron: give a cron expression (or set SCHEDULE_CRON)")
             }
@@ -143,7 +146,7 @@ struct ScheduleStatusCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
     @Option(help: "Only this campaign.") var campaign: String?
-    @Option(help: ArgumentHelp("Read the log as it was then.", valueName: "seq:N|INSTANT")) var asOf: String?
+    @Option(help: ArgumentHelp("Read the log as it was then.", valueName: "seq:N|INSTANT|DATE")) var asOf: String?
 
     func run() throws {
         try reportingErrors {

@@ -78,4 +78,36 @@ import Testing
         #expect(
             error.description == "1 problem in the contact list:\nlist.csv:7: timezone: \"X\" is not an IANA time zone")
     }
+
+    @Test(arguments: [
+        ("id,timezone\nc\"1,UTC\n", "2 csv: a quote inside an unquoted field; quote the whole field"),
+        ("id,timezone\n\"c1\"x,UTC\n", "2 csv: text after the closing quote of a field"),
+        ("id,timezone\nc1,\"UTC\" \n", "2 csv: text after the closing quote of a field"),
+        ("id,timezone,id\nc1,UTC,c2\n", "1 header: names the column \"id\" twice"),
+        ("ID,timezone, Id \nc1,UTC,c2\n", "1 header: names the column \"id\" twice"),
+        ("id,timezone,time_zone\nc1,UTC,UTC\n", "1 header: names the time zone column twice (timezone and time_zone)"),
+        ("id,timezone\nc\u{0}1,UTC\n", "2 id: \"c?1\" has a control character (U+0000)"),
+        ("id,timezone\n\"c\n1\",UTC\n", "2 id: \"c?1\" has a control character (U+000A)"),
+        ("id,timezone\nc\u{7F}1,UTC\n", "2 id: \"c?1\" has a control character (U+007F)"),
+        ("id,timezone\nc\u{85}1,UTC\n", "2 id: \"c?1\" has a control character (U+0085)"),
+        (#"[{"id": "c\u0007", "timezone": "UTC"}]"#, "1 id: \"c?\" has a control character (U+0007)"),
+    ])
+    func refusesMalformedIDsAndHeaders(_ text: String, _ problem: String) {
+        #expect(problems(text, file: text.hasPrefix("[") ? "contacts.json" : "contacts.csv") == [problem])
+    }
+
+    @Test func refusesBytesThatAreNotUTF8() {
+        let bytes = Array("id,timezone\nc1,UTC\n".utf8) + [0x63, 0xFF, 0x31] + Array(",UTC\n".utf8)
+        #expect(
+            throws: ContactListError(file: "c.csv", problems: [.init(line: 3, field: "file", reason: "is not UTF-8")])
+        ) {
+            try ContactList(bytes: bytes, file: "c.csv")
+        }
+    }
+
+    @Test func quotedFieldsStillTakeDoubledQuotesAndCommas() throws {
+        let list = try read("id,timezone,name\n\"c1\",\"UTC\",\"Jo \"\"JJ\"\" Doe, Jr\"\r\n")
+        #expect(list.contacts.first?.attributes["name"] == "Jo \"JJ\" Doe, Jr")
+        #expect(problems("id,timezone\n\"\",UTC\n") == ["2 id: is missing"])
+    }
 }

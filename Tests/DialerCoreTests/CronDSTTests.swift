@@ -23,7 +23,7 @@ import Testing
         CronCase("0 3 * * *", "America/New_York", "2026-03-08T01:00:00-05:00", "2026-03-08T03:00:00-04:00"),
         CronCase(
             "0 3 * * *", "America/New_York", "2026-03-08T01:00:00-05:00", "2026-03-08T03:00:00-04:00", dst: .literal),
-        // A list of hours is not a fixed time: the missing 02:00 and 02:30 are skipped.
+        // A minute field starting with `*` is a wildcard job: the missing 02:00 and 02:30 are skipped.
         CronCase("*/30 1-2 * * *", "America/New_York", "2026-03-08T01:30:00-05:00", "2026-03-09T01:00:00-04:00"),
         CronCase("30 * * * *", "America/New_York", "2026-03-08T01:30:00-05:00", "2026-03-08T03:30:00-04:00"),
         // Fixed time in the fall-back overlap: the first 01:30 only (wallClock), both (literal).
@@ -93,13 +93,60 @@ import Testing
         CronCase("0 23 * * *", "America/Santiago", "2026-04-04T23:00:00-03:00", "2026-04-05T23:00:00-04:00"),
         CronCase(
             "0 23 * * *", "America/Santiago", "2026-04-04T23:00:00-03:00", "2026-04-04T23:00:00-04:00", dst: .literal),
-        // Apia skipped a whole day: a fixed time on it fires at the start of the next one.
-        CronCase("0 9 * * *", "Pacific/Apia", "2011-12-29T09:00:00-10:00", "2011-12-31T00:00:00+14:00"),
+        // Apia skipped a whole day: ISC cron takes a jump of 3 hours or more as a clock correction, so a
+        // fixed time on the skipped day does not fire, and midnight after the jump does.
+        CronCase("0 9 * * *", "Pacific/Apia", "2011-12-29T09:00:00-10:00", "2011-12-31T09:00:00+14:00"),
+        CronCase("0 0 * * *", "Pacific/Apia", "2011-12-29T09:00:00-10:00", "2011-12-31T00:00:00+14:00"),
         CronCase("0 9 * * *", "Pacific/Apia", "2011-12-29T09:00:00-10:00", "2011-12-31T09:00:00+14:00", dst: .literal),
+    ]
+
+    /// ISC cron's fixed-time jobs with lists and ranges: neither the minute nor the hour starts with `*`.
+    /// London 03-29 01:00 GMT → 02:00 BST, 10-25 02:00 BST → 01:00 GMT; Berlin 03-29 02:00 CET → 03:00
+    /// CEST, 10-25 03:00 CEST → 02:00 CET.
+    static let listsAndRanges: [CronCase] = [
+        // New York: both skipped times fire once, at 03:00 EDT; each repeated time fires once, first.
+        CronCase("15,45 2 * * *", "America/New_York", "2026-03-08T00:00:00-05:00", "2026-03-08T03:00:00-04:00"),
+        CronCase("15,45 2 * * *", "America/New_York", "2026-03-08T03:00:00-04:00", "2026-03-09T02:15:00-04:00"),
+        CronCase("30 1-3 * * *", "America/New_York", "2026-03-08T01:30:00-05:00", "2026-03-08T03:00:00-04:00"),
+        CronCase("30 1-3 * * *", "America/New_York", "2026-03-08T03:00:00-04:00", "2026-03-08T03:30:00-04:00"),
+        CronCase("15,45 1 * * *", "America/New_York", "2026-11-01T01:15:00-04:00", "2026-11-01T01:45:00-04:00"),
+        CronCase("15,45 1 * * *", "America/New_York", "2026-11-01T01:45:00-04:00", "2026-11-02T01:15:00-05:00"),
+        CronCase("15,45 1 * * *", "America/New_York", "2026-11-01T01:20:00-05:00", "2026-11-02T01:15:00-05:00"),
+        CronCase("0 1-2 * * *", "America/New_York", "2026-11-01T01:00:00-04:00", "2026-11-01T02:00:00-05:00"),
+        CronCase(
+            "15,45 1 * * *", "America/New_York", "2026-11-01T01:45:00-04:00", "2026-11-01T01:15:00-05:00",
+            dst: .literal),
+        // A wildcard minute keeps the wall clock: both copies of 01:00 and 01:30.
+        CronCase("*/30 1 * * *", "America/New_York", "2026-11-01T01:30:00-04:00", "2026-11-01T01:00:00-05:00"),
+        // London.
+        CronCase("0,30 1 * * *", "Europe/London", "2026-03-28T12:00:00Z", "2026-03-29T02:00:00+01:00"),
+        CronCase("0,30 1 * * *", "Europe/London", "2026-03-29T02:00:00+01:00", "2026-03-30T01:00:00+01:00"),
+        CronCase("0,30 1 * * *", "Europe/London", "2026-10-25T01:00:00+01:00", "2026-10-25T01:30:00+01:00"),
+        CronCase("0,30 1 * * *", "Europe/London", "2026-10-25T01:30:00+01:00", "2026-10-26T01:00:00Z"),
+        CronCase("0 0-2 * * *", "Europe/London", "2026-10-25T01:00:00+01:00", "2026-10-25T02:00:00Z"),
+        // Berlin: a stepped range of fixed values is fixed.
+        CronCase("10-50/20 2 * * *", "Europe/Berlin", "2026-03-28T12:00:00Z", "2026-03-29T03:00:00+02:00"),
+        CronCase("10-50/20 2 * * *", "Europe/Berlin", "2026-03-29T03:00:00+02:00", "2026-03-30T02:10:00+02:00"),
+        CronCase("10-50/20 2 * * *", "Europe/Berlin", "2026-10-25T02:30:00+02:00", "2026-10-25T02:50:00+02:00"),
+        CronCase("10-50/20 2 * * *", "Europe/Berlin", "2026-10-25T02:50:00+02:00", "2026-10-26T02:10:00+01:00"),
+        CronCase(
+            "10-50/20 2 * * *", "Europe/Berlin", "2026-03-28T12:00:00Z", "2026-03-30T02:10:00+02:00", dst: .literal),
+        // Lord Howe's 30-minute shift: 01:30-02:00 repeats on 04-05, 02:00-02:30 is skipped on 10-04.
+        CronCase("15,45 1 * * *", "Australia/Lord_Howe", "2026-04-05T01:15:00+11:00", "2026-04-05T01:45:00+11:00"),
+        CronCase("15,45 1 * * *", "Australia/Lord_Howe", "2026-04-05T01:45:00+11:00", "2026-04-06T01:15:00+10:30"),
+        CronCase("0,20,40 2 * * *", "Australia/Lord_Howe", "2026-10-04T01:00:00+10:30", "2026-10-04T02:30:00+11:00"),
+        CronCase("0,20,40 2 * * *", "Australia/Lord_Howe", "2026-10-04T02:30:00+11:00", "2026-10-04T02:40:00+11:00"),
+        CronCase("0,20,40 2 * * *", "Australia/Lord_Howe", "2026-10-04T02:40:00+11:00", "2026-10-05T02:00:00+11:00"),
+        CronCase(
+            "0,20,40 2 * * *", "Australia/Lord_Howe", "2026-10-04T01:00:00+10:30", "2026-10-04T02:40:00+11:00",
+            dst: .literal),
     ]
 
     @Test(arguments: newYork)
     func newYork2026(_ test: CronCase) throws { try test.check() }
+
+    @Test(arguments: listsAndRanges)
+    func listsAndRangesAreFixedTimes(_ test: CronCase) throws { try test.check() }
 
     @Test(arguments: halfHourZones)
     func halfHourAndQuarterHourZones(_ test: CronCase) throws { try test.check() }

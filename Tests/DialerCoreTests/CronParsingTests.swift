@@ -25,7 +25,8 @@ import Testing
         ("0 0 * * */3", "0 0 * * 0,3,6"), ("0 12 * * */100", "0 12 * * 0"),
         ("1-5,10,40-42 * * * *", "1,2,3,4,5,10,40,41,42 * * * *"),
         ("@yearly", "0 0 1 1 *"), ("@annually", "0 0 1 1 *"), ("@monthly", "0 0 1 * *"), ("@weekly", "0 0 * * 0"),
-        ("@daily", "0 0 * * *"), ("@midnight", "0 0 * * *"), ("@hourly", "0 * * * *"), ("@DAILY", "0 0 * * *"),
+        ("@daily", "0 0 * * *"), ("@midnight", "0 0 * * *"), ("@hourly", "0 * * * *"), ("0 0 30 2 MON", "0 0 * 2 MON"),
+        ("0 0 31 4,5 *", "0 0 31 5 *"), ("0 12 * * */9223372036854775807", "0 12 * * 0"),
         ("0\t0  *\t* *", "0 0 * * *"), ("00 09 01 01 *", "0 9 1 1 *"), ("@every 1h", "0 * * * *"),
         ("@every 60m", "@every 3600s"), ("@every 1h0m0s", "@every 3600000ms"), ("@every 2.5m", "@every 150s"),
         ("@every 1h30m", "@every 90m"), ("@every +90m", "@every 5400s"), ("@every 1000000us", "@every 1s"),
@@ -101,6 +102,27 @@ import Testing
             "\"@daily 5\" is not a descriptor (@yearly, @annually, @monthly, @weekly, @daily, @midnight, "
                 + "@hourly or @every <duration>)"
         ),
+        (
+            "@DAILY", "expression",
+            "\"@DAILY\" is not a descriptor (@yearly, @annually, @monthly, @weekly, @daily, @midnight, "
+                + "@hourly or @every <duration>, in lower case)"
+        ),
+        (
+            "@Every 1h", "expression",
+            "\"@Every 1h\" is not a descriptor (@yearly, @annually, @monthly, @weekly, @daily, @midnight, "
+                + "@hourly or @every <duration>, in lower case)"
+        ),
+        (
+            "*/99999999999999999999 * * * *", "minute",
+            "step \"99999999999999999999\" in \"*/99999999999999999999\" is too large"
+        ),
+        (
+            "0 0 1 1-12/9223372036854775808 *", "month",
+            "step \"9223372036854775808\" in \"1-12/9223372036854775808\" is too large"
+        ),
+        ("0 0 30 2 *", "day-of-month", "\"30\" never falls in month \"2\", so the schedule never fires"),
+        ("0 0 30,31 feb ?", "day-of-month", "\"30,31\" never falls in month \"feb\", so the schedule never fires"),
+        ("0 0 31 4,6,9,11 *", "day-of-month", "\"31\" never falls in month \"4,6,9,11\", so the schedule never fires"),
         ("@every", "@every", "\"\" is not a duration (like 90m, 1h30m or 45s)"),
         ("@every 90", "@every", "\"90\" is not a duration (like 90m, 1h30m or 45s)"),
         ("@every 5x", "@every", "\"5x\" is not a duration (like 90m, 1h30m or 45s)"),

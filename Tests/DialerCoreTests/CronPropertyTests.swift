@@ -2,8 +2,8 @@ import DialerCore
 import Foundation
 import Testing
 
-/// Checks `CronSchedule` against properties and against a brute-force oracle that walks every UTC minute
-/// and reads its local time with `Calendar`, knowing nothing of transitions.
+/// Checks `CronSchedule` against properties and against a brute-force oracle that runs ISC cron's main
+/// loop (cron.c) once per UTC minute, reading local time with `Calendar` and knowing nothing of transitions.
 @Suite struct CronPropertyTests {
     /// A local wall time as `Calendar` reports it.
     struct Local: Comparable {
@@ -12,14 +12,33 @@ import Testing
         static func < (lhs: Local, rhs: Local) -> Bool {
             (lhs.year, lhs.month, lhs.day, lhs.hour, lhs.minute) < (rhs.year, rhs.month, rhs.day, rhs.hour, rhs.minute)
         }
+
+        /// Minutes since 1970-01-01T00:00 on this wall clock: cron.c's `timeRunning`.
+        var number: Int64 {
+            (Timestamp.days(fromCivil: Int64(year), Int64(month), Int64(day)) * 24 + Int64(hour)) * 60 + Int64(minute)
+        }
+
+        /// The wall time `number` minutes after 1970-01-01T00:00, which the clock may have skipped.
+        init(number: Int64) {
+            let (days, minute) = (number / 1440, number % 1440)
+            let (year, month, day) = Timestamp.civil(fromDays: days)
+            (self.year, self.month, self.day) = (Int(year), Int(month), Int(day))
+            (hour, self.minute, weekday) = (Int(minute / 60), Int(minute % 60), Int((days + 4) % 7))
+        }
+
+        init(year: Int, month: Int, day: Int, hour: Int, minute: Int, weekday: Int) {
+            (self.year, self.month, self.day, self.hour, self.minute, self.weekday) =
+                (year, month, day, hour, minute, weekday)
+        }
     }
 
-    /// An expression with an independent reading of it: `time` for a fixed-time job, `day` and `matches`.
+    /// An expression with an independent reading of it.
     struct Job: Sendable {
         var expression: String
-        var time: (hour: Int, minute: Int)?
-        var day: @Sendable (Local) -> Bool = { _ in true }
         var matches: @Sendable (Local) -> Bool
+
+        /// ISC's fixed-time job: neither the minute nor the hour field starts with `*`.
+        var isFixedTime: Bool { !expression.split(separator: " ").prefix(2).contains { $0.hasPrefix("*") } }
     }
 
     static let jobs: [Job] = [
@@ -27,32 +46,32 @@ import Testing
         Job(expression: "*/20 * * * *") { $0.minute % 20 == 0 },
         Job(expression: "0 * * * *") { $0.minute == 0 },
         Job(expression: "*/15 1-3 * * *") { $0.minute % 15 == 0 && (1...3).contains($0.hour) },
+        Job(expression: "*/30 1 * * *") { $0.minute % 30 == 0 && $0.hour == 1 },
         Job(expression: "5,35 0-5 * * *") { [5, 35].contains($0.minute) && $0.hour <= 5 },
         Job(expression: "0 0,2,23 * * *") { $0.minute == 0 && [0, 2, 23].contains($0.hour) },
-        fixed("30 2 * * *", 2, 30),
-        fixed("45 1 * * *", 1, 45),
-        fixed("0 3 * * *", 3, 0),
-        fixed("15 2 * * *", 2, 15),
-        fixed("0 0 * * *", 0, 0),
-        fixed("0 23 * * *", 23, 0),
-        fixed("0 2 * * SUN", 2, 0) { $0.weekday == 0 },
-        fixed("30 1 1,4-6 * SAT", 1, 30) { [1, 4, 5, 6].contains($0.day) || $0.weekday == 6 },
+        Job(expression: "15,45 1 * * *") { [15, 45].contains($0.minute) && $0.hour == 1 },
+        Job(expression: "0,20,40 2 * * *") { $0.minute % 20 == 0 && $0.hour == 2 },
+        Job(expression: "10-50/20 2 * * *") { [10, 30, 50].contains($0.minute) && $0.hour == 2 },
+        Job(expression: "0 1-3 * * *") { $0.minute == 0 && (1...3).contains($0.hour) },
+        Job(expression: "30 2 * * *") { $0.hour == 2 && $0.minute == 30 },
+        Job(expression: "45 1 * * *") { $0.hour == 1 && $0.minute == 45 },
+        Job(expression: "0 3 * * *") { $0.hour == 3 && $0.minute == 0 },
+        Job(expression: "15 2 * * *") { $0.hour == 2 && $0.minute == 15 },
+        Job(expression: "0 0 * * *") { $0.hour == 0 && $0.minute == 0 },
+        Job(expression: "0 23 * * *") { $0.hour == 23 && $0.minute == 0 },
+        Job(expression: "0 2 * * SUN") { $0.hour == 2 && $0.minute == 0 && $0.weekday == 0 },
+        Job(expression: "30 1 1,4-6 * SAT") {
+            $0.hour == 1 && $0.minute == 30 && ([1, 4, 5, 6].contains($0.day) || $0.weekday == 6)
+        },
     ]
-
-    static func fixed(
-        _ expression: String, _ hour: Int, _ minute: Int, day: @escaping @Sendable (Local) -> Bool = { _ in true }
-    ) -> Job {
-        Job(expression: expression, time: (hour, minute), day: day) {
-            $0.hour == hour && $0.minute == minute && day($0)
-        }
-    }
 
     /// Three days around each 2026 transition of these zones (2011 for Apia), and three plain days in Kolkata.
     static let windows: [(zone: String, start: Int64)] = {
         var windows: [(String, Int64)] = [("Asia/Kolkata", 1_779_999_960)]
         let zones = [
             ("America/New_York", 2026), ("Australia/Lord_Howe", 2026), ("Pacific/Chatham", 2026),
-            ("America/St_Johns", 2026), ("America/Santiago", 2026), ("Europe/London", 2026), ("Pacific/Apia", 2011),
+            ("America/St_Johns", 2026), ("America/Santiago", 2026), ("Europe/London", 2026), ("Europe/Berlin", 2026),
+            ("Pacific/Apia", 2011),
         ]
         for (name, year) in zones {
             let zone = TimeZone(identifier: name)!
@@ -66,23 +85,38 @@ import Testing
         return windows
     }()
 
-    /// The calendar dates from `first`'s through `last`'s, with their weekdays.
-    static func dates(from first: Local, through last: Local) -> [Local] {
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = .gmt
-        var date = utc.date(from: DateComponents(year: first.year, month: first.month, day: first.day))!
-        var dates: [Local] = []
-        while true {
-            let parts = utc.dateComponents([.year, .month, .day, .weekday], from: date)
-            let local = Local(
-                year: parts.year!, month: parts.month!, day: parts.day!, hour: 0, minute: 0, weekday: parts.weekday! - 1
-            )
-            guard
-                [local.year, local.month, local.day].lexicographicallyPrecedes([last.year, last.month, last.day + 1])
-            else { return dates }
-            dates.append(local)
-            date = utc.date(byAdding: .day, value: 1, to: date)!
+    /// The minutes (as offsets into `wall`) at which ISC cron runs `job`, `wall[i]` being the wall clock
+    /// when it wakes at the i-th UTC minute. cron.c compares the wall clock with the last minute it
+    /// handled (`virtualTime`): one later runs everything; 2-5 later runs everything for each minute
+    /// passed; up to 180 later (daylight saving starts) runs the wildcard jobs for now and the fixed-time
+    /// jobs for each minute passed; 0-180 earlier (it ends) runs only the wildcard jobs, holding the
+    /// fixed-time ones until the clock passes the last handled minute; further is a clock correction,
+    /// which runs everything for now. A job found several times in one wake-up runs once here.
+    static func iscRuns(_ job: Job, wall: [Local]) -> [Int] {
+        var runs: [Int] = []
+        var virtual = wall[0].number
+        for step in 1..<wall.count {
+            let now = wall[step].number
+            let difference = now - virtual
+            let passed = { (virtual + 1...max(virtual + 1, now)).map(Local.init(number:)) }
+            var found: Bool
+            if difference == 1 || !(-180...180).contains(difference) {
+                found = job.matches(wall[step])
+                virtual = now
+            } else if difference > 5 {
+                found =
+                    !job.isFixedTime && job.matches(wall[step])
+                    || job.isFixedTime && passed().contains(where: job.matches)
+                virtual = now
+            } else if difference > 0 {
+                found = passed().contains(where: job.matches)
+                virtual = now
+            } else {
+                found = !job.isFixedTime && job.matches(wall[step])
+            }
+            if found { runs.append(step) }
         }
+        return runs
     }
 
     @Test(arguments: CronSchedule.DSTPolicy.allCases)
@@ -100,28 +134,10 @@ import Testing
                     weekday: parts.weekday! - 1)
             }
             for job in Self.jobs {
-                var expected: [Int64] = []
-                var firedDays: Set<[Int]> = []
-                for step in 1..<minutes.count {
-                    let now = minutes[step]
-                    let instant = (start + Int64(step) * 60) * 1000
-                    if let time = job.time, dst == .wallClock {
-                        // ISC cron: fire when the wall clock reaches or jumps over the time, once per date
-                        // (the dates between the previous minute's and this one's, for a skipped day).
-                        let previous = minutes[step - 1]
-                        let sameDay = (previous.year, previous.month, previous.day) == (now.year, now.month, now.day)
-                        for var target in sameDay ? [now] : Self.dates(from: previous, through: now) {
-                            (target.hour, target.minute) = time
-                            let key = [target.year, target.month, target.day]
-                            if job.day(target), previous < target, target <= now, !firedDays.contains(key) {
-                                firedDays.insert(key)
-                                if expected.last != instant { expected.append(instant) }
-                            }
-                        }
-                    } else if job.matches(now) {
-                        expected.append(instant)
-                    }
-                }
+                let steps =
+                    dst == .wallClock
+                    ? Self.iscRuns(job, wall: minutes) : (1..<minutes.count).filter { job.matches(minutes[$0]) }
+                let expected = steps.map { (start + Int64($0) * 60) * 1000 }
                 let schedule = try CronSchedule(parsing: job.expression, timeZone: zone, dst: dst)
                 var actual: [Int64] = []
                 var instant = Timestamp(milliseconds: start * 1000)

@@ -65,7 +65,7 @@ import Testing
         defer { folder.remove() }
         let cases: [([String], String)] = [
             (["--campaigns", "A", "--from", "2026-12-02", "--to", "2026-12-01"], "window.end"),
-            (["--campaigns", "A", "--from", "2026-11-31"], "--from: \"2026-11-31\" is neither"),
+            (["--campaigns", "A", "--from", "2026-11-31"], "--from: \"2026-11-31\" has day 31, not 1-30 in 2026-11"),
             (["--campaigns", "A", "--tz", "Mars/Olympus"], "--tz: \"Mars/Olympus\""),
             (["--campaigns", "A", "--rules", "strict"], "--rules: \"strict\" is neither a built-in rule set"),
         ]

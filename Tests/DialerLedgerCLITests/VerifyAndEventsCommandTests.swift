@@ -94,7 +94,9 @@ import Testing
 
         let badTime = try await tool.run(["events", "count", "--since", "yesterday", "--data", folder.path])
         #expect(badTime.status == 2)
-        #expect(badTime.stderr == "dialer-ledger: --since: \"yesterday\" is not an RFC 3339 instant\n")
+        #expect(
+            badTime.stderr
+                == "dialer-ledger: --since: \"yesterday\" is neither an RFC 3339 instant nor a YYYY-MM-DD date\n")
     }
 
     @Test func dataFolderComesFromTheEnvironmentWhenNotGiven() async throws {

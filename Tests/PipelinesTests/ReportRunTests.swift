@@ -115,6 +115,13 @@ import Testing
         }
     }
 
+    private static func request(from start: String, to end: String, zone: String) throws -> ReportRequest {
+        let window = ReportWindow(start: try Timestamp(rfc3339: start), end: try Timestamp(rfc3339: end))
+        var request = ReportRequest(campaigns: ["A"], window: window)
+        request.timeZone = zone
+        return request
+    }
+
     @Test func badInputIsRefusedByNameAndRecordsNothing() async throws {
         try await ReportHarness.with { h in
             let backwards = ReportWindow(start: Self.day.end, end: Self.day.start)
@@ -136,6 +143,16 @@ import Testing
                         request.timeZone = "Mars/Olympus"
                         return request
                     }(), "time_zone"
+                ),
+                // The last hour would be labelled 10000-01-01T08:00:00+09:00 in Tokyo.
+                (
+                    try Self.request(from: "9999-12-31T00:00:00Z", to: "9999-12-31T23:59:59Z", zone: "Asia/Tokyo"),
+                    "window.end"
+                ),
+                (
+                    try Self.request(
+                        from: "0000-01-01T00:00:00Z", to: "0000-01-02T00:00:00Z", zone: "America/New_York"),
+                    "window.start"
                 ),
             ]
             for (request, field) in cases {

@@ -53,7 +53,11 @@ struct CronField: Sendable {
                 guard !parts[1].isEmpty, parts[1].allSatisfy(\.isPlainDigit) else {
                     throw invalid("step \"\(parts[1])\" in \"\(item)\" is not a number")
                 }
-                step = Swift.min(Int(parts[1]) ?? 64, 64)  // any step past the range gives just its start
+                // robfig reads the step as a Go int: one that overflows is refused, a large one gives the start.
+                guard let parsed = Int(parts[1]) else {
+                    throw invalid("step \"\(parts[1])\" in \"\(item)\" is too large")
+                }
+                step = Swift.min(parsed, 64)
                 guard step > 0 else { throw invalid("step in \"\(item)\" must be at least 1") }
                 if step > 1 { star = false }
             }

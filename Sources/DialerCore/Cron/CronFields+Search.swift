@@ -8,7 +8,7 @@ extension CronFields {
         let lastDay = (end - 1).floorDivided(by: 86_400).quotient
         var (year, month, dayOfMonth) = Timestamp.civil(fromDays: day)
         while day <= lastDay {
-            guard months >> month & 1 == 1, dayOfMonth <= Self.daysIn(month: month, year: year) else {
+            guard months >> month & 1 == 1, dayOfMonth <= Timestamp.daysIn(month: month, year: year) else {
                 (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
                 dayOfMonth = 1
                 day = Timestamp.days(fromCivil: year, month, 1)
@@ -42,13 +42,5 @@ extension CronFields {
         guard index < 64 else { return nil }
         let rest = bits & (UInt64.max << UInt64(index))
         return rest == 0 ? nil : Int64(rest.trailingZeroBitCount)
-    }
-
-    private static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 }

@@ -14,6 +14,9 @@ struct CronFields: Sendable, Hashable {
     var dayOfMonthIsStar: Bool
     /// Day of week was written with an unstepped `*` or `?` (robfig's star bit).
     var dayOfWeekIsStar: Bool
+    /// Neither the minute nor the hour field starts with `*` or `?`: ISC cron's fixed-time job, which runs
+    /// once when daylight saving time repeats or skips its time (lists and ranges count as fixed).
+    var isFixedTime: Bool
 
     /// Parses five whitespace-separated fields.
     init(parsing text: Substring) throws {
@@ -31,10 +34,27 @@ struct CronFields: Sendable, Hashable {
         // 7 is another Sunday.
         daysOfWeek = (dayOfWeek.bits & 0x7F) | (dayOfWeek.bits >> 7 & 1)
         dayOfWeekIsStar = dayOfWeek.isStar
+        isFixedTime = !fields[0...1].contains { $0.hasPrefix("*") || $0.hasPrefix("?") }
+        try requireSomeDate(dayOfMonth: fields[2], month: fields[3])
     }
 
-    /// One minute and one hour: the job runs at a single time of day (cron's "fixed-time" job).
-    var isFixedTime: Bool { minutes.nonzeroBitCount == 1 && hours.nonzeroBitCount == 1 }
+    /// Refuses day and month fields that no calendar date meets (`0 0 30 2 *`), which robfig accepts and
+    /// then never fires. Only those fields can empty a schedule; February counts its leap day, so the
+    /// check is exact: a schedule that passes fires within a year, or on the next 29 February (within eight years).
+    private func requireSomeDate(dayOfMonth: Substring, month: Substring) throws {
+        // Either day field a star: both must match, and a weekday comes every week, so only the days of
+        // the month can miss. Neither a star: either may match, and the weekday does.
+        guard dayOfWeekIsStar, !dayOfMonthIsStar else { return }
+        let longest: [Int] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let someMonthHasADay = (1...12).contains { month in
+            months >> month & 1 == 1 && daysOfMonth & (UInt64(1) << (longest[month - 1] + 1) - 1) != 0
+        }
+        guard someMonthHasADay else {
+            throw DialerCoreError.invalidField(
+                field: "day-of-month",
+                reason: "\"\(dayOfMonth)\" never falls in month \"\(month)\", so the schedule never fires")
+        }
+    }
 
     /// Whether a day matches: both day fields when either is a star, else either of them.
     func matchesDay(dayOfMonth: Int64, weekday: Int64) -> Bool {

@@ -26,16 +26,19 @@ extension CronSchedule {
         guard !text.isEmpty else { throw DialerCoreError.invalidField(field: "expression", reason: "is empty") }
         guard text.hasPrefix("@") else { return (zone, .fields(try CronFields(parsing: text))) }
 
-        let word = text.prefix { !$0.isWhitespace }.lowercased()
+        // Descriptors are case-sensitive, as in robfig: `@DAILY` is refused, not read as `@daily`.
+        let word = String(text.prefix { !$0.isWhitespace })
         if word == "@every" {
             let duration = text.dropFirst(word.count).droppingSurroundingWhitespace()
             return (zone, .every(seconds: try GoDuration.wholeSeconds(parsing: duration)))
         }
         guard word.count == text.count, let fields = descriptors[word] else {
+            let lower = word.lowercased()
+            let known = word != lower && (descriptors[lower] != nil || lower == "@every")
             throw DialerCoreError.invalidField(
                 field: "expression",
                 reason: "\"\(text)\" is not a descriptor (@yearly, @annually, @monthly, @weekly, @daily, "
-                    + "@midnight, @hourly or @every <duration>)"
+                    + "@midnight, @hourly or @every <duration>\(known ? ", in lower case" : ""))"
             )
         }
         return (zone, .fields(try CronFields(parsing: Substring(fields))))

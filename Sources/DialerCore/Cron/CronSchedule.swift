@@ -10,13 +10,18 @@ import Foundation
 /// robfig v3, a field is unrestricted only if an item is `*` or `?` without a step above 1 (`*/2` restricts).
 ///
 /// Times are local wall-clock times in the zone. Where daylight saving time skips or repeats them:
-/// - `.wallClock` (the default, ISC/Vixie cron): a fixed-time job (one minute value and one hour value)
-///   whose time falls in a spring-forward gap fires once, at the end of the gap (the transition
-///   instant); one whose time repeats in a fall-back overlap fires once, at the first occurrence. Other
-///   jobs follow the wall clock: a skipped local time does not fire and a repeated one fires at both
-///   instants (`30 * * * *` fires twice in the repeated hour, because those are distinct instants).
+/// - `.wallClock` (the default) follows ISC (Vixie) cron. A fixed-time job, one whose minute and hour
+///   fields do not start with `*` (`30 2 * * *`, `15,45 1 * * *`, `0 1-3 * * *`, `@daily`), fires once
+///   at the end of a spring-forward gap for the times the gap skips (several skipped times still fire
+///   once), and in a fall-back overlap only at the first occurrence of each repeated time. Wildcard jobs
+///   (`*/15 * * * *`, `0 * * * *`, `@hourly`) follow the wall clock: a skipped time does not fire and a
+///   repeated one fires at both instants. As in ISC cron, an offset change of three hours or more is a
+///   clock correction, not daylight saving time: every job then follows the wall clock.
 /// - `.literal` (robfig's reading): a local time in a gap does not fire at all; a repeated one fires at
 ///   both occurrences, whatever the job.
+///
+/// Parsing refuses what robfig refuses (a step that overflows, a descriptor not in lower case) and day
+/// and month fields no date meets (`0 0 30 2 *`), which robfig accepts and never fires.
 ///
 /// `@every` ignores the zone: it fires at the input rounded down to the second plus the duration.
 public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
@@ -53,18 +58,20 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         self.rule = parsed.rule
     }
 
-    /// The first firing time strictly after `instant`. Nil if none comes within eight years (an impossible
-    /// date such as `0 0 30 2 *`; eight, so 29 February is found across 2100), if a five-field schedule
-    /// is asked about an instant outside the years 1-9999, or if the answer would overflow.
+    /// The first firing time strictly after `instant`. Nil if none comes within eight years (29 February
+    /// across 2100), if a five-field schedule is asked about an instant outside the years 1-9999, or if
+    /// the answer would fall after the year 9999.
     public func next(after instant: Timestamp) -> Timestamp? {
+        let fire: Timestamp?
         switch rule {
         case .every(let seconds):
             let second = instant.milliseconds.floorDivided(by: 1000).quotient
-            let (fire, overflow) = (second + seconds).multipliedReportingOverflow(by: 1000)
-            return overflow ? nil : Timestamp(milliseconds: fire)
+            let (milliseconds, overflow) = (second + seconds).multipliedReportingOverflow(by: 1000)
+            fire = overflow ? nil : Timestamp(milliseconds: milliseconds)
         case .fields(let fields):
-            return ZonedSearch(fields: fields, zone: timeZone, dst: dst).next(after: instant)
+            fire = ZonedSearch(fields: fields, zone: timeZone, dst: dst).next(after: instant)
         }
+        return fire.flatMap { $0 <= Timestamp.latest ? $0 : nil }
     }
 
     public var description: String { expression }

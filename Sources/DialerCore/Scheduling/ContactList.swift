@@ -1,8 +1,9 @@
 import Foundation
 
 /// A validated contact list, read from CSV (a header row naming `id` and `timezone`, RFC 4180 quoting) or
-/// JSON (an array of objects with `id` and `timezone`). Every unknown zone, missing field and repeated id
-/// is reported with its line before anything is used.
+/// JSON (an array of objects with `id` and `timezone`). Every unknown zone, missing field, repeated id and
+/// id with a control character is reported with its line before anything is used; a file that is not
+/// UTF-8, a stray quote and a header naming a column twice are refused outright.
 public struct ContactList: Sendable {
     public let contacts: [Contact]
 
@@ -13,6 +14,9 @@ public struct ContactList: Sendable {
 
     /// Reads `bytes`; JSON when the first non-blank byte is `[`, else CSV. `file` names it in errors.
     public init(bytes: [UInt8], file: String) throws {
+        if let line = Self.firstLineNotUTF8(bytes) {
+            throw ContactListError(file: file, problems: [.init(line: line, field: "file", reason: "is not UTF-8")])
+        }
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         let rows =
             first == UInt8(ascii: "[") ? try Self.jsonRows(bytes, file: file) : try Self.csvRows(bytes, file: file)
@@ -26,6 +30,14 @@ public struct ContactList: Sendable {
             let id = (row.fields["id"] ?? "").trimmingCharacters(in: .whitespaces)
             let zone = (row.fields["timezone"] ?? row.fields["time_zone"] ?? "").trimmingCharacters(in: .whitespaces)
             if id.isEmpty { problem("id", "is missing") }
+            let isControl = { (scalar: Unicode.Scalar) in scalar.properties.generalCategory == .control }
+            if let control = id.unicodeScalars.first(where: isControl) {
+                let shown = String(String.UnicodeScalarView(id.unicodeScalars.map { isControl($0) ? "?" : $0 }))
+                let code = String(control.value, radix: 16, uppercase: true)
+                problem(
+                    "id",
+                    "\"\(shown)\" has a control character (U+\(String(repeating: "0", count: 4 - code.count) + code))")
+            }
             if zone.isEmpty {
                 problem("timezone", "is missing")
             } else if TimeZone(identifier: zone) == nil {
@@ -61,10 +73,15 @@ public struct ContactList: Sendable {
         var line = 1
         var recordLine = 1
         var quoted = false
+        var closedQuote = false
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        func stray(_ reason: String) -> ContactListError {
+            ContactListError(file: file, problems: [.init(line: line, field: "csv", reason: reason)])
+        }
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
+            closedQuote = false
         }
         func endRecord() {
             endField()
@@ -80,12 +97,17 @@ public struct ContactList: Sendable {
                         index += 1
                     } else {
                         quoted = false
+                        closedQuote = true
                     }
                 } else {
                     if byte == 0x0A { line += 1 }
                     field.append(byte)
                 }
-            } else if byte == UInt8(ascii: "\"") && field.isEmpty {
+            } else if closedQuote && ![UInt8(ascii: ","), 0x0A, 0x0D].contains(byte) {
+                throw stray("text after the closing quote of a field")
+            } else if byte == UInt8(ascii: "\"") {
+                // RFC 4180: a quote only opens a field; inside one it is doubled.
+                guard field.isEmpty else { throw stray("a quote inside an unquoted field; quote the whole field") }
                 quoted = true
             } else if byte == UInt8(ascii: ",") {
                 endField()
@@ -106,6 +128,15 @@ public struct ContactList: Sendable {
         if !field.isEmpty || !fields.isEmpty { endRecord() }
         guard let header = records.first else { return [] }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        func refuseHeader(_ reason: String) -> ContactListError {
+            ContactListError(file: file, problems: [.init(line: header.line, field: "header", reason: reason)])
+        }
+        if let twice = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) }) {
+            throw refuseHeader("names the column \"\(twice.element)\" twice")
+        }
+        if names.contains("timezone") && names.contains("time_zone") {
+            throw refuseHeader("names the time zone column twice (timezone and time_zone)")
+        }
         guard names.contains("id"), names.contains("timezone") || names.contains("time_zone") else {
             throw ContactListError(
                 file: file,
@@ -199,6 +230,13 @@ public struct ContactList: Sendable {
             }
         }
         return lines
+    }
+
+    /// The first line (from 1) that is not UTF-8, if any; a character never spans a line feed.
+    private static func firstLineNotUTF8(_ bytes: [UInt8]) -> Int? {
+        guard String(validating: bytes, as: UTF8.self) == nil else { return nil }
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        return lines.firstIndex { String(validating: $0, as: UTF8.self) == nil }.map { $0 + 1 }
     }
 
     private static func line(at offset: Int, in bytes: [UInt8]) -> Int {

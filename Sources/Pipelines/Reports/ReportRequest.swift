@@ -22,7 +22,8 @@ public struct ReportRequest: Sendable {
     }
 
     /// Throws naming the first unusable field: no or too many campaigns, a repeated or empty id, an
-    /// empty window, an unknown zone, a window longer than `maxDays` calendar days in the zone.
+    /// empty window, an unknown zone, a window reaching outside the years 0000-9999 on the zone's clock,
+    /// a window longer than `maxDays` calendar days in the zone.
     public func validate(_ limits: ReportLimits) throws {
         func fail(_ field: String, _ reason: String) -> DialerCoreError { .invalidField(field: field, reason: reason) }
         guard !campaigns.isEmpty else { throw fail("campaigns", "name at least one campaign") }
@@ -38,6 +39,17 @@ public struct ReportRequest: Sendable {
         }
         guard let zone = TimeZone(identifier: timeZone) else {
             throw fail("time_zone", "\"\(timeZone)\" is not an IANA time zone")
+        }
+        // Hours are labelled on the zone's clock, in RFC 3339: every label needs a four-digit year there.
+        func local(_ instant: Timestamp) -> Int64 {
+            let date = Date(timeIntervalSince1970: Double(instant.milliseconds) / 1000)
+            return instant.milliseconds + Int64(zone.secondsFromGMT(for: date)) * 1000
+        }
+        guard local(window.start) >= Timestamp.days(fromCivil: 0, 1, 1) * 86_400_000 else {
+            throw fail("window.start", "\(window.start.rfc3339) is before the year 0000 in \(timeZone)")
+        }
+        guard local(Timestamp(milliseconds: window.end.milliseconds - 1)) <= Timestamp.latest.milliseconds else {
+            throw fail("window.end", "\(window.end.rfc3339) is after the year 9999 in \(timeZone)")
         }
         // Calendar days in the run's zone: a month with a fall-back day has 31 × 24 + 1 hours.
         let latest = Self.instant(days: limits.maxDays, after: window.start, in: zone)
