@@ -1,7 +1,8 @@
 import ArgumentParser
 import EventLog
+import Foundation
 
-/// `dialer-ledger verify`: walks the chain and the indexes.
+/// `dialer-ledger verify`: walks the chain and the indexes, in a child process of its own.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -11,7 +12,11 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    /// Set on the child that does the walk.
+    @Flag(name: .customLong("walk"), help: .private) var walk = false
+
     func run() throws {
+        guard walk else { return try walkInChild() }
         var verification = LogVerification()
         try reportingErrors {
             let log = try data.openLog(.readOnly)
@@ -26,5 +31,41 @@ struct VerifyCommand: ParsableCommand {
             "log sound: \(v.eventCount) events (seq 1…\(v.eventCount)), \(v.streamCount) streams, "
                 + "\(v.typeCount) types, \(v.idempotencyKeyCount) idempotency key\(v.idempotencyKeyCount == 1 ? "" : "s"), head \(v.head.hex.prefix(16)) "
                 + "at \(data.logPath)")
+    }
+
+    /// LMDB has no page checksums: a damaged page can send it outside the map, where the process dies
+    /// by a signal. The walk runs in a child sharing this command's output, so such a fault is reported
+    /// as an unsound log instead of ending `verify` by a signal.
+    private func walkInChild() throws {
+        let child = Process()
+        child.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["verify", "--data", data.folder, "--walk"]
+        // A crash is an expected outcome here: no backtrace, no core file.
+        child.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        Self.inheritNoCoreFiles()
+        try reportingErrors { try child.run() }
+        // Polled: Foundation's waitUntilExit spins a core off the main thread.
+        while child.isRunning { usleep(2_000) }
+        let status = child.terminationStatus
+        if child.terminationReason == .uncaughtSignal {
+            printError(
+                "log unsound at \(data.logPath): the walk died on signal \(status) "
+                    + "(\(String(cString: strsignal(status)))): a damaged page")
+            throw ExitCode(1)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Sets this process's (and so the child's) soft limit on core files to zero.
+    private static func inheritNoCoreFiles() {
+        #if os(Linux)
+            let resource = __rlimit_resource_t(RLIMIT_CORE.rawValue)
+        #else
+            let resource = RLIMIT_CORE
+        #endif
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0 else { return }
+        limit.rlim_cur = 0
+        setrlimit(resource, &limit)
     }
 }

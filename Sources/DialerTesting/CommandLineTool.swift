@@ -28,6 +28,8 @@ public struct CommandLineTool: Sendable {
     /// What a finished run printed and returned.
     public struct Outcome: Sendable {
         public let status: Int32
+        /// Whether a signal ended it (then `status` is the signal's number).
+        public let signalled: Bool
         public let stdout: String
         public let stderr: String
         /// Standard output split into non-empty lines.
@@ -69,7 +71,8 @@ public struct CommandLineTool: Sendable {
         // Polled: Foundation's waitUntilExit spins a core when called off the main thread.
         while process.isRunning { usleep(5_000) }
         return Outcome(
-            status: process.terminationStatus, stdout: try String(contentsOf: outFile, encoding: .utf8),
+            status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+            stdout: try String(contentsOf: outFile, encoding: .utf8),
             stderr: try String(contentsOf: errFile, encoding: .utf8))
     }
 

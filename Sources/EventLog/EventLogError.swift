@@ -6,6 +6,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case noLog(path: String)
     /// The log was written by a newer program with a format this one cannot read.
     case newerFormat(path: String, found: UInt32, supported: UInt32)
+    /// The log's data file is cut short or damaged, so it is not opened; nothing was read or written.
+    case damaged(path: String, reason: String)
     /// The folder cannot be written (permissions or a read-only file system); nothing was written.
     case notWritable(path: String, reason: String)
     /// LMDB refused an operation.
@@ -20,6 +22,7 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .newerFormat(let path, let found, let supported):
             return
                 "\(path): log format version \(found) is newer than this program reads (\(supported)); upgrade dialer-ledger"
+        case .damaged(let path, let reason): return "\(path): damaged log, not opened (\(reason))"
         case .notWritable(let path, let reason): return "\(path): cannot write here (\(reason))"
         case .storage(let path, let reason): return "\(path): storage error (\(reason))"
         case .corruptRecord(let seq, let reason): return "seq \(seq): stored record is unreadable (\(reason))"

@@ -33,18 +33,25 @@ public struct LogProblem: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension LMDBEventStore {
-    /// Walks the whole chain and every index in one snapshot: gap-free sequence, decodable records,
+    /// Walks the whole chain and every index tree in one snapshot: gap-free sequence, decodable records,
     /// hashes that match their content, links to the previous hash, canonical payloads, monotone time,
-    /// and index entries in both directions. Stops at the first problem.
+    /// each event in every index it belongs to, and each index entry well formed and agreeing with its
+    /// event. Stops at the first problem.
     public func verify() throws -> LogVerification {
         let dbs = databases
         return try translatingErrors {
-            try environment.read { txn in
-                var report = LogVerification()
-                report.problem = try Self.verifyChain(txn, dbs, &report)
-                if report.problem == nil {
-                    report.problem = try Self.verifyIndexCounts(txn, dbs, report)
+            do {
+                return try environment.read { txn in
+                    var report = LogVerification()
+                    report.problem = try Self.verifyChain(txn, dbs, &report)
+                    if report.problem == nil {
+                        report.problem = try Self.verifyIndexes(txn, dbs, report)
+                    }
+                    return report
                 }
+            } catch let status as LMDBStatus where status.isDamage {
+                var report = LogVerification()
+                report.problem = LogProblem(seq: nil, reason: "LMDB finds the file damaged (\(status))")
                 return report
             }
         }
@@ -120,33 +127,6 @@ extension LMDBEventStore {
                 return indexed.map { "its idempotency key is indexed to seq \($0)" }
                     ?? "missing from the idempotency index"
             }
-        }
-        return nil
-    }
-
-    /// Every index entry must belong to an event: with each event's entries present, equal counts
-    /// prove it; otherwise the first stray entry is named.
-    private static func verifyIndexCounts(
-        _ txn: borrowing LMDBReadTransaction, _ dbs: LogDatabases, _ report: LogVerification
-    ) throws -> LogProblem? {
-        let expected: [(MDB_dbi, String, Int)] = [
-            (dbs.byStream, "stream", Int(report.eventCount)), (dbs.byType, "type", Int(report.eventCount)),
-            (dbs.byTime, "time", report.timeRunCount),
-            (dbs.byIdempotencyKey, "idempotency", report.idempotencyKeyCount),
-        ]
-        for (dbi, name, count) in expected where try txn.count(dbi) != count {
-            let stray = try txn.withCursor(dbi) { cursor -> UInt64? in
-                var more = try cursor.first()
-                while more {
-                    let seq = IndexKey.trailingSeq(dbi == dbs.byIdempotencyKey ? cursor.value : cursor.key) ?? 0
-                    if seq == 0 || seq > report.eventCount { return seq }
-                    more = try cursor.next()
-                }
-                return nil
-            }
-            let reason = "the \(name) index holds \(try txn.count(dbi)) entries where \(count) are expected"
-            return LogProblem(
-                seq: stray, reason: stray == nil ? reason : "the \(name) index points to no stored event (\(reason))")
         }
         return nil
     }

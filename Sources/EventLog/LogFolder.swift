@@ -45,15 +45,14 @@ enum LogFolder {
         return false
     }
 
-    /// An LMDB data file starts with a meta page whose magic is 0xBEEFC0DE at byte 16.
+    /// Reads the data file's meta pages before anything maps it: a foreign or cut-short file is refused.
     private static func checkLMDBHeader(_ dataFile: String, logPath: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: dataFile) else {
-            throw EventLogError.notALog(path: logPath, reason: "data.mdb cannot be read")
-        }
-        defer { try? handle.close() }
-        let header = [UInt8]((try? handle.read(upToCount: 24)) ?? Data())
-        guard header.count >= 24, header[16...19].elementsEqual([0xDE, 0xC0, 0xEF, 0xBE]) else {
-            throw EventLogError.notALog(path: logPath, reason: "data.mdb is not an LMDB file")
+        do {
+            try LMDBDataFile.check(path: dataFile)
+        } catch .notLMDB(let reason) {
+            throw EventLogError.notALog(path: logPath, reason: reason)
+        } catch .damaged(let reason) {
+            throw EventLogError.damaged(path: logPath, reason: reason)
         }
     }
 

@@ -98,4 +98,40 @@ import Testing
             previousCount = count
         }
     }
+
+    /// Each writer starts after `lock.mdb` was deleted, so it makes a new one while earlier writers still
+    /// use the old: LMDB's writer mutex no longer excludes them, the folder's write lock must.
+    @Test func writersSurviveLockFileRemoval() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let logPath = folder.appending("log")
+        _ = try await tool.run(["sample", "--data", folder.path, "--batches", "0"])
+        let tags = (0..<5).map { "w\($0)" }
+        var writers: [Process] = []
+        for tag in tags {
+            try FileManager.default.removeItem(atPath: logPath + "/lock.mdb")
+            writers.append(
+                try tool.start([
+                    "sample", "--data", folder.path, "--tag", tag, "--batches", "120", "--batch-size", "10",
+                ]))
+            // Go on once this writer has committed, so every writer overlaps the ones after it.
+            let firstKey = "sample:\(tag):0:0"
+            let committed = {
+                try LMDBEventStore(path: logPath, access: .readOnly).withSnapshot {
+                    try $0.sequence(forIdempotencyKey: firstKey) != nil
+                }
+            }
+            while try !committed() && writers.last!.isRunning { try await Task.sleep(for: .milliseconds(2)) }
+        }
+        for (tag, writer) in zip(tags, writers) {
+            while writer.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(writer.terminationReason == .exit && writer.terminationStatus == 0, "\(tag) failed")
+        }
+        let store = try LMDBEventStore(path: logPath, access: .readOnly)
+        let verification = try store.verify()
+        #expect(verification.problem == nil, "\(String(describing: verification.problem))")
+        #expect(try store.lastSequence() == 6_000)
+        let batches = try wholeBatches(in: store, batchSize: 10)
+        for tag in tags { #expect(batches[tag] == Set(0..<120), "\(tag) lost batches") }
+    }
 }

@@ -162,6 +162,52 @@ import Testing
         #expect(try store.verify().problem?.seq == 11)
     }
 
+    @Test func verifyNamesAStreamEntryWithAValue() throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        try LogTampering(store: store).putValueInStreamEntry(of: try #require(try store.envelope(at: 4)), [7])
+        let reason = try #require(try store.verify().problem?.reason)
+        #expect(reason.hasPrefix("the stream index's entry "))
+        #expect(reason.hasSuffix(" has a 1-byte value where none belongs"))
+    }
+
+    @Test func verifyNamesAnIdempotencyEntryOfTheWrongSize() throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        // The right seq in its last eight bytes, which is all the old check read.
+        try LogTampering(store: store).putIdempotencyValue(key: "key-6", [1] + IndexKey.seq(6))
+        let problem = try #require(try store.verify().problem)
+        #expect(problem.reason.hasSuffix("has a 9-byte value where a seq of 8 belongs"))
+    }
+
+    @Test func verifyNamesAnIdempotencyEntryPointingAtAnotherEvent() throws {
+        let (store, folder) = try filledStore(events: 10)
+        defer { folder.remove() }
+        try LogTampering(store: store).putIdempotencyValue(key: "key-orphan", IndexKey.seq(5))
+        #expect(
+            try store.verify().problem
+                == LogProblem(seq: 5, reason: "the idempotency index's entry disagrees with the event"))
+    }
+
+    @Test(arguments: [8_192, 20_000])
+    func refusesACutShortDataFileAndReadsNothing(keptBytes: Int) throws {
+        let (store, folder) = try filledStore(events: 200)
+        defer { folder.remove() }
+        let dataFile = store.path + "/data.mdb"
+        let whole = try Data(contentsOf: URL(fileURLWithPath: dataFile))
+        try whole.prefix(keptBytes).write(to: URL(fileURLWithPath: dataFile))
+        for access in [LMDBEventStore.Access.readWrite, .readOnly] {
+            let error = #expect(throws: EventLogError.self) { try LMDBEventStore(path: store.path, access: access) }
+            guard case .damaged(let path, let reason) = error else {
+                Issue.record("not refused as damaged: \(String(describing: error))")
+                continue
+            }
+            #expect(path == store.path)
+            #expect(reason.hasPrefix("data.mdb is \(keptBytes) bytes but its newest transaction"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dataFile)) == whole.prefix(keptBytes))
+    }
+
     @Test func refusesAFolderThatIsNotALogAndWritesNothing() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

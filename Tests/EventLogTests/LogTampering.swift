@@ -41,6 +41,20 @@ struct LogTampering {
         }
     }
 
+    /// Gives event `seq`'s stream-index entry a value, where the store writes none.
+    func putValueInStreamEntry(of envelope: Envelope, _ value: [UInt8]) throws {
+        let dbs = store.databases
+        try store.environment.write { txn in
+            try txn.put(dbs.byStream, key: IndexKey.named(envelope.stream, seq: envelope.seq), value: value)
+        }
+    }
+
+    /// Stores `value` as the seq an idempotency key points to.
+    func putIdempotencyValue(key: String, _ value: [UInt8]) throws {
+        let dbs = store.databases
+        try store.environment.write { txn in try txn.put(dbs.byIdempotencyKey, key: Array(key.utf8), value: value) }
+    }
+
     /// Rewrites the stored format version.
     func setFormatVersion(_ version: UInt64) throws {
         let dbs = store.databases

@@ -9,6 +9,8 @@ struct LMDBStatus: Error, CustomStringConvertible {
 
     var isMapFull: Bool { code == MDB_MAP_FULL }
     var isMapResized: Bool { code == MDB_MAP_RESIZED }
+    /// LMDB found its own structures inconsistent: a damaged page or tree.
+    var isDamage: Bool { code == MDB_CORRUPTED || code == MDB_PAGE_NOTFOUND || code == MDB_INCOMPATIBLE }
 
     /// Throws for any code other than success.
     static func check(_ code: Int32, _ operation: @autoclosure () -> String) throws(LMDBStatus) {
