@@ -5,11 +5,19 @@ import Pipelines
 enum PublishSummary {
     static func lines(_ result: PublishResult) -> [String] {
         var lines: [String] = []
-        if let stored = result.stored {
-            lines.append("  uploaded: \(result.address) (\(stored.size) bytes, ETag \(stored.eTag), confirmed by HEAD)")
+        let stored =
+            [result.stored.map { (ReportFormat.json, $0) }].compactMap { $0 }
+            + ReportFormat.companions.compactMap { format in result.companions[format].map { (format, $0) } }
+        for (format, object) in stored {
+            lines.append(
+                "  uploaded\(format == .json ? "" : " \(format.noun)"): \(object.address) (\(object.size) bytes, ETag "
+                    + "\(object.eTag), confirmed by HEAD)")
         }
         if let link = result.link {
             lines.append("  link (valid until \(link.expiresAt.rfc3339Seconds)): \(link.url)")
+        }
+        for format in ReportFormat.companions {
+            if let link = result.links[format] { lines.append("  \(format.noun) link: \(link.url)") }
         }
         for email in result.emails {
             let verdict =

@@ -48,6 +48,11 @@ public struct CommandLineTool: Sendable {
         try await onOwnThread { try Self.runBlocking(executable, arguments, environment) }
     }
 
+    /// Runs any executable with `arguments` to completion, on a thread of its own, capturing its output.
+    public static func runAny(_ executable: String, _ arguments: [String]) async throws -> Outcome {
+        try await onOwnThread { try runBlocking(executable, arguments, [:]) }
+    }
+
     /// Runs `executable` with `arguments` to completion, capturing its output; blocks the calling thread.
     private static func runBlocking(_ executable: String, _ arguments: [String], _ environment: [String: String])
         throws -> Outcome

@@ -29,10 +29,13 @@ public final class SMTPTestServer: Sendable {
 
     /// The messages received, as files' contents.
     public func received() throws -> [String] {
+        try receivedFiles().map { try String(contentsOfFile: $0, encoding: .utf8) }
+    }
+
+    /// The files of the messages received (the Maildir writes them with LF line ends).
+    public func receivedFiles() throws -> [String] {
         let new = folder + "/maildir/new"
-        return try FileManager.default.contentsOfDirectory(atPath: new).sorted().map {
-            try String(contentsOfFile: new + "/" + $0, encoding: .utf8)
-        }
+        return try FileManager.default.contentsOfDirectory(atPath: new).sorted().map { new + "/" + $0 }
     }
 
     /// Stops the server and removes its folder.

@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 
 /// `GET /objects/KEY?expires=…&signature=…`: serves an object of the local store to whoever holds a sound,
-/// unexpired link; 403 with the reason for an expired or altered link, 404 when the object is gone.
+/// unexpired link, typed by its extension (a report page with a Content-Security-Policy that loads nothing); 403 with the reason for an expired or altered link, 404 when the object is gone.
 struct ObjectLinkRoutes: Sendable {
     let objects: LocalObjectStore
     let now: @Sendable () -> Timestamp
@@ -17,6 +17,10 @@ struct ObjectLinkRoutes: Sendable {
             return response
         }
     }
+
+    /// The Content-Security-Policy of a served page: nothing loads (no script, font, frame or fetch) but its
+    /// inline style and `data:` images, so a report page cannot reach the network even if a value in it did.
+    static let pagePolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
     private func serve(_ request: Request) throws -> Response {
         let path = request.uri.path
@@ -38,7 +42,10 @@ struct ObjectLinkRoutes: Sendable {
                 return ErrorBody.response(.notFound, error: "not_found", reason: "no object at this key")
             }
             var headers = HTTPFields()
-            headers[.contentType] = LocalObjectStore.contentType(of: key)
+            let contentType = LocalObjectStore.contentType(of: key)
+            headers[.contentType] = contentType
+            if contentType.hasPrefix("text/html") { headers[.contentSecurityPolicy] = Self.pagePolicy }
+            headers[.xContentTypeOptions] = "nosniff"
             headers[.cacheControl] = "private, no-store"
             headers[.eTag] = "\"\(LocalObjectStore.describe(bytes, contentType: "").eTag)\""
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -22,7 +22,8 @@ import Testing
         let rows = try json.lines.map { try JSONParser.parse(Array($0.utf8)) }
         #expect(
             rows.compactMap { $0["type"]?.stringValue } == [
-                "ReportPublicationRequested", "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested",
+                "ReportPublicationRequested", "ReportUploadRequested", "ReportUploaded", "ReportUploadRequested",
+                "ReportUploaded", "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested",
                 "ReportLinkIssued", "ReportEmailRequested", "ReportEmailAttempted", "ReportEmailed",
                 "ReportEmailRequested", "ReportEmailAttempted", "ReportEmailed",
             ])

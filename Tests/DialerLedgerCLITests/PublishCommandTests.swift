@@ -1,7 +1,9 @@
+import AsyncHTTPClient
 import DialerCore
 import DialerTesting
 import EventLog
 import Foundation
+import NIOCore
 import Testing
 
 @testable import Delivery
@@ -45,13 +47,39 @@ import Testing
         let local = try Data(contentsOf: URL(fileURLWithPath: folder.appending("reports/\(reportID).json")))
         let head = try await s3.headObject(key: objectKey)
         #expect(head.sha256 == SHA256Digest.of(Array(local)).hex)
-        // The mail server received one message with the link (STARTTLS is required by default, AUTH configured).
-        let received = try smtp.received()
+        // The page and the CSV beside it, each upload confirmed and recorded with the SHA-256 of the bytes its
+        // presigned link serves.
+        let uploads = try LMDBEventStore(path: folder.appending("log"), access: .readOnly)
+            .events(EventQuery(type: "ReportUploaded")).map {
+                try ReportUploaded(json: JSONParser.parse($0.payload.bytes))
+            }
+        let stem = "reports/2026-11-30/\(reportID)"
+        #expect(uploads.map(\.address.key) == ["\(stem).json", "\(stem).html", "\(stem).csv"])
+        #expect(uploads.map(\.address.bucket) == Array(repeating: "dialer-reports", count: 3))
+        var served: [String] = []
+        let expected = [("page", "text/html; charset=utf-8"), ("CSV", "text/csv; charset=utf-8; header=present")]
+        for (uploaded, (name, type)) in zip(uploads.dropFirst(), expected) {
+            let line = try #require(run.lines.first { $0.hasPrefix("  \(name) link: ") })
+            let url = String(line.dropFirst("  \(name) link: ".count))
+            #expect(url.hasPrefix("\(moto.endpoint)/dialer-reports/\(uploaded.address.key)?"))
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
+            let bytes = Array(buffer: try await response.body.collect(upTo: 1 << 24))
+            #expect(response.status == .ok)
+            #expect(response.headers["content-type"] == [type])
+            #expect(SHA256Digest.of(bytes) == uploaded.sha256 && bytes.count == uploaded.size)
+            served.append(url)
+        }
+        // The mail server received one message with the three links (STARTTLS is required by default, AUTH
+        // configured).
+        let received = try smtp.receivedFiles()
         #expect(received.count == 1)
-        #expect(received.first?.contains(link) == true)
+        let mail = try await CheckedMail(file: try #require(received.first), lf: true)
+        #expect(mail.problems == "")
+        #expect(mail.textLinks == [served[0], served[1], link])
         // Every effect recorded, intent first; no secret, signature or password anywhere in the log.
         #expect(
-            try types(folder).suffix(7) == [
+            try types(folder).suffix(11) == [
+                "ReportUploadRequested", "ReportUploaded", "ReportUploadRequested", "ReportUploaded",
                 "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
                 "ReportEmailRequested", "ReportEmailAttempted", "ReportEmailed",
             ])

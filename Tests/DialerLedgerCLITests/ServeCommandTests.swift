@@ -44,10 +44,20 @@ import Testing
         #expect(emailed(), "no job run was published: \((try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")")
 
         let mail = try FileManager.default.contentsOfDirectory(atPath: folder.appending("mail"))
-        let message = try String(contentsOfFile: folder.appending("mail/\(try #require(mail.first))"), encoding: .utf8)
-        let link = try #require(
-            message.split(whereSeparator: \.isNewline).first { $0.hasPrefix("http://127.0.0.1:\(port)/objects/") }
-                .map(String.init))
+        let message = try await CheckedMail(file: folder.appending("mail/\(try #require(mail.first))"))
+        #expect(message.problems == "")
+        let links = message.textLinks.filter { $0.hasPrefix("http://127.0.0.1:\(port)/objects/") }
+        #expect(links.count == 3, "the page, the CSV and the JSON")
+        // The e-mailed page link opens the page, as a page that may load nothing.
+        let page = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: try #require(links.first)), timeout: .seconds(60))
+        _ = try await page.body.collect(upTo: 1 << 22)
+        #expect(page.status == .ok)
+        #expect(page.headers["content-type"] == ["text/html; charset=utf-8"])
+        #expect(
+            page.headers["content-security-policy"]
+                == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:"])
+        let link = try #require(links.last)
         let served = try await get(link)
         #expect(served.status == 200)
         let key = try #require(URLComponents(string: link)?.path.dropFirst("/objects/".count))

@@ -63,11 +63,13 @@ import Testing
             #expect(result.unfinished.isEmpty)
             #expect(
                 try publicationTypes(h) == [
+                    "ReportUploadRequested", "ReportUploaded", "ReportUploadRequested", "ReportUploaded",
                     "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
                     "ReportEmailRequested", "ReportEmailAttempted", "ReportEmailed", "ReportEmailRequested",
                     "ReportEmailAttempted", "ReportEmailed",
                 ])
-            // Each outcome names its intent as its cause; the first intent names the report.
+            // Each outcome names its intent as its cause; the first intent names the report, and the page's and
+            // the CSV's intents name the first.
             let all = try h.store.events()
             let typeOf = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.type) })
             let causes = all.filter { PublicationEvent.types.contains($0.type) }.map { event in
@@ -76,6 +78,8 @@ import Testing
             #expect(
                 causes == [
                     "ReportUploadRequested<-ReportGenerated", "ReportUploaded<-ReportUploadRequested",
+                    "ReportUploadRequested<-ReportUploadRequested", "ReportUploaded<-ReportUploadRequested",
+                    "ReportUploadRequested<-ReportUploadRequested", "ReportUploaded<-ReportUploadRequested",
                     "ReportLinkRequested<-ReportUploadRequested", "ReportLinkIssued<-ReportLinkRequested",
                     "ReportEmailRequested<-ReportLinkRequested", "ReportEmailAttempted<-ReportEmailRequested",
                     "ReportEmailed<-ReportEmailAttempted", "ReportEmailRequested<-ReportLinkRequested",
@@ -93,12 +97,12 @@ import Testing
             #expect(
                 store.check(key: result.address.key, expires: expires, signature: signature, now: Self.clock.now())
                     == .granted)
-            // Both recipients got one message holding the link; the log holds neither the link nor its signature.
+            // Both recipients got one message holding the links; the log holds neither a link nor its signature.
             let mail = Self.mailFiles(folder)
             #expect(mail.count == 2)
             for file in mail {
-                let text = try String(contentsOfFile: folder.appending("mail/\(file)"), encoding: .utf8)
-                #expect(text.contains(link.url))
+                let message = try await CheckedMail(file: folder.appending("mail/\(file)"))
+                #expect(message.textLinks.contains(link.url) && message.htmlLinks.contains(link.url))
             }
             let everything = try h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }
                 .joined()
@@ -109,7 +113,7 @@ import Testing
             #expect(again.emails.map(\.result) == [.accepted, .accepted])
             #expect(again.link?.url == link.url, "the link is signed again from the recorded time")
             #expect(try await publisher.reconcile().isEmpty)
-            #expect(try publicationTypes(h).count == 10)
+            #expect(try publicationTypes(h).count == 14)
             #expect(Self.mailFiles(folder).count == 2)
         }
     }
@@ -142,7 +146,9 @@ import Testing
             // The recorded plan wins: its lifetime and its recipient, not today's settings.
             #expect(results.first?.link?.expiresAt.milliseconds == Self.clock.now().milliseconds + 3_600_000)
             #expect(results.first?.emails.map(\.recipient) == ["ops@example.com"])
-            #expect(try publicationTypes(h).filter { $0 == "ReportUploadRequested" }.count == 1)
+            #expect(
+                try publicationTypes(h).filter { $0 == "ReportUploadRequested" }.count == 3,
+                "the recorded JSON intent, then the page's and the CSV's beside it")
         }
     }
 
@@ -263,7 +269,7 @@ import Testing
             let file = try #require(mailFiles(folder).first)
             let text = try String(contentsOfFile: folder.appending("mail/\(file)"), encoding: .utf8)
             #expect(text.contains("Subject: Dialer report 2026-11-30 (3 of 4 campaigns; UNKNOWN_9 failed)\r\n"))
-            let body = try #require(text.components(separatedBy: "\r\n\r\n").dropFirst().first)
+            let body = try await CheckedMail(file: folder.appending("mail/\(file)")).text
             #expect(
                 body.hasPrefix(
                     "The dialer report \(outcome.generated.reportID) is ready with 3 of 4 campaigns: UNKNOWN_9 could "
@@ -329,8 +335,9 @@ import Testing
             let key = "reports/dialer_2026-11-30_\(outcome.generated.reportID).json"
             #expect(results.first?.address.key == key)
             let intents = try h.store.events().filter { $0.type == PublicationEvent.uploadRequested }
-            let moved = try ReportUploadRequested(json: JSONParser.parse(try #require(intents.last).payload.bytes))
-            #expect(intents.count == 2)
+                .map { try ReportUploadRequested(json: JSONParser.parse($0.payload.bytes)) }
+            #expect(intents.map(\.representation) == [.json, .json, .html, .csv])
+            let moved = intents[1]
             #expect(moved.replaces?.address.key == "misconfigured/2026-11-30.json")
             #expect(moved.replaces?.reason.contains("failed: local object store") == true)
         }

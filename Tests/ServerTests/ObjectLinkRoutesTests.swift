@@ -96,6 +96,35 @@ import Testing
         await server.stop()
     }
 
+    @Test func aPageIsServedAsHTMLThatMayLoadNothingAndACSVAsCSV() async throws {
+        let server = try await Running.start()
+        let objects = [
+            ("reports/r.html", "<!DOCTYPE html><p>page</p>"), ("reports/r.csv", "campaign_id\r\n"),
+            ("reports/r.json", "{}"),
+        ]
+        var answers: [String: [String: [String]]] = [:]
+        for (key, body) in objects {
+            _ = try await server.store.put(key: key, body: Array(body.utf8), contentType: "")
+            let link = try server.store.link(key: key, expires: .seconds(600), at: server.clock.now())
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: link.url), timeout: .seconds(60))
+            #expect(String(buffer: try await response.body.collect(upTo: 1 << 20)) == body)
+            answers[key] = ["content-type", "content-security-policy", "x-content-type-options"].reduce(into: [:]) {
+                $0[$1] = response.headers[$1]
+            }
+        }
+        let page = try #require(answers["reports/r.html"])
+        #expect(page["content-type"] == ["text/html; charset=utf-8"])
+        #expect(
+            page["content-security-policy"] == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:"])
+        #expect(page["x-content-type-options"] == ["nosniff"])
+        let csv = try #require(answers["reports/r.csv"])
+        #expect(csv["content-type"] == ["text/csv; charset=utf-8; header=present"])
+        let json = try #require(answers["reports/r.json"])
+        #expect(json["content-type"] == ["application/json"])
+        #expect(json["content-security-policy"] == [], "only a page gets the policy")
+        await server.stop()
+    }
+
     @Test func aLinkToAnObjectThatIsGoneIs404() async throws {
         let server = try await Running.start()
         _ = try await server.store.put(key: "reports/gone.json", body: [1, 2, 3], contentType: "application/json")

@@ -106,9 +106,9 @@ public struct LocalObjectStore: ObjectStore {
     public static func contentType(of key: String) -> String {
         switch (key as NSString).pathExtension.lowercased() {
         case "json": "application/json"
-        case "csv": "text/csv; charset=utf-8"
+        case "csv": ReportCSV.mediaType
         case "txt": "text/plain; charset=utf-8"
-        case "html": "text/html; charset=utf-8"
+        case "html": ReportPage.mediaType
         default: "application/octet-stream"
         }
     }

@@ -14,6 +14,14 @@ public struct ObjectAddress: Sendable, Hashable, CustomStringConvertible {
     /// `s3://bucket/key` or `local://local/key`.
     public var description: String { "\(store)://\(bucket)/\(key)" }
 
+    /// Where the report's `format` goes beside the JSON at this address: the key's `.json` replaced by
+    /// `.html` or `.csv` (the extension appended to a key without `.json`); this address for `.json`.
+    public func companion(_ format: ReportFormat) -> ObjectAddress {
+        guard format != .json else { return self }
+        let stem = key.hasSuffix(".json") ? String(key.dropLast(5)) : key
+        return ObjectAddress(store: store, bucket: bucket, key: stem + "." + format.rawValue)
+    }
+
     /// The fields it adds to a payload.
     var fields: [String: JSONValue] { ["store": .string(store), "bucket": .string(bucket), "key": .string(key)] }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where one report's publication stands, folded from its recorded effects: the request made with the run,
-/// the plan, the confirmed upload, the link, and each recipient's e-mail. Pure; the publisher resumes from
+/// the plan, the confirmed uploads (the JSON, and the page and the CSV beside it), the link, and each
+/// recipient's e-mail. Pure; the publisher resumes from
 /// it after a crash, and `state` says what a person is told.
 public struct Publication: Sendable {
     /// The request recorded with the run, when the run was asked to publish.
@@ -13,13 +14,32 @@ public struct Publication: Sendable {
     /// The event ids of the upload and link intents, which their outcomes name as their cause.
     public var requestedID: UUID?
     public var linkRequestedID: UUID?
+    /// The JSON's confirmed upload.
     public var uploaded: ReportUploaded?
-    /// Upload attempts that failed, for any target.
+    /// The page's and the CSV's uploads, by address.
+    public var companions: [ObjectAddress: Companion] = [:]
+    /// Upload attempts that failed, for any target and representation.
     public var uploadFailures: [ReportUploadFailed] = []
     public var linkRequested: ReportLink?
     public var linkIssued: ReportLink?
     /// Per recipient (lower-cased address).
     public var emails: [String: Email] = [:]
+
+    /// The page's or the CSV's upload at one address: its intent (with the intent's event id) and its
+    /// confirmation.
+    public struct Companion: Sendable {
+        public var requested: ReportUploadRequested?
+        public var requestedID: UUID?
+        public var uploaded: ReportUploaded?
+
+        /// An upload nothing is recorded of yet.
+        public init() {}
+    }
+
+    /// The upload of `format` (the page or the CSV) beside the planned JSON, as far as it got.
+    public func companion(_ format: ReportFormat) -> Companion? {
+        requested.flatMap { companions[$0.address.companion(format)] }
+    }
 
     /// One recipient's e-mail: its intent, each claimed attempt and every outcome recorded for it.
     public struct Email: Sendable {
@@ -81,10 +101,22 @@ public struct Publication: Sendable {
         switch type {
         case PublicationEvent.requested: publicationRequested = try ReportPublicationRequested(json: payload)
         case PublicationEvent.uploadRequested:
-            requested = try ReportUploadRequested(json: payload)
+            let intent = try ReportUploadRequested(json: payload)
+            guard intent.representation == .json else {
+                companions[intent.address, default: Companion()].requested = intent
+                companions[intent.address, default: Companion()].requestedID = id
+                return
+            }
+            requested = intent
             requestedSeq = seq
             requestedID = id
-        case PublicationEvent.uploaded: uploaded = try ReportUploaded(json: payload)
+        case PublicationEvent.uploaded:
+            let confirmed = try ReportUploaded(json: payload)
+            guard confirmed.representation == .json else {
+                companions[confirmed.address, default: Companion()].uploaded = confirmed
+                return
+            }
+            uploaded = confirmed
         case PublicationEvent.uploadFailed: uploadFailures.append(try ReportUploadFailed(json: payload))
         case PublicationEvent.linkRequested:
             linkRequested = try ReportLink(json: payload)
@@ -106,10 +138,13 @@ public struct Publication: Sendable {
     /// Who the link goes to: the plan's recipients, else the request's.
     public var recipients: [String] { requested?.recipients ?? publicationRequested?.recipients ?? [] }
 
-    /// Whether every planned effect has its final outcome (an e-mail that failed `maxEmailAttempts` times
-    /// before the message was handed over counts as given up).
+    /// Whether every planned effect has its final outcome: the JSON, the page and the CSV confirmed, the link
+    /// issued, and each e-mail done (one that failed `maxEmailAttempts` times before the message was handed
+    /// over counts as given up).
     public func isComplete(maxEmailAttempts: Int) -> Bool {
-        guard requested != nil, uploaded != nil, linkIssued != nil else { return false }
+        guard requested != nil, uploaded != nil, linkIssued != nil,
+            ReportFormat.companions.allSatisfy({ companion($0)?.uploaded != nil })
+        else { return false }
         return recipients.allSatisfy { recipient in
             guard let email = emails[recipient.lowercased()] else { return false }
             switch email.next(now: Timestamp(milliseconds: 0), maxAttempts: maxEmailAttempts) {

@@ -26,10 +26,14 @@ public enum PublicationEvent {
 /// `ReportUploadRequested`: the report's bytes (by SHA-256 and size) are about to be stored at `address`;
 /// the start of a publication, so it also names the plan: the link's lifetime and who gets it. A later one
 /// for the same report moves an upload that never succeeded to the target configured now: it names the
-/// address it `replaces` and the `reason`, so the audit shows why the target moved.
+/// address it `replaces` and the `reason`, so the audit shows why the target moved. The page's and the
+/// CSV's uploads have intents of their own, naming their `representation` (absent for the JSON) and
+/// repeating the plan.
 public struct ReportUploadRequested: Sendable, Hashable {
     public var reportID: String
     public var runID: UUID
+    /// What is uploaded: the chart JSON (the publication's plan), or the page or the CSV beside it.
+    public var representation: ReportFormat
     public var address: ObjectAddress
     public var sha256: SHA256Digest
     public var size: Int
@@ -47,11 +51,13 @@ public struct ReportUploadRequested: Sendable, Hashable {
     /// A payload with every field given.
     public init(
         reportID: String, runID: UUID, address: ObjectAddress, sha256: SHA256Digest, size: Int, contentType: String,
-        linkExpiresIn: Int64, recipients: [String], replaces: (address: ObjectAddress, reason: String)? = nil
+        linkExpiresIn: Int64, recipients: [String], replaces: (address: ObjectAddress, reason: String)? = nil,
+        representation: ReportFormat = .json
     ) {
         self.replaces = replaces
         self.reportID = reportID
         self.runID = runID
+        self.representation = representation
         self.address = address
         self.sha256 = sha256
         self.size = size
@@ -69,7 +75,7 @@ public struct ReportUploadRequested: Sendable, Hashable {
             "report_id": .string(reportID), "run_id": .string(runID.uuidString.lowercased()),
             "sha256": .string(sha256.hex), "size": .int(Int64(size)), "content_type": .string(contentType),
             "link_expires_in": .int(linkExpiresIn), "recipients": .array(recipients.map(JSONValue.string)),
-        ]) { $1 }
+        ]) { $1 }.merging(representation.payloadFields) { $1 }
         if let replaces {
             fields["replaces"] = .object(replaces.address.fields)
             fields["reason"] = .string(replaces.reason)
@@ -89,21 +95,28 @@ public struct ReportUploadRequested: Sendable, Hashable {
             contentType: try read.string("content_type"), linkExpiresIn: try read.int("link_expires_in"),
             recipients: try read.strings("recipients"),
             replaces: json["replaces"] == nil
-                ? nil : (try ObjectAddress(try read.object("replaces")), try read.string("reason")))
+                ? nil : (try ObjectAddress(try read.object("replaces")), try read.string("reason")),
+            representation: try ReportFormat(read))
     }
 }
 
-/// `ReportUploaded`: the store holds the report at `address`, confirmed by a HEAD (size and SHA-256).
+/// `ReportUploaded`: the store holds the report (its JSON, page or CSV) at `address`, confirmed by a HEAD
+/// (size and SHA-256).
 public struct ReportUploaded: Sendable, Hashable {
     public var reportID: String
+    public var representation: ReportFormat
     public var address: ObjectAddress
     public var eTag: String
     public var sha256: SHA256Digest
     public var size: Int
 
     /// A payload with every field given.
-    public init(reportID: String, address: ObjectAddress, eTag: String, sha256: SHA256Digest, size: Int) {
+    public init(
+        reportID: String, address: ObjectAddress, eTag: String, sha256: SHA256Digest, size: Int,
+        representation: ReportFormat = .json
+    ) {
         self.reportID = reportID
+        self.representation = representation
         self.address = address
         self.eTag = eTag
         self.sha256 = sha256
@@ -119,7 +132,7 @@ public struct ReportUploaded: Sendable, Hashable {
             address.fields.merging([
                 "report_id": .string(reportID), "etag": .string(eTag), "sha256": .string(sha256.hex),
                 "size": .int(Int64(size)),
-            ]) { $1 })
+            ]) { $1 }.merging(representation.payloadFields) { $1 })
     }
 
     /// Reads a stored payload.
@@ -127,21 +140,25 @@ public struct ReportUploaded: Sendable, Hashable {
         let read = PayloadReader(json, field: field)
         self.init(
             reportID: try read.string("report_id"), address: try ObjectAddress(read), eTag: try read.string("etag"),
-            sha256: try read.digest("sha256"), size: Int(try read.int("size")))
+            sha256: try read.digest("sha256"), size: Int(try read.int("size")), representation: try ReportFormat(read))
     }
 }
 
 /// `ReportUploadFailed`: one upload attempt that did not end in a confirmed object; the next run retries.
 public struct ReportUploadFailed: Sendable, Hashable {
     public var reportID: String
+    public var representation: ReportFormat
     public var address: ObjectAddress
     public var reason: String
     /// The store's HTTP status, when it answered.
     public var status: Int?
 
     /// A payload with every field given.
-    public init(reportID: String, address: ObjectAddress, reason: String, status: Int?) {
+    public init(
+        reportID: String, address: ObjectAddress, reason: String, status: Int?, representation: ReportFormat = .json
+    ) {
         self.reportID = reportID
+        self.representation = representation
         self.address = address
         self.reason = reason
         self.status = status
@@ -153,7 +170,7 @@ public struct ReportUploadFailed: Sendable, Hashable {
             address.fields.merging([
                 "report_id": .string(reportID), "reason": .string(reason),
                 "status": status.map { .int(Int64($0)) } ?? .null,
-            ]) { $1 })
+            ]) { $1 }.merging(representation.payloadFields) { $1 })
     }
 
     /// Reads a stored payload.
@@ -161,7 +178,7 @@ public struct ReportUploadFailed: Sendable, Hashable {
         let read = PayloadReader(json, field: field)
         self.init(
             reportID: try read.string("report_id"), address: try ObjectAddress(read), reason: try read.string("reason"),
-            status: json["status"]?.intValue.map { Int($0) })
+            status: json["status"]?.intValue.map { Int($0) }, representation: try ReportFormat(read))
     }
 }
 
@@ -330,5 +347,35 @@ public struct ReportEmailOutcome: Sendable, Hashable {
             reportID: try read.string("report_id"), recipient: try read.string("recipient"),
             messageID: try read.string("message_id"), result: result, reply: try read.string("reply"),
             attempt: attempt, setupFailed: json["setup_failed"] == .bool(true))
+    }
+}
+
+extension ReportFormat {
+    /// The page and the CSV, uploaded beside the JSON, in the order they are uploaded.
+    public static let companions: [ReportFormat] = [.html, .csv]
+
+    /// The representation an upload payload names: its `representation`, absent for the JSON (and in every
+    /// upload event written before the page and the CSV were published).
+    init(_ read: PayloadReader) throws {
+        guard let name = try read.optionalString("representation") else {
+            self = .json
+            return
+        }
+        guard let format = ReportFormat(rawValue: name), format != .json else {
+            throw read.fail("representation", "must be html or csv (absent for the JSON)")
+        }
+        self = format
+    }
+
+    /// The field it adds to an upload payload: none for the JSON, so its events read as before.
+    var payloadFields: [String: JSONValue] { self == .json ? [:] : ["representation": .string(rawValue)] }
+
+    /// What it is called in a sentence: `JSON`, `page`, `CSV`.
+    public var noun: String {
+        switch self {
+        case .json: "JSON"
+        case .html: "page"
+        case .csv: "CSV"
+        }
     }
 }

@@ -4,7 +4,7 @@ public struct PublicationStatus: Sendable, Hashable {
     public enum State: String, Sendable, CaseIterable {
         /// Nobody asked for the report to be published.
         case notRequested = "not_requested"
-        /// Asked for; nothing stored yet.
+        /// Asked for; not everything stored yet (the JSON, the page and the CSV).
         case pending
         /// The last upload failed (or was refused); the next publish tries again.
         case uploadFailed = "upload_failed"
@@ -19,6 +19,8 @@ public struct PublicationStatus: Sendable, Hashable {
     public var state: State
     /// Where it is stored, when it is.
     public var address: ObjectAddress?
+    /// Where each representation is confirmed stored (the JSON's is `address` once uploaded).
+    public var stored: [ReportFormat: ObjectAddress] = [:]
     /// Recipients whose e-mail the mail server accepted, of all planned.
     public var emailed: Int
     public var recipients: Int
@@ -32,12 +34,30 @@ public struct PublicationStatus: Sendable, Hashable {
         address = publication.uploaded?.address ?? publication.requested?.address
         self.recipients = recipients.count
         emailed = finals.filter { $0.result == .accepted }.count
+        var stored: [ReportFormat: ObjectAddress] = [:]
+        stored[.json] = publication.uploaded?.address
+        for format in ReportFormat.companions { stored[format] = publication.companion(format)?.uploaded?.address }
+        self.stored = stored
         let lastFailure = publication.uploadFailures.last { $0.address == publication.requested?.address }
+        let missing = ReportFormat.companions.filter { stored[$0] == nil }
+        let companionFailure = missing.lazy.compactMap { format in
+            publication.requested.flatMap { plan in
+                publication.uploadFailures.last { $0.address == plan.address.companion(format) }
+            }
+        }.first
         if publication.requested == nil && publication.publicationRequested == nil {
             (state, detail) = (.notRequested, "")
         } else if publication.uploaded == nil {
             (state, detail) =
                 lastFailure.map { (.uploadFailed, $0.reason) } ?? (.pending, "not stored yet")
+        } else if !missing.isEmpty {
+            (state, detail) =
+                companionFailure.map { (.uploadFailed, "the \($0.representation.noun): \($0.reason)") }
+                ?? (
+                    .pending,
+                    "the \(missing.map(\.noun).joined(separator: " and the ")) \(missing.count == 1 ? "is" : "are") "
+                        + "not stored yet"
+                )
         } else if !publication.isComplete(maxEmailAttempts: maxEmailAttempts) {
             (state, detail) = (.emailing, "\(emailed) of \(recipients.count) e-mailed")
         } else if emailed == recipients.count {
@@ -52,6 +72,11 @@ public struct PublicationStatus: Sendable, Hashable {
     public var json: JSONValue {
         [
             "state": .string(state.rawValue), "object": address.map { .string($0.description) } ?? .null,
+            "objects": .object(
+                Dictionary(
+                    uniqueKeysWithValues: ReportFormat.allCases.map { format in
+                        (format.rawValue, stored[format].map { .string($0.description) } ?? .null)
+                    })),
             "emailed": .int(Int64(emailed)), "recipients": .int(Int64(recipients)), "detail": .string(detail),
         ]
     }

@@ -3,14 +3,20 @@ import DialerCore
 import Foundation
 import Logging
 
-/// What a publication reached: where the report is, its link, each recipient's e-mail, what is unfinished.
+/// What a publication reached: where the report is, its links, each recipient's e-mail, what is unfinished.
 public struct PublishResult: Sendable {
     public var reportID: String
+    /// Where the JSON is (the page and the CSV are beside it: `ObjectAddress.companion(_:)`).
     public var address: ObjectAddress
-    /// The stored object, confirmed by HEAD.
+    /// The stored JSON, confirmed by HEAD.
     public var stored: ReportUploaded?
-    /// The link (never recorded; signed again from the recorded time and lifetime).
-    public var link: PresignedURL?
+    /// The stored page and CSV, confirmed by HEAD.
+    public var companions: [ReportFormat: ReportUploaded] = [:]
+    /// The links to the JSON, the page and the CSV (never recorded; signed again from the recorded time and
+    /// lifetime of the JSON's link).
+    public var links: [ReportFormat: PresignedURL] = [:]
+    /// The JSON's link.
+    public var link: PresignedURL? { links[.json] }
     /// The final outcome of each recipient's e-mail, in the plan's order.
     public var emails: [ReportEmailOutcome] = []
     /// What is not done, one line each, saying why; empty when the publication is complete.
@@ -18,8 +24,10 @@ public struct PublishResult: Sendable {
 }
 
 /// Publishes recorded reports: uploads the chart bytes (rebuilt from the log and checked against the
-/// recorded SHA-256) unless the key already holds other bytes, confirms them with a HEAD, issues an
-/// expiring link and e-mails it, each effect recorded as an intent before and an outcome after. A
+/// recorded SHA-256), then the page and the CSV beside them (rendered from the log, their SHA-256 recorded
+/// with their intents and checked again before a resumed upload), each unless its key already holds other
+/// bytes, confirms each with a HEAD, issues expiring links and e-mails them, each effect recorded as an
+/// intent before and an outcome after. A
 /// publication cut short resumes from its events: an upload that never succeeded goes to the target
 /// configured now (the move recorded), the link is signed again with the recorded time, and each e-mail
 /// attempt is claimed in the log before the mail server hears of it, so no process sends an attempt another
@@ -56,18 +64,30 @@ public struct ReportPublisher: Sendable {
                     + "configure that store to sign its link and send its e-mails")
             return result
         }
-        let stored: ReportUploaded
-        switch try await upload(report, plan: plan, publication: publication) {
-        case .success(let uploaded): stored = uploaded
+        switch try await upload(
+            plan, bytes: report.document, confirmed: publication.uploaded, causedBy: publication.requestedID,
+            report: report)
+        {
+        case .success(let uploaded): result.stored = uploaded
         case .failure(let reason):
             result.unfinished.append("upload to \(plan.address) failed: \(reason); the next publish tries again")
             return result
         }
-        result.stored = stored
-        let link = try issueLink(report, plan: plan, publication: &publication)
-        result.link = link
+        for format in ReportFormat.companions {
+            switch try await uploadCompanion(format, report, plan: plan, publication: &publication) {
+            case .success(let uploaded): result.companions[format] = uploaded
+            case .failure(let reason):
+                result.unfinished.append(
+                    "upload of the \(format.noun) to \(plan.address.companion(format)) failed: \(reason); the next "
+                        + "publish tries again")
+                return result
+            }
+        }
+        let links = try issueLinks(report, plan: plan, publication: &publication)
+        result.links = links
         for recipient in plan.recipients {
-            let (outcome, problem) = try await email(recipient, report: report, link: link, publication: publication)
+            let (outcome, problem) = try await email(
+                recipient, report: report, links: links, publication: publication)
             if let outcome { result.emails.append(outcome) }
             if let problem { result.unfinished.append("e-mail to \(recipient): \(problem)") }
         }
@@ -154,13 +174,48 @@ public struct ReportPublisher: Sendable {
         return intent
     }
 
-    /// Stores the bytes unless confirmed already or already there, then confirms size and SHA-256 with a
-    /// HEAD; refuses (before any PUT) a key that holds other bytes. A failure is recorded and returned.
-    private func upload(_ report: RecordedReport, plan: ReportUploadRequested, publication: Publication) async throws
-        -> Result<ReportUploaded, PublishFailure>
-    {
-        if let uploaded = publication.uploaded { return .success(uploaded) }
-        let address = plan.address
+    /// The page's or the CSV's upload beside the plan's JSON: its recorded intent, or one recorded now for
+    /// the bytes rendered from the log; then the upload, the bytes rendered again and checked against the
+    /// intent's SHA-256 before any PUT.
+    private func uploadCompanion(
+        _ format: ReportFormat, _ report: RecordedReport, plan: ReportUploadRequested, publication: inout Publication
+    ) async throws -> Result<ReportUploaded, PublishFailure> {
+        let address = plan.address.companion(format)
+        if let uploaded = publication.companions[address]?.uploaded { return .success(uploaded) }
+        let bytes = try report.bytes(format)
+        if publication.companions[address]?.requested == nil {
+            let intent = ReportUploadRequested(
+                reportID: plan.reportID, runID: plan.runID, address: address, sha256: SHA256Digest.of(bytes),
+                size: bytes.count, contentType: format.mediaType, linkExpiresIn: plan.linkExpiresIn,
+                recipients: plan.recipients, representation: format)
+            if let appended = try record(
+                PublicationEvent.uploadRequested, intent.json, report, key: intent.idempotencyKey,
+                causedBy: publication.requestedID)
+            {
+                publication.companions[address, default: Publication.Companion()].requested = intent
+                publication.companions[address, default: Publication.Companion()].requestedID = appended
+            } else {
+                // Another process recorded it first: follow its intent.
+                publication = try RecordedReport(reportID: plan.reportID, store: store).publication
+            }
+        }
+        guard let companion = publication.companions[address], let intent = companion.requested else {
+            throw DialerCoreError.invalidField(
+                field: "report", reason: "the \(format.noun)'s upload intent could not be read back")
+        }
+        return try await upload(
+            intent, bytes: bytes, confirmed: companion.uploaded, causedBy: companion.requestedID, report: report)
+    }
+
+    /// Stores `bytes` as `intent` says unless confirmed already or already there, then confirms size and
+    /// SHA-256 with a HEAD; refuses (before any PUT) a key that holds other bytes, and bytes that are not
+    /// the ones the intent recorded. A failure is recorded and returned.
+    private func upload(
+        _ intent: ReportUploadRequested, bytes: [UInt8], confirmed: ReportUploaded?, causedBy: UUID?,
+        report: RecordedReport
+    ) async throws -> Result<ReportUploaded, PublishFailure> {
+        if let confirmed { return .success(confirmed) }
+        let (plan, address) = (intent, intent.address)
         do {
             let head: StoredObject
             if let existing = try await settings.objects.existing(key: address.key) {
@@ -171,10 +226,16 @@ public struct ReportPublisher: Sendable {
                 }
                 head = existing  // An earlier attempt stored it and stopped before recording so.
             } else {
-                let put = try await settings.objects.put(
-                    key: address.key, body: report.document, contentType: plan.contentType)
+                let rendered = SHA256Digest.of(bytes)
+                guard rendered == plan.sha256, bytes.count == plan.size else {
+                    throw PublishFailure(
+                        "the \(plan.representation.noun) rendered from the log now has \(bytes.count) bytes with SHA-256 "
+                            + "\(rendered.hex), not the \(plan.size) bytes with SHA-256 \(plan.sha256.hex) its intent "
+                            + "recorded; it is not uploaded")
+                }
+                let put = try await settings.objects.put(key: address.key, body: bytes, contentType: plan.contentType)
                 head = try await settings.objects.head(key: address.key)
-                guard head.size == Int64(report.document.count), head.sha256 ?? put.sha256 == plan.sha256.hex,
+                guard head.size == Int64(bytes.count), head.sha256 ?? put.sha256 == plan.sha256.hex,
                     head.eTag == put.eTag
                 else {
                     throw PublishFailure(
@@ -183,29 +244,51 @@ public struct ReportPublisher: Sendable {
                 }
             }
             let uploaded = ReportUploaded(
-                reportID: plan.reportID, address: address, eTag: head.eTag, sha256: plan.sha256, size: plan.size)
+                reportID: plan.reportID, address: address, eTag: head.eTag, sha256: plan.sha256, size: plan.size,
+                representation: plan.representation)
             try record(
-                PublicationEvent.uploaded, uploaded.json, report, key: uploaded.idempotencyKey,
-                causedBy: publication.requestedID)
-            logger.info("report uploaded", metadata: ["report_id": "\(plan.reportID)", "object": "\(address)"])
+                PublicationEvent.uploaded, uploaded.json, report, key: uploaded.idempotencyKey, causedBy: causedBy)
+            logger.info(
+                "report uploaded",
+                metadata: [
+                    "report_id": "\(plan.reportID)", "representation": "\(plan.representation)", "object": "\(address)",
+                ])
             return .success(uploaded)
         } catch {
             let failed = ReportUploadFailed(
-                reportID: plan.reportID, address: address, reason: "\(error)", status: (error as? S3Error)?.status)
-            try record(PublicationEvent.uploadFailed, failed.json, report, causedBy: publication.requestedID)
-            logger.error("report upload failed", metadata: ["report_id": "\(plan.reportID)", "error": "\(error)"])
+                reportID: plan.reportID, address: address, reason: "\(error)", status: (error as? S3Error)?.status,
+                representation: plan.representation)
+            try record(PublicationEvent.uploadFailed, failed.json, report, causedBy: causedBy)
+            logger.error(
+                "report upload failed",
+                metadata: [
+                    "report_id": "\(plan.reportID)", "representation": "\(plan.representation)", "error": "\(error)",
+                ])
             return .failure(PublishFailure("\(error)"))
         }
     }
 
-    /// The link: signed again from the recorded issue, or requested and issued now.
+    /// The links to the JSON, the page and the CSV. The JSON's is signed again from its recorded issue, or
+    /// requested and issued now; the page's and the CSV's are signed with the same recorded instant and
+    /// lifetime (so they expire with it and need no events of their own).
+    private func issueLinks(_ report: RecordedReport, plan: ReportUploadRequested, publication: inout Publication)
+        throws -> [ReportFormat: PresignedURL]
+    {
+        let issued = try issueLink(report, plan: plan, publication: &publication)
+        var links: [ReportFormat: PresignedURL] = [:]
+        for format in ReportFormat.allCases {
+            links[format] = try settings.objects.link(
+                key: plan.address.companion(format).key, expires: .seconds(issued.expiresIn), at: issued.signedAt)
+        }
+        return links
+    }
+
+    /// The JSON's link as recorded: its issue, or requested and issued now.
     private func issueLink(_ report: RecordedReport, plan: ReportUploadRequested, publication: inout Publication)
-        throws -> PresignedURL
+        throws -> ReportLink
     {
         let key = plan.address.key
-        if let issued = publication.linkIssued, issued.address == plan.address {
-            return try settings.objects.link(key: key, expires: .seconds(issued.expiresIn), at: issued.signedAt)
-        }
+        if let issued = publication.linkIssued, issued.address == plan.address { return issued }
         let recorded = publication.linkRequested.flatMap { $0.address == plan.address ? $0 : nil }
         var request =
             recorded
@@ -223,16 +306,16 @@ public struct ReportPublisher: Sendable {
             PublicationEvent.linkIssued, request.json, report, key: request.idempotencyKey(issued: true),
             causedBy: publication.linkRequestedID)
         publication.linkIssued = request
-        return link
+        return request
     }
 
     /// One recipient's e-mail: its final outcome if it has one; else the next attempt, claimed in the log
     /// before the conversation starts and sent only when this process holds the claim. An attempt that
     /// began and has no outcome past its deadline is recorded as unknown and not sent again. Returns the
     /// latest outcome, and why the e-mail is not done yet when it is not.
-    private func email(_ recipient: String, report: RecordedReport, link: PresignedURL, publication: Publication)
-        async throws -> (ReportEmailOutcome?, String?)
-    {
+    private func email(
+        _ recipient: String, report: RecordedReport, links: [ReportFormat: PresignedURL], publication: Publication
+    ) async throws -> (ReportEmailOutcome?, String?) {
         let state = publication.emails[recipient.lowercased()]
         let step =
             state?.next(now: now(), maxAttempts: settings.maxEmailAttempts, claimantGone: Self.claimantGone)
@@ -256,11 +339,12 @@ public struct ReportPublisher: Sendable {
             return (unknown, nil)
         case .send(let number): attempt = number
         }
-        guard now() < link.expiresAt else {
-            return (state?.outcomes.last, "not sent: the link expired at \(link.expiresAt.rfc3339Seconds)")
+        let expiresAt = links[.json]?.expiresAt ?? Timestamp(milliseconds: 0)
+        guard now() < expiresAt else {
+            return (state?.outcomes.last, "not sent: the link expired at \(expiresAt.rfc3339Seconds)")
         }
         let message = try ReportMail.message(
-            report: report, link: link, from: state?.requested.from ?? settings.from, to: recipient, date: now())
+            report: report, links: links, from: state?.requested.from ?? settings.from, to: recipient, date: now())
         let claim = ReportEmailAttempted(
             reportID: reportID, recipient: recipient, messageID: message.messageID, attempt: attempt,
             deadline: now().adding(settings.mailer.timeLimit + .seconds(60)), host: Self.host,
@@ -269,7 +353,7 @@ public struct ReportPublisher: Sendable {
         if state == nil {
             let intent = ReportEmailRequested(
                 reportID: reportID, recipient: recipient, from: message.from, subject: message.subject,
-                messageID: message.messageID, bodySHA256: SHA256Digest.of(Array(message.body.utf8)))
+                messageID: message.messageID, bodySHA256: SHA256Digest.of(Array(message.encodedBody.utf8)))
             drafts.append(
                 draft(
                     PublicationEvent.emailRequested, intent.json, report, key: intent.idempotencyKey,
