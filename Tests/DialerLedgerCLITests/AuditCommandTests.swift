@@ -45,7 +45,15 @@ import Testing
         let later = try await tool.run(["audit", "--data", folder.path, "--from", "2100-01-01T00:00:00Z"])
         #expect(later.stdout == "no effects match\n")
         let table = try await tool.run(["audit", "--data", folder.path, "--type", "ReportUploaded"])
-        #expect(table.lines.count == 2 && table.lines[1].contains("local://local/reports/dialer_2026-11-30_rpt-"))
+        #expect(table.lines.count == 4, "a header, then the JSON, the page and the CSV")
+        #expect(table.lines[2].contains(" page ") && table.lines[3].contains(" CSV "))
+        let uploads = try await tool.run(
+            ["audit", "--data", folder.path, "--type", "ReportUploaded", "--format", "json"])
+        let targets = try uploads.lines.map { try JSONParser.parse(Array($0.utf8))["target"]?.stringValue ?? "" }
+        #expect(targets.count == 3)
+        for (target, suffix) in zip(targets, [".json", ".html", ".csv"]) {
+            #expect(target.hasPrefix("local://local/reports/dialer_2026-11-30_rpt-") && target.hasSuffix(suffix))
+        }
         let bad = try await tool.run(["audit", "--data", folder.path, "--type", "IntervalDerived"])
         #expect(bad.status != 0 && bad.stderr.contains("--type: IntervalDerived is not an effect type"))
     }

@@ -56,7 +56,11 @@ public struct AuditTrail: Sendable {
                 ? (payload["replaces"] == nil ? "" : "moved: \(try read.string("reason"))")
                 : type == PublicationEvent.uploaded
                     ? "stored, ETag \(try read.string("etag"))" : try read.string("reason")
-            row(runCampaigns, try read.string("report_id"), address, (try? read.string("sha256")) ?? "", outcome)
+            let representation = try ReportFormat(read)
+            let hash = (try? read.string("sha256")) ?? ""
+            row(
+                runCampaigns, try read.string("report_id"), address,
+                representation == .json ? hash : "\(representation.noun) \(hash)", outcome)
         case PublicationEvent.linkRequested, PublicationEvent.linkIssued:
             let expires =
                 payload["expires_at"] == nil ? "" : "valid until \(try read.instant("expires_at").rfc3339Seconds)"
