@@ -30,7 +30,7 @@ func parseInstant(_ text: String, option: String, zone: TimeZone) throws -> Time
 /// Writes `bytes` to `path` (creating its folder), or to standard output for `-`.
 func write(_ bytes: [UInt8], to path: String) throws {
     if path == "-" {
-        FileHandle.standardOutput.write(Data(bytes + [0x0A]))
+        print(String(decoding: bytes, as: UTF8.self))
         return
     }
     let url = URL(fileURLWithPath: path)
