@@ -117,7 +117,7 @@ func splitList(_ text: String) -> [String] {
 
 /// The logger of a command: warnings only, or everything from info up with `--verbose`; standard error.
 func commandLogger(verbose: Bool) -> Logger {
-    var logger = Logger(label: "dialer-ledger") { StreamLogHandler.standardError(label: $0) }
+    var logger = Logger(label: "dialer-ledger") { ConsoleLogHandler(label: $0) }
     logger.logLevel = verbose ? .info : .error
     return logger
 }

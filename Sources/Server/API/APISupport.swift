@@ -27,7 +27,10 @@ struct APIErrorMiddleware: RouterMiddleware {
                 case 422: "unprocessable"
                 default: "internal"
                 }
-            return ErrorBody.response(error.status, error: label, reason: error.reason, field: error.field)
+            var response = ErrorBody.response(error.status, error: label, reason: error.reason, field: error.field)
+            // The rest of a refused body is not worth reading: the connection ends after the answer.
+            if error.status == .contentTooLarge { response.headers[.connection] = "close" }
+            return response
         } catch let error as DialerCoreError {
             if case .invalidField(let field, let reason) = error {
                 return ErrorBody.response(.unprocessableContent, error: "unprocessable", reason: reason, field: field)
