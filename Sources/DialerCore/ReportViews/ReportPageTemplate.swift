@@ -103,9 +103,9 @@ enum ReportPageTemplate {
         .verdict-insufficient_data{border-left:6px solid var(--unknown)}
         figure{margin:12px 0;overflow-x:auto}
         figcaption{font-size:.85rem;color:var(--muted)}
-        svg.chart{display:block;width:100%;min-width:480px;height:auto}
+        svg.chart{display:block;width:100%;height:auto}
         svg.chart text{fill:#333}
-        svg.comparison{min-width:0;max-width:720px}
+        svg.comparison{max-width:720px}
         .legend{list-style:none;padding:0;margin:8px 0;display:flex;flex-wrap:wrap;gap:6px 16px;font-size:.85rem}
         .legend li{display:flex;align-items:center;gap:6px}
         .swatch{width:24px;height:14px}
@@ -125,6 +125,7 @@ enum ReportPageTemplate {
         .report-footer p{margin:2px 0}
         code{overflow-wrap:anywhere;font-size:.8rem}
         @media (max-width:480px){body{padding:10px;font-size:14px}.tile-value{font-size:1.3rem}}
-        @media print{body{padding:0;font-size:10pt}.table-scroll,figure{overflow:visible;border:0}svg.chart{min-width:0}section.campaign{break-before:page}figure,.tiles,tr{break-inside:avoid}.verdict-breach{background:none}}
+        @media (max-width:600px){svg.chart text{font-size:20px}svg.chart text.minor{display:none}svg.chart .gaps text{font-size:16px}}
+        @media print{body{padding:0;font-size:10pt}.table-scroll,figure{overflow:visible;border:0}section.campaign{break-before:page}figure,.tiles,tr{break-inside:avoid}.verdict-breach{background:none}}
         """
 }
