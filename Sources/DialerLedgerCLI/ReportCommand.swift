@@ -9,7 +9,9 @@ import Pipelines
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Dialer reports from CXone's hourly campaign metrics.",
-        subcommands: [ReportRunCommand.self, ReportPublishCommand.self, ReportListCommand.self])
+        subcommands: [
+            ReportRunCommand.self, ReportPublishCommand.self, ReportListCommand.self, ReportShowCommand.self,
+        ])
 }
 
 /// `dialer-ledger report run`: one report run, recorded in the log, its chart JSON written to a file.

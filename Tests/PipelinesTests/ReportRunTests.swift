@@ -36,22 +36,29 @@ import Testing
         }
     }
 
-    @Test func theChartOfAFixedSeedIsTheGoldenOne() async throws {
+    @Test func theChartThePageAndTheCSVOfAFixedSeedAreTheGoldenOnes() async throws {
         try await ReportHarness.with { h in
             var request = ReportRequest(
                 campaigns: ["CAMPAIGN_001", "CAMPAIGN_002", "CAMPAIGN_003", "UNKNOWN_9"], window: Self.day)
             request.timeZone = "Europe/Paris"
             let outcome = try await h.runner.run(request)
-            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("Golden/chart-seed1.json")
-            // tools/update-goldens writes the new bytes instead; its diff is then checked by eye.
-            if ProcessInfo.processInfo.environment["DIALER_LEDGER_UPDATE_GOLDENS"] == "1" {
-                try Data(outcome.document).write(to: path)
+            let content = outcome.run.content(asOfSeq: outcome.generated.asOfSeq)
+            for (format, name) in [
+                (ReportFormat.json, "chart-seed1.json"), (.html, "page-seed1.html"), (.csv, "page-seed1.csv"),
+            ] {
+                let bytes = try format.render(chart: outcome.document, content: content)
+                let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                    .appendingPathComponent("Golden/\(name)")
+                // tools/update-goldens writes the new bytes instead; its diff is then checked by eye.
+                if ProcessInfo.processInfo.environment["DIALER_LEDGER_UPDATE_GOLDENS"] == "1" {
+                    try Data(bytes).write(to: path)
+                }
+                let golden = Array(try Data(contentsOf: path))
+                #expect(
+                    SHA256Digest.of(bytes) == SHA256Digest.of(golden),
+                    "differs from Golden/\(name); regenerate it only after checking the change by eye")
+                #expect(try format.render(chart: outcome.document, content: content) == bytes, "rendered twice")
             }
-            let golden = try Data(contentsOf: path)
-            #expect(
-                SHA256Digest.of(outcome.document) == SHA256Digest.of(Array(golden)),
-                "differs from Golden/chart-seed1.json; regenerate it only after checking the change by eye")
         }
     }
 

@@ -9,19 +9,22 @@ public struct RecordedReport: Sendable {
     public var started: ReportRunStarted
     /// The chart's canonical bytes, the same as when the report was generated.
     public var document: [UInt8]
+    /// What the chart was built from, for the report's other representations (`ReportFormat`).
+    public var content: ReportContent
     public var publication: Publication
 
     /// Reads report `reportID` from `store`; throws naming `report` when it is not there or its rebuilt bytes
     /// do not match what was recorded.
     public init(reportID: String, store: any EventStore) throws {
-        (generated, generatedID, started, document, publication) = try store.withSnapshot { snapshot in
+        (generated, generatedID, started, document, content, publication) = try store.withSnapshot { snapshot in
             let last = try snapshot.lastSequence()
             guard let (generated, generatedSeq) = try RecordedRun.report(reportID, snapshot: snapshot, throughSeq: last)
             else {
                 throw DialerCoreError.invalidField(field: "report", reason: "no report \(reportID) in the log")
             }
             let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq)
-            let document = try run.chart(asOfSeq: generated.asOfSeq).bytes
+            let content = run.content(asOfSeq: generated.asOfSeq)
+            let document = try ChartDocument(content).bytes
             guard SHA256Digest.of(document) == generated.sha256 else {
                 throw DialerCoreError.invalidField(
                     field: "report",
@@ -38,8 +41,13 @@ public struct RecordedReport: Sendable {
                 }
                 return true
             }
-            return (generated, try snapshot.envelope(at: generatedSeq)?.id, run.started, document, publication)
+            return (generated, try snapshot.envelope(at: generatedSeq)?.id, run.started, document, content, publication)
         }
+    }
+
+    /// The report as `format`: the chart JSON as recorded, or the page or CSV rendered from the same content.
+    public func bytes(_ format: ReportFormat) throws -> [UInt8] {
+        try format.render(chart: document, content: content)
     }
 
     /// The id of every generated report, read through the `ReportGenerated` type index.

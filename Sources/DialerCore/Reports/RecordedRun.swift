@@ -102,12 +102,22 @@ public struct RecordedRun: Sendable {
 
     /// The chart as recorded: the stored derived hours, as of `asOfSeq`.
     public func chart(asOfSeq: UInt64) throws -> ChartDocument {
-        try chart(intervals: intervals, ruleSet: ruleSet, asOfSeq: asOfSeq)
+        try ChartDocument(content(asOfSeq: asOfSeq))
     }
 
     /// The chart re-derived from the recorded pages under `rules`.
     public func chart(rederivedUnder rules: RuleSet, asOfSeq: UInt64) throws -> ChartDocument {
-        try chart(intervals: try rederived(under: rules), ruleSet: rules, asOfSeq: asOfSeq)
+        try ChartDocument(content(rederivedUnder: rules, asOfSeq: asOfSeq))
+    }
+
+    /// The report's content as recorded: the stored derived hours, as of `asOfSeq`.
+    public func content(asOfSeq: UInt64) -> ReportContent {
+        content(intervals: intervals, ruleSet: ruleSet, asOfSeq: asOfSeq)
+    }
+
+    /// The report's content re-derived from the recorded pages under `rules`.
+    public func content(rederivedUnder rules: RuleSet, asOfSeq: UInt64) throws -> ReportContent {
+        content(intervals: try rederived(under: rules), ruleSet: rules, asOfSeq: asOfSeq)
     }
 
     /// Every reported campaign's hours derived again from its recorded page under `rules`.
@@ -124,9 +134,7 @@ public struct RecordedRun: Sendable {
         started.campaigns.filter { pageBytes[$0] != nil && failures[$0] == nil }
     }
 
-    private func chart(intervals: [String: [DerivedInterval]], ruleSet: RuleSet, asOfSeq: UInt64) throws
-        -> ChartDocument
-    {
+    private func content(intervals: [String: [DerivedInterval]], ruleSet: RuleSet, asOfSeq: UInt64) -> ReportContent {
         var failed = failures.mapValues(\.reason)
         for campaign in started.campaigns where pageBytes[campaign] == nil && failures[campaign] == nil {
             failed[campaign] = "no page recorded as of seq \(asOfSeq)"
@@ -134,7 +142,7 @@ public struct RecordedRun: Sendable {
         let header = ChartDocument.Header(
             reportID: started.reportID, runID: started.runID.uuidString.lowercased(), asOfSeq: asOfSeq,
             window: started.window, timeZone: started.timeZone, ruleSet: ruleSet)
-        return try ChartDocument(
+        return ReportContent(
             header: header, campaigns: reportedCampaigns.map { ($0, intervals[$0] ?? []) }, failed: failed,
             history: history)
     }

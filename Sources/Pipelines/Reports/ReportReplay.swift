@@ -12,6 +12,8 @@ public struct ReportReplay: Sendable {
     public var generatedSeq: UInt64
     /// The chart rebuilt as recorded.
     public var recorded: [UInt8]
+    /// What the chart as recorded was built from: the page and the CSV are rendered from it.
+    public var content: ReportContent
     /// The chart and the diff under another rule set, when one was asked for.
     public var rederived: Rederived?
 
@@ -21,6 +23,8 @@ public struct ReportReplay: Sendable {
         public var rules: RuleSet
         /// The chart under `rules`.
         public var chart: [UInt8]
+        /// What that chart was built from.
+        public var content: ReportContent
         /// What changes per campaign-hour against what was sent.
         public var diff: ReportDiff
     }
@@ -47,15 +51,18 @@ public struct ReportReplay: Sendable {
         let run = try RecordedRun(
             runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq,
             progress: progress.map { hear in { hear(generated.reportID, $0) } })
+        let content = run.content(asOfSeq: generated.asOfSeq)
         var replay = ReportReplay(
-            run: run, generated: generated, generatedSeq: seq, recorded: try run.chart(asOfSeq: generated.asOfSeq).bytes
-        )
+            run: run, generated: generated, generatedSeq: seq, recorded: try ChartDocument(content).bytes,
+            content: content)
         if let rules {
+            let rederived = try run.content(rederivedUnder: rules, asOfSeq: generated.asOfSeq)
             let diff = ReportDiff(
                 reportID: generated.reportID, campaigns: run.reportedCampaigns, recorded: run.intervals,
-                rederived: try run.rederived(under: rules), before: run.ruleSet, after: rules)
+                rederived: Dictionary(uniqueKeysWithValues: rederived.campaigns.map { ($0.id, $0.intervals) }),
+                before: run.ruleSet, after: rules)
             replay.rederived = Rederived(
-                rules: rules, chart: try run.chart(rederivedUnder: rules, asOfSeq: generated.asOfSeq).bytes, diff: diff)
+                rules: rules, chart: try ChartDocument(rederived).bytes, content: rederived, diff: diff)
         }
         return .replayed(replay)
     }
@@ -63,10 +70,11 @@ public struct ReportReplay: Sendable {
     /// Whether the chart rebuilt as recorded has the SHA-256 recorded when the report was generated.
     public var matchesRecording: Bool { SHA256Digest.of(recorded) == generated.sha256 }
 
-    /// What a replay writes: the re-derived chart (or with `diff`, the diff) when re-derived, else the chart
-    /// as recorded.
-    public func document(diff: Bool) throws -> [UInt8] {
-        guard let rederived else { return recorded }
-        return diff ? try CanonicalJSON(rederived.diff.json).bytes : rederived.chart
+    /// What a replay writes: the re-derived report (or with `diff`, the diff, which is JSON only) when
+    /// re-derived, else the report as recorded; as `format` (the chart JSON, the page or the CSV).
+    public func document(_ format: ReportFormat = .json, diff: Bool) throws -> [UInt8] {
+        guard let rederived else { return try format.render(chart: recorded, content: content) }
+        if diff { return try CanonicalJSON(rederived.diff.json).bytes }
+        return try format.render(chart: rederived.chart, content: rederived.content)
     }
 }
