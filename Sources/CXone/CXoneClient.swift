@@ -29,14 +29,33 @@ public final class CXoneClient: Sendable {
         self.configuration = configuration
         self.transport = transport
         tokens = TokenProvider(configuration: configuration, clock: clock) {
-            try await transport.send(TokenRequest.call(configuration), tokens: nil) { reply throws(MalformedBody) in
-                do throws(TokenBodyError) {
-                    return try TokenResponse(body: reply.body)
-                } catch {
-                    throw MalformedBody(reason: error.reason)
-                }
+            try await Self.requestToken(over: transport)
+        }
+    }
+
+    /// One token request under `transport`'s policy.
+    private static func requestToken(over transport: CXoneTransport) async throws -> TokenResponse {
+        try await transport.send(TokenRequest.call(transport.configuration), tokens: nil) {
+            reply throws(MalformedBody) in
+            do throws(TokenBodyError) {
+                return try TokenResponse(body: reply.body)
+            } catch {
+                throw MalformedBody(reason: error.reason)
             }
         }
+    }
+
+    /// Whether a token is obtainable now, for readiness probes: the cached token while it is good, else one
+    /// token request without retries, bounded by `timeout` (a token it gets is kept for later calls).
+    public func checkToken(within timeout: Duration) async throws {
+        var once = configuration
+        once.retry.maxAttempts = 1
+        once.retry.maxTotalTime = timeout
+        once.requestTimeout = timeout
+        let transport = CXoneTransport(
+            http: transport.http, configuration: once, clock: transport.clock, unitRandom: transport.unitRandom,
+            logger: transport.logger)
+        _ = try await tokens.token(fetchingOnce: { try await Self.requestToken(over: transport) })
     }
 
     /// Closes connections; the client is unusable afterwards.

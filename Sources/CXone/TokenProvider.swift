@@ -44,10 +44,24 @@ actor TokenProvider {
         refreshing = task
         defer { refreshing = nil }
         let token = try await task.value
+        keep(token)
+        return token
+    }
+
+    /// The cached token while it is good, else one from `fetchOnce` (cached), without joining or starting the
+    /// shared refresh: a probe bounds its own wait.
+    func token(fetchingOnce fetchOnce: @Sendable () async throws -> TokenResponse) async throws -> AccessToken {
+        if let cached, clock.now() < cached.refreshAt { return cached }
+        let requestedAt = clock.now()
+        let token = try await fetchOnce().token(requestedAt: requestedAt, configuration: configuration)
+        keep(token)
+        return token
+    }
+
+    private func keep(_ token: AccessToken) {
         cached = token
         issued.append(token.value.exposed)
         if issued.count > 8 { issued.removeFirst() }
-        return token
     }
 
     /// Forgets `token` if it is still the cached one (after a 401); a newer token is kept.

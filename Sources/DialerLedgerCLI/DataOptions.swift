@@ -49,8 +49,3 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(2)
     }
 }
-
-/// Writes a line to standard error.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}

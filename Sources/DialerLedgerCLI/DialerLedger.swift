@@ -1,4 +1,5 @@
 import ArgumentParser
+import DialerCore
 import Foundation
 
 /// The `dialer-ledger` command: parsing only; the work happens in the library targets.
@@ -13,8 +14,9 @@ struct DialerLedger: AsyncParsableCommand {
             Exit codes: 0 success, 1 an unsound log (verify), 2 an error (named on standard error), \
             3 a publication left unfinished (report run --publish, report publish), \
             4 no campaign could be fetched (report run: the run is recorded as failed, nothing is published), \
-            64 bad usage.
+            64 bad usage, 141 standard output or error closed by its reader (as SIGPIPE ends a process).
             """,
+        version: BuildInfo.version,
         subcommands: [
             ReportCommand.self, ReplayCommand.self, VerifyCommand.self, EventsCommand.self, SimulateCommand.self,
             ScheduleCommand.self, WebhooksCommand.self, AuditCommand.self, CronCommand.self, S3Command.self,

@@ -115,14 +115,14 @@ enum EventFormat: String, ExpressibleByArgument, CaseIterable {
     case table
 
     func printHeader() {
-        if self == .table { Swift.print(Self.row("SEQ", "RECORDED_AT", "TYPE", "STREAM", "IDEMPOTENCY_KEY")) }
+        if self == .table { DialerLedgerCLI.print(Self.row("SEQ", "RECORDED_AT", "TYPE", "STREAM", "IDEMPOTENCY_KEY")) }
     }
 
     func print(_ event: Envelope) {
         switch self {
-        case .jsonl: Swift.print(event.jsonLine)
+        case .jsonl: DialerLedgerCLI.print(event.jsonLine)
         case .table:
-            Swift.print(
+            DialerLedgerCLI.print(
                 Self.row(
                     String(event.seq), event.recordedAt.rfc3339, event.type, event.stream, event.idempotencyKey ?? "-"))
         }

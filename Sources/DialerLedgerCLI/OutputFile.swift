@@ -5,14 +5,15 @@ import Foundation
     import Glibc
 #endif
 
-/// Writes `bytes` to `path` (creating its folder), or to standard output for `-`. A regular file or a new
+/// Writes `bytes` to `path` (creating its folder), or to standard output for `-` (with a newline after
+/// them unless they end with one). A regular file or a new
 /// path is replaced whole: a temporary file renamed over it, so a reader never sees half a report. Any
 /// other path (a symlink, a FIFO, a device, a socket) is opened and written through, never renamed over:
 /// the link stays a link and its target gets the bytes, and a special file stays what it is (renaming
 /// over `/dev/null` as root would replace the device with a regular file).
 func write(_ bytes: [UInt8], to path: String) throws {
     if path == "-" {
-        FileHandle.standardOutput.write(Data(bytes + [0x0A]))
+        print(String(decoding: bytes, as: UTF8.self), terminator: bytes.last == 0x0A ? "" : "\n")
         return
     }
     var status = stat()

@@ -11,8 +11,9 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
             As recorded, the chart is rebuilt from the stored derived hours and must reproduce the SHA-256 \
             its ReportGenerated event holds (exit 1 if not). With --rules the recorded CXone pages are \
-            derived again under that rule set; --diff shows what changes per campaign-hour. A replay \
-            performs no effect and appends nothing.
+            derived again under that rule set; --diff shows what changes per campaign-hour. --format html or \
+            csv writes the report's page or CSV instead of its chart JSON, the same bytes as `report show` \
+            gives for a recording. A replay performs no effect and appends nothing.
             """)
 
     @OptionGroup var data: DataOptions
@@ -27,9 +28,14 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "With --rules: write the per campaign-hour diff instead of the chart.") var diff = false
     @Option(help: ArgumentHelp("Write the chart (or the diff) here; - for standard output.", valueName: "FILE"))
     var out: String?
+    @Option(help: "With --out: json (the chart), html (the report page) or csv.") var format: ReportFormat = .json
 
     func validate() throws {
         if diff, rules == nil { throw ValidationError("--diff: needs --rules (the rule set to compare with)") }
+        if diff, format != .json { throw ValidationError("--format: the diff is JSON only; drop --format or --diff") }
+        if format != .json, out == nil {
+            throw ValidationError("--format: needs --out FILE (or - for standard output)")
+        }
     }
 
     func run() throws {
@@ -50,7 +56,7 @@ struct ReplayCommand: ParsableCommand {
                 }
                 return
             }
-            if let out { try write(try replay.document(diff: diff), to: out) }
+            if let out { try write(try replay.document(format, diff: diff), to: out) }
             for line in Self.lines(replay) { out == "-" ? printError(line) : print(line) }
             if !replay.matchesRecording { throw ExitCode(1) }
         }

@@ -9,7 +9,9 @@ import Pipelines
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Dialer reports from CXone's hourly campaign metrics.",
-        subcommands: [ReportRunCommand.self, ReportPublishCommand.self, ReportListCommand.self])
+        subcommands: [
+            ReportRunCommand.self, ReportPublishCommand.self, ReportListCommand.self, ReportShowCommand.self,
+        ])
 }
 
 /// `dialer-ledger report run`: one report run, recorded in the log, its chart JSON written to a file.
@@ -117,7 +119,7 @@ func splitList(_ text: String) -> [String] {
 
 /// The logger of a command: warnings only, or everything from info up with `--verbose`; standard error.
 func commandLogger(verbose: Bool) -> Logger {
-    var logger = Logger(label: "dialer-ledger") { StreamLogHandler.standardError(label: $0) }
+    var logger = Logger(label: "dialer-ledger") { ConsoleLogHandler(label: $0) }
     logger.logLevel = verbose ? .info : .error
     return logger
 }

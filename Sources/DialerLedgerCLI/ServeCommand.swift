@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
             let publishing = try configuration.publishSettings(dataFolder: data.folder)
             let metrics = MetricsBackend.registry
             let log = MeteredEventStore(try data.openLog(.readWrite))
-            var logger = Logger(label: "dialer-ledger") { StreamLogHandler.standardError(label: $0) }
+            var logger = Logger(label: "dialer-ledger") { ConsoleLogHandler(label: $0) }
             logger.logLevel = verbose ? .info : .notice
             let connection = try await CXoneConnection.open(
                 environment: ProcessInfo.processInfo.environment, logger: logger)
@@ -64,22 +64,30 @@ struct ServeCommand: AsyncParsableCommand {
             } else {
                 printError("API keys: " + keys.keys.map { "\($0.name) (\($0.role.rawValue))" }.joined(separator: ", "))
             }
+            var limits = ConnectionLimits()
+            limits.headerTimeout = configuration.headerTimeout
+            limits.idleTimeout = configuration.idleTimeout
+            limits.maxConnections = configuration.maxConnections
+            let token = CachedCheck(now: now) { [client = connection.client] in
+                do {
+                    try await client.checkToken(within: .milliseconds(1500))
+                    return (true, "a token is obtainable")
+                } catch {
+                    return (false, "\(error)")
+                }
+            }
             let app = HTTPServer.application(
-                host: configuration.host, port: configuration.port, objects: publishing.objects as? LocalObjectStore,
-                store: log, keys: keys, reports: reports,
-                readiness: { [client = connection.client] in
+                host: configuration.host, port: configuration.port, limits: limits,
+                objects: publishing.objects as? LocalObjectStore, store: log, keys: keys, reports: reports,
+                readiness: {
                     var checks: [(name: String, ok: Bool, detail: String)] = []
                     do {
                         checks.append(("log", true, "open, \(try log.lastSequence()) events"))
                     } catch {
                         checks.append(("log", false, "\(error)"))
                     }
-                    do {
-                        _ = try await client.accessToken()
-                        checks.append(("cxone_token", true, "a token is obtainable"))
-                    } catch {
-                        checks.append(("cxone_token", false, "\(error)"))
-                    }
+                    let cxone = await token.outcome()
+                    checks.append(("cxone_token", cxone.ok, cxone.detail))
                     return checks
                 }, metrics: metrics,
                 open: HTTPServer.OpenRoutes(health: configuration.openHealth, metrics: configuration.openMetrics),

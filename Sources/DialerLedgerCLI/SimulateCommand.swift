@@ -84,7 +84,7 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.faults.truncatedJSON = rateTruncated
         configuration.faults.wrongContentType = rateWrongContentType
         if logRequests {
-            var logger = Logger(label: "cxone-simulator", factory: { StreamLogHandler.standardError(label: $0) })
+            var logger = Logger(label: "cxone-simulator", factory: { ConsoleLogHandler(label: $0) })
             logger.logLevel = .debug
             configuration.logger = logger
         }

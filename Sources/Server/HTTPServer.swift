@@ -2,7 +2,9 @@ import Delivery
 import DialerCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Pipelines
 import Prometheus
 
@@ -34,16 +36,18 @@ public enum HTTPServer {
     }
 
     /// The application: a swift-service-lifecycle service that listens on `host:port` (0 picks a free port,
-    /// reported to `onRunning`). With `metrics` (the registry swift-metrics was bootstrapped with) every request
-    /// is counted and timed and `/metrics` serves the registry.
+    /// reported to `onRunning`) within `limits`. With `metrics` (the registry swift-metrics was bootstrapped with)
+    /// every request is counted and timed and `/metrics` serves the registry.
     public static func application(
-        host: String, port: Int, objects: LocalObjectStore?, store: (any EventStore)? = nil, keys: APIKeys = .none,
+        host: String, port: Int, limits: ConnectionLimits = ConnectionLimits(), objects: LocalObjectStore?,
+        store: (any EventStore)? = nil, keys: APIKeys = .none,
         reports: ReportRunner? = nil, adhocRuns: Int = 2, readiness: ReadinessCheck? = nil,
         metrics: PrometheusCollectorRegistry? = nil, open: OpenRoutes = OpenRoutes(),
         now: @escaping @Sendable () -> Timestamp, logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ConnectRefusal())
         if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         let reader = BearerAuth(keys: keys, role: .read)
         let followers = EventFollowers()
@@ -94,7 +98,13 @@ public enum HTTPServer {
         }
         return Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "dialer-ledger"),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionGuard(headerTimeout: limits.headerTimeout)],
+                    idleTimeout: TimeAmount(limits.idleTimeout))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "dialer-ledger",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }

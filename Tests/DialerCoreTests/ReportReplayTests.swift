@@ -46,6 +46,34 @@ import Testing
         return (store, runID)
     }
 
+    @Test func aRecordedReportIsItsRecordedJSONOrAPageAndACSVOfTheSameHours() throws {
+        let (store, runID) = try log(rules: .seed)
+        let head = try store.withSnapshot { try $0.lastSequence() }
+        let chart = try store.withSnapshot {
+            try RecordedRun(runID: runID, snapshot: $0, throughSeq: head).chart(asOfSeq: head).bytes
+        }
+        let generated = ReportGenerated(
+            reportID: "rpt-test", runID: runID, asOfSeq: head, ruleSet: .seed, document: chart, failed: [])
+        _ = try store.append([
+            EventDraft(type: ReportEvent.generated, stream: ReportEvent.runStream(runID), payload: generated.json)
+        ])
+        let report = try RecordedReport(reportID: "rpt-test", store: store)
+        #expect(try report.bytes(.json) == chart)
+        let page = String(decoding: try report.bytes(.html), as: UTF8.self)
+        #expect(page.contains("Report SHA-256 <code>\(SHA256Digest.of(chart).hex)</code>"))
+        #expect(page.contains("As of log sequence <strong>\(head)</strong>"))
+        let csv = String(decoding: try report.bytes(.csv), as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(
+            csv.filter { $0.hasPrefix("C1,") }.map { $0.split(separator: ",", omittingEmptySubsequences: false)[8] }
+                == [
+                    "observed", "interpolated", "interpolated", "observed",
+                ])
+        #expect(
+            ReportFormat.allCases.map(\.mediaType) == [
+                "application/json", "text/html; charset=utf-8", "text/csv; charset=utf-8; header=present",
+            ])
+    }
+
     @Test func theRunFoldsBackFromItsEventsAndItsChartIsStable() throws {
         let (store, runID) = try log(rules: .seed)
         let charts = try (0..<2).map { _ in

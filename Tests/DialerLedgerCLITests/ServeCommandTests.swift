@@ -163,6 +163,15 @@ import Testing
         for (body, status, field) in [
             ("not json", 400, "body"), (#"{"campaign_ids":"C1"}"#, 400, "campaign_ids"),
             (#"{"campaign_ids":["C1"],"start_date":"yesterday","end_date":"2026-11-30T00:00:00Z"}"#, 400, "start_date"),
+            // Refused, not moved: month 13 is not January, year 0001 is before the Gregorian calendar.
+            (
+                #"{"campaign_ids":["C1"],"start_date":"2026-13-01T00:00:00Z","end_date":"2027-01-02T00:00:00Z"}"#, 400,
+                "start_date"
+            ),
+            (
+                #"{"campaign_ids":["C1"],"start_date":"0001-01-01T00:00:00Z","end_date":"2026-11-30T00:00:00Z"}"#, 400,
+                "start_date"
+            ),
             (
                 #"{"campaign_ids":["C1"],"start_date":"2026-11-30T00:00:00Z","end_date":"2026-11-29T00:00:00Z"}"#, 422,
                 "end_date"

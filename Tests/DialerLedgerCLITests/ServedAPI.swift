@@ -30,13 +30,18 @@ struct ServedAPI {
     /// `http://127.0.0.1:PORT`.
     var root: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts `serve --data folder` (the embedded simulator unless `environment` says otherwise) and waits
-    /// until `/healthz` answers (the read key is sent, in case the config closes it).
-    init(tool: CommandLineTool, folder: TemporaryFolder, environment: [String: String] = [:]) async throws {
+    /// Starts `serve --data folder` (the embedded simulator unless `environment` says otherwise; its standard
+    /// error to the file `standardError` when given) and waits until `/healthz` answers (the read key is sent,
+    /// in case the config closes it).
+    init(
+        tool: CommandLineTool, folder: TemporaryFolder, environment: [String: String] = [:],
+        standardError: String? = nil
+    ) async throws {
         port = try Loopback.freePort()
         process = try tool.start(
             ["serve", "--data", folder.path, "--port", "\(port)"],
-            environment: ["CXONE_BASE_URL": "", "DIALER_LEDGER_API_KEYS": Self.keys].merging(environment) { $1 })
+            environment: ["CXONE_BASE_URL": "", "DIALER_LEDGER_API_KEYS": Self.keys].merging(environment) { $1 },
+            standardError: standardError)
         var attempts = 0
         while attempts < 400, (try? await get("/healthz", key: Self.reader).status) != 200 {
             attempts += 1
@@ -44,9 +49,9 @@ struct ServedAPI {
         }
     }
 
-    /// `GET path` (under `root`), with `key` as the bearer token when given.
-    func get(_ path: String, key: String? = nil) async throws -> Answer {
-        try await exchange(.GET, path, key: key)
+    /// `GET path` (under `root`), with `key` as the bearer token when given, waiting at most `timeout`.
+    func get(_ path: String, key: String? = nil, timeout: Duration = .seconds(30)) async throws -> Answer {
+        try await exchange(.GET, path, key: key, timeout: timeout)
     }
 
     /// `POST path` with a JSON `body`.
@@ -54,9 +59,9 @@ struct ServedAPI {
         try await exchange(.POST, path, body: body, key: key)
     }
 
-    private func exchange(_ method: HTTPMethod, _ path: String, body: String? = nil, key: String?) async throws
-        -> Answer
-    {
+    private func exchange(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, key: String?, timeout: Duration = .seconds(30)
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: root + path)
         request.method = method
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
@@ -64,7 +69,8 @@ struct ServedAPI {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(
+            request, timeout: .milliseconds(Int64(timeout.components.seconds * 1000)))
         let bytes = try await response.body.collect(upTo: 1 << 22)
         let answer = Answer(
             status: response.status.code, body: String(buffer: bytes),

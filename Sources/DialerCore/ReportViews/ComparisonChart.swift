@@ -47,8 +47,11 @@ enum ComparisonChart {
                     ("fill", rate > threshold ? HourChart.threshold : HourChart.compliance),
                 ])
             svg.element(
-                "text", [("x", SVGWriter.tenths(end + 60)), ("y", SVGWriter.tenths(y + 190))],
-                content: ReportText.percent(rate, decimals: decimals))
+                "text",
+                [
+                    ("x", SVGWriter.tenths(end + 60)), ("y", SVGWriter.tenths(y + 190)), ("stroke", "#ffffff"),
+                    ("stroke-width", "3"), ("paint-order", "stroke"),
+                ], content: ReportText.percent(rate, decimals: decimals))
         }
         let line = x(threshold)
         let bottom = head + rowHeight * rows.count

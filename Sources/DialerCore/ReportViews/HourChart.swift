@@ -9,7 +9,7 @@ struct HourChart {
 
     /// The view box, and the plot area inside it, in tenths.
     static let width = 7200, height = 2600
-    static let left = 600, right = 7080, top = 200, bottom = 2160
+    static let left = 800, right = 7080, top = 200, bottom = 2160
 
     let series: ReportView.Series
     let slots: [ReportView.Slot]
@@ -221,7 +221,7 @@ struct HourChart {
                 [
                     ("x", SVGWriter.tenths(center)), ("y", SVGWriter.tenths(Self.bottom + 180)),
                     ("text-anchor", "middle"),
-                ],
+                ] + (index / every % 2 == 1 ? [("class", "minor")] : []),  // every other one: hidden when narrow
                 content: every >= 24 ? date : time)
             if every < 24, index == 0 || time == "00:00" {
                 svg.element(

@@ -38,7 +38,7 @@ private struct PageContext {
     struct Row {
         let campaignID: String
         let attempted, connected, abandoned, contactRate, abandonmentRate, complianceRate: String
-        let rolling24h, rolling30d, verdict, hours: String
+        let rolling24h, worst24h, rolling30d, worst30d, verdict, hours: String
     }
     struct HourRow {
         let time, attempted, connected, abandoned, contactRate, abandonmentRate, complianceRate: String
@@ -99,9 +99,9 @@ private struct PageContext {
         ]
         comparisonChart = ComparisonChart.svg(view)
         func row(_ series: ReportView.Series, _ campaign: ReportView.Campaign?) -> Row {
-            func window(_ index: Int) -> String {
-                guard let window = campaign?.compliance[index] else { return "" }
-                return "\(window.verdict.text) · worst \(percent(window.rate))"
+            func window(_ index: Int) -> (verdict: String, worst: String) {
+                guard let window = campaign?.compliance[index] else { return ("", "") }
+                return (window.verdict.text, "worst \(percent(window.rate))")
             }
             return Row(
                 campaignID: campaign == nil ? "All campaigns" : series.campaignID,
@@ -109,8 +109,9 @@ private struct PageContext {
                 connected: ReportText.count(series.counts.connected),
                 abandoned: ReportText.count(series.counts.abandoned), contactRate: percent(series.rates.contactRate),
                 abandonmentRate: percent(series.rates.abandonmentRate),
-                complianceRate: percent(series.rates.complianceAbandonmentRate), rolling24h: window(0),
-                rolling30d: window(1), verdict: campaign?.verdict.text ?? view.verdict.text,
+                complianceRate: percent(series.rates.complianceAbandonmentRate), rolling24h: window(0).verdict,
+                worst24h: window(0).worst, rolling30d: window(1).verdict, worst30d: window(1).worst,
+                verdict: campaign?.verdict.text ?? view.verdict.text,
                 hours: campaign == nil
                     ? "" : "\(series.observed) / \(series.interpolated) / \(series.filled) / \(series.dropped)")
         }

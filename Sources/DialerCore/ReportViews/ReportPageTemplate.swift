@@ -39,9 +39,9 @@ enum ReportPageTemplate {
         <caption id="comparison-caption">Per campaign over the report's kept hours; compliance verdicts over rolling windows (worst window's rate); hours observed / interpolated / filled / dropped</caption>
         <thead><tr><th scope="col">Campaign</th><th scope="col">Attempts</th><th scope="col">Connects</th><th scope="col">Abandoned</th><th scope="col">Contact rate</th><th scope="col">Abandonment rate</th><th scope="col">Compliance abandonment rate</th><th scope="col">Rolling 24 h</th><th scope="col">Rolling 30 d</th><th scope="col">Verdict</th><th scope="col">Hours</th></tr></thead>
         <tbody>
-        {{#comparison}}<tr><th scope="row">{{campaignID}}</th><td>{{attempted}}</td><td>{{connected}}</td><td>{{abandoned}}</td><td>{{contactRate}}</td><td>{{abandonmentRate}}</td><td>{{complianceRate}}</td><td>{{rolling24h}}</td><td>{{rolling30d}}</td><td>{{verdict}}</td><td>{{hours}}</td></tr>
+        {{#comparison}}<tr><th scope="row">{{campaignID}}</th><td class="n">{{attempted}}</td><td class="n">{{connected}}</td><td class="n">{{abandoned}}</td><td class="n">{{contactRate}}</td><td class="n">{{abandonmentRate}}</td><td class="n">{{complianceRate}}</td><td class="v">{{rolling24h}}<br><span class="worst">{{worst24h}}</span></td><td class="v">{{rolling30d}}<br><span class="worst">{{worst30d}}</span></td><td class="v">{{verdict}}</td><td class="v">{{hours}}</td></tr>
         {{/comparison}}</tbody>
-        {{#total}}<tfoot><tr><th scope="row">{{campaignID}}</th><td>{{attempted}}</td><td>{{connected}}</td><td>{{abandoned}}</td><td>{{contactRate}}</td><td>{{abandonmentRate}}</td><td>{{complianceRate}}</td><td></td><td></td><td>{{verdict}}</td><td></td></tr></tfoot>{{/total}}
+        {{#total}}<tfoot><tr><th scope="row">{{campaignID}}</th><td class="n">{{attempted}}</td><td class="n">{{connected}}</td><td class="n">{{abandoned}}</td><td class="n">{{contactRate}}</td><td class="n">{{abandonmentRate}}</td><td class="n">{{complianceRate}}</td><td></td><td></td><td class="v">{{verdict}}</td><td></td></tr></tfoot>{{/total}}
         </table>
         </div>
         </section>
@@ -103,9 +103,9 @@ enum ReportPageTemplate {
         .verdict-insufficient_data{border-left:6px solid var(--unknown)}
         figure{margin:12px 0;overflow-x:auto}
         figcaption{font-size:.85rem;color:var(--muted)}
-        svg.chart{display:block;width:100%;min-width:480px;height:auto}
+        svg.chart{display:block;width:100%;height:auto}
         svg.chart text{fill:#333}
-        svg.comparison{min-width:0;max-width:720px}
+        svg.comparison{max-width:720px}
         .legend{list-style:none;padding:0;margin:8px 0;display:flex;flex-wrap:wrap;gap:6px 16px;font-size:.85rem}
         .legend li{display:flex;align-items:center;gap:6px}
         .swatch{width:24px;height:14px}
@@ -119,11 +119,13 @@ enum ReportPageTemplate {
         thead th{background:var(--panel)}
         tr.dropped{color:var(--muted);background:repeating-linear-gradient(45deg,#fff,#fff 6px,#f2f2f2 6px,#f2f2f2 12px)}
         tr.interpolated td,tr.filled td{font-style:italic}
+        .worst{font-size:.75rem;color:var(--muted);white-space:nowrap}
         .summary{margin:4px 0}
         .report-footer{margin-top:32px;padding-top:8px;border-top:2px solid var(--line);font-size:.8rem;color:var(--muted)}
         .report-footer p{margin:2px 0}
         code{overflow-wrap:anywhere;font-size:.8rem}
         @media (max-width:480px){body{padding:10px;font-size:14px}.tile-value{font-size:1.3rem}}
-        @media print{body{padding:0;font-size:10pt}.table-scroll,figure{overflow:visible;border:0}svg.chart{min-width:0}section.campaign{break-before:page}figure,.tiles,tr{break-inside:avoid}.verdict-breach{background:none}}
+        @media (max-width:600px){svg.chart text{font-size:20px}svg.chart text.minor{display:none}svg.chart .gaps text{font-size:16px}}
+        @media print{body{padding:0;font-size:10pt}.table-scroll,figure{overflow:visible;border:0}section.campaign{break-before:page}figure,.tiles,tr{break-inside:avoid}.verdict-breach{background:none}}
         """
 }

@@ -23,14 +23,19 @@ public struct ReportView: Sendable {
     /// One hour of the report's grid: its start and its label in the report's zone (as the chart JSON's
     /// `timestamp`).
     public struct Slot: Sendable {
+        /// The hour's start.
         public var start: Timestamp
+        /// `2026-11-30T01:00:00+01:00`, as the chart JSON's `timestamp`.
         public var label: String
     }
 
     /// A campaign's (or the total's) derived hour.
     public struct Hour: Sendable {
+        /// The hour's counts (summed across campaigns in the total).
         public var counts: HourCounts
+        /// The rates of `counts`, rounded by the rule set.
         public var rates: HourRates
+        /// Where the counts came from.
         public var source: Source
         /// The rule that dropped the hour, or nil when it is kept.
         public var droppedBy: String?
@@ -41,6 +46,7 @@ public struct ReportView: Sendable {
 
     /// The hours of one campaign or of the total, aligned with `slots`, and their figures.
     public struct Series: Sendable {
+        /// The campaign, or `ALL` for the total.
         public var campaignID: String
         /// Per slot: the hour, or nil where none was derived.
         public var hours: [Hour?]
@@ -56,15 +62,19 @@ public struct ReportView: Sendable {
     public struct ComplianceWindow: Sendable {
         /// 24 or 720.
         public var hours: Int64
+        /// The window's judgement.
         public var verdict: Verdict
         /// The worst covered window's rate (or, with none covered, the worst window's), rounded.
         public var rate: Double?
+        /// How many windows ended in the report.
         public var windows: Int64
+        /// How many of them were covered (at least 90 % observed).
         public var windowsCovered: Int64
     }
 
     /// A reported campaign: its hours and its compliance.
     public struct Campaign: Sendable {
+        /// Its hours and figures.
         public var series: Series
         /// The rolling 24-hour and 30-day windows.
         public var compliance: [ComplianceWindow]
@@ -74,7 +84,9 @@ public struct ReportView: Sendable {
 
     /// A campaign that could not be fetched.
     public struct FailedCampaign: Sendable {
+        /// The campaign.
         public var campaignID: String
+        /// Why it could not be fetched, as recorded.
         public var reason: String
     }
 

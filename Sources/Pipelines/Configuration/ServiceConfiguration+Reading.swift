@@ -10,12 +10,29 @@ extension ServiceConfiguration {
         }
         try Self.only(["server", "storage", "mail", "jobs"], in: config)
         if let server = try Self.section("server", config) {
-            try Self.only(["host", "port", "public_url", "api_keys", "open_health", "open_metrics"], in: server)
+            try Self.only(
+                [
+                    "host", "port", "public_url", "api_keys", "open_health", "open_metrics", "header_timeout",
+                    "idle_timeout", "max_connections",
+                ], in: server)
             host = try server.optionalString("host") ?? host
             if server.json["port"] != nil { port = try Self.port(server, "port") }
             publicURL = try server.optionalString("public_url")
             openHealth = try Self.flag(server, "open_health") ?? openHealth
             openMetrics = try Self.flag(server, "open_metrics") ?? openMetrics
+            if let timeout = try server.optionalString("header_timeout") {
+                headerTimeout = try Duration(parsing: timeout, field: "\(server.field).header_timeout")
+            }
+            if let timeout = try server.optionalString("idle_timeout") {
+                idleTimeout = try Duration(parsing: timeout, field: "\(server.field).idle_timeout")
+            }
+            if server.json["max_connections"] != nil {
+                let most = try server.int("max_connections")
+                guard (1...1_000_000).contains(most) else {
+                    throw server.fail("max_connections", "must be a whole number from 1 to 1000000")
+                }
+                maxConnections = Int(most)
+            }
             if server.json["api_keys"] != nil {
                 let keys = try server.array("api_keys").enumerated().map { index, item in
                     try Self.apiKey(PayloadReader(item, field: "\(server.field).api_keys[\(index)]"), environment)

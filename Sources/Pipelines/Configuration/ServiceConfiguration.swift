@@ -16,6 +16,12 @@ public struct ServiceConfiguration: Sendable {
     public var openHealth = true
     /// Whether `/metrics` answers without a key (`server.open_metrics`, default false).
     public var openMetrics = false
+    /// How long a new connection may take to send its first request head (`server.header_timeout`).
+    public var headerTimeout: Duration = .seconds(10)
+    /// How long a connection may wait between request parts (`server.idle_timeout`).
+    public var idleTimeout: Duration = .seconds(60)
+    /// Connections open at once (`server.max_connections`).
+    public var maxConnections = 512
     /// Where reports go: S3 when set, else the local store in the data folder.
     public var s3: S3Configuration?
     public var keyTemplate = ObjectKeyTemplate.default

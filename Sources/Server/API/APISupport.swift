@@ -27,7 +27,10 @@ struct APIErrorMiddleware: RouterMiddleware {
                 case 422: "unprocessable"
                 default: "internal"
                 }
-            return ErrorBody.response(error.status, error: label, reason: error.reason, field: error.field)
+            var response = ErrorBody.response(error.status, error: label, reason: error.reason, field: error.field)
+            // The rest of a refused body is not worth reading: the connection ends after the answer.
+            if error.status == .contentTooLarge { response.headers[.connection] = "close" }
+            return response
         } catch let error as DialerCoreError {
             if case .invalidField(let field, let reason) = error {
                 return ErrorBody.response(.unprocessableContent, error: "unprocessable", reason: reason, field: field)
@@ -67,12 +70,7 @@ struct Query {
     }
 
     func instant(_ name: String) throws -> Timestamp? {
-        guard let text = string(name) else { return nil }
-        do {
-            return try Timestamp(rfc3339: text, field: name)
-        } catch {
-            throw APIError(field: name, reason: "\"\(text)\" is not an RFC 3339 instant")
-        }
+        try string(name).map { try APIError.instant($0, field: name) }
     }
 }
 
@@ -94,4 +92,19 @@ enum JSONResponse {
 extension HTTPField.Name {
     /// The cursor of the next page of a CSV answer (JSON answers carry it as `next_after`).
     static let nextAfter = Self("X-Next-After")!
+}
+
+extension APIError {
+    /// `text` as an RFC 3339 instant with every number in range (the commands' grammar, without their bare
+    /// dates): 400 naming `field` and the reason otherwise, never a moved date.
+    static func instant(_ text: String, field: String) throws -> Timestamp {
+        guard text.utf8.count > 10 else {
+            throw APIError(field: field, reason: "\"\(text)\" is not an RFC 3339 instant")
+        }
+        do {
+            return try Timestamp(parsing: text, in: .gmt, field: field)
+        } catch DialerCoreError.invalidField(_, let reason) {
+            throw APIError(field: field, reason: reason)
+        }
+    }
 }

@@ -33,14 +33,10 @@ struct JSONBody {
         return text
     }
 
-    /// The instant at `field`: 400 when absent or not RFC 3339.
+    /// The instant at `field`: 400 when absent, not RFC 3339, or out of range.
     func instant(_ field: String) throws -> Timestamp {
         guard let text = try string(field) else { throw APIError(field: field, reason: "is required (RFC 3339)") }
-        do {
-            return try Timestamp(rfc3339: text, field: field)
-        } catch {
-            throw APIError(field: field, reason: "\"\(text)\" is not an RFC 3339 instant")
-        }
+        return try APIError.instant(text, field: field)
     }
 
     /// The rule set at `field`: a built-in name, or an inline rule set (`Schemas/rule-set.schema.json`), as
