@@ -8,11 +8,14 @@ import Pipelines
 struct ReportPublishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
-        abstract: "Upload a recorded report, issue its link and e-mail it; or finish unfinished publications.",
+        abstract:
+            "Upload a recorded report with its page and CSV, issue links and e-mail them; or finish unfinished "
+            + "publications.",
         discussion: """
-            The bytes uploaded are the report rebuilt from the log, checked against its recorded SHA-256. \
-            A publication cut short (a crash, the store or mail server down) is finished from its recorded \
-            effects: the same bytes to the same key, the link signed again with its recorded time, and no \
+            The bytes uploaded are the report rebuilt from the log, checked against its recorded SHA-256, and \
+            the page and the CSV rendered from it beside it (.html and .csv under the same key stem). A \
+            publication cut short (a crash, the store or mail server down) is finished from its recorded \
+            effects: the same bytes to the same keys, the links signed again with their recorded time, and no \
             second e-mail to anyone whose e-mail may have gone out. Exit 3 when something is still unfinished.
             """)
 

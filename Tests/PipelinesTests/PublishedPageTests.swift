@@ -47,6 +47,28 @@ import Testing
         return intent
     }
 
+    /// Runs `body` on a one-campaign report whose publication was cut right after the JSON's confirmed
+    /// upload (the local store holds the JSON), with the settings of the store and the JSON's intent.
+    private func withJSONStored(
+        _ body: (ReportHarness, TemporaryFolder, PublishSettings, ReportUploadRequested) async throws -> Void
+    ) async throws {
+        try await ReportHarness.with { h in
+            let folder = try TemporaryFolder()
+            defer { folder.remove() }
+            let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
+            let settings = settings(folder)
+            let store = try #require(settings.objects as? LocalObjectStore)
+            let intent = try recordJSONIntent(h, outcome)
+            let put = try await store.put(
+                key: intent.address.key, body: outcome.document, contentType: "application/json")
+            let uploaded = ReportUploaded(
+                reportID: intent.reportID, address: intent.address, eTag: put.eTag, sha256: intent.sha256,
+                size: intent.size)
+            try append(h, PublicationEvent.uploaded, uploaded.json, runID: intent.runID, key: uploaded.idempotencyKey)
+            try await body(h, folder, settings, intent)
+        }
+    }
+
     @Test func aPublishedReportHasThreeConfirmedUploadsWhoseSHA256sAreTheBytesAtTheirKeys() async throws {
         try await ReportHarness.with { h in
             let folder = try TemporaryFolder()
@@ -92,21 +114,8 @@ import Testing
     }
 
     @Test func aPublicationCutAfterTheJSONUploadIsFinishedWithThePageAndTheCSV() async throws {
-        try await ReportHarness.with { h in
-            let folder = try TemporaryFolder()
-            defer { folder.remove() }
-            let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
-            let settings = settings(folder)
+        try await withJSONStored { h, folder, settings, intent in
             let store = try #require(settings.objects as? LocalObjectStore)
-            // The JSON stored and confirmed; then the process stopped.
-            let intent = try recordJSONIntent(h, outcome)
-            let put = try await store.put(
-                key: intent.address.key, body: outcome.document, contentType: "application/json")
-            let uploaded = ReportUploaded(
-                reportID: intent.reportID, address: intent.address, eTag: put.eTag, sha256: intent.sha256,
-                size: intent.size)
-            try append(
-                h, PublicationEvent.uploaded, uploaded.json, runID: intent.runID, key: uploaded.idempotencyKey)
             let before = try h.types().count
 
             let results = try await publisher(h, settings).reconcile()
@@ -129,6 +138,41 @@ import Testing
             let links = try #require(results.first?.links)
             #expect(mail.htmlLinks.first == links[.html]?.url)
             #expect(links[.html]?.expiresAt.milliseconds == Self.clock.now().milliseconds + 3_600_000)
+            #expect(try await publisher(h, settings).reconcile().isEmpty)
+        }
+    }
+
+    @Test func aPublicationEmailedBeforePagesWerePublishedGetsItsPageAndCSVAndNoSecondEmail() async throws {
+        try await withJSONStored { h, folder, settings, intent in
+            // A log written before the page and the CSV were published: the JSON stored, linked and e-mailed.
+            var link = ReportLink(
+                reportID: intent.reportID, address: intent.address, signedAt: Self.clock.now(), expiresIn: 3_600,
+                expiresAt: nil)
+            try append(
+                h, PublicationEvent.linkRequested, link.json, runID: intent.runID,
+                key: link.idempotencyKey(issued: false))
+            link.expiresAt = Timestamp(milliseconds: Self.clock.now().milliseconds + 3_600_000)
+            try append(
+                h, PublicationEvent.linkIssued, link.json, runID: intent.runID, key: link.idempotencyKey(issued: true))
+            let email = ReportEmailRequested(
+                reportID: intent.reportID, recipient: "ops@example.com", from: "reports@example.com",
+                subject: "Dialer report 2026-11-30 (1 campaign)", messageID: "<old@example.com>",
+                bodySHA256: SHA256Digest.of([]))
+            try append(h, PublicationEvent.emailRequested, email.json, runID: intent.runID, key: email.idempotencyKey)
+            let accepted = ReportEmailOutcome(
+                reportID: intent.reportID, recipient: "ops@example.com", messageID: "<old@example.com>",
+                result: .accepted, reply: "250 2.0.0 queued")
+            try append(h, accepted.type, accepted.json, runID: intent.runID, key: accepted.idempotencyKey)
+            let before = PublicationStatus(
+                try RecordedReport(reportID: intent.reportID, store: h.store).publication, maxEmailAttempts: 3)
+            #expect(before.state == .pending && before.detail == "the page and the CSV are not stored yet")
+
+            let results = try await publisher(h, settings).reconcile()
+            #expect(results.first?.unfinished == [])
+            #expect(results.first?.companions.keys.sorted { $0.rawValue < $1.rawValue } == [.csv, .html])
+            #expect(results.first?.emails.map(\.messageID) == ["<old@example.com>"])
+            #expect(ReportPublisherTests.mailFiles(folder).isEmpty, "the e-mail was sent before: not again")
+            #expect(try payloads(h, PublicationEvent.linkIssued).count == 1)
             #expect(try await publisher(h, settings).reconcile().isEmpty)
         }
     }
