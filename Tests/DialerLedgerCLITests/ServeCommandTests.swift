@@ -160,6 +160,21 @@ import Testing
         #expect(charts.allSatisfy { if case .array(let data)? = $0["data"] { !data.isEmpty } else { false } })
         let adhocID = try #require(adhoc.headers["x-report-id"])
         #expect(try await get(base + "/reports/\(adhocID)", key: reader).status == 200, "recorded like any run")
+        // The same report as a page or a CSV, by Accept or ?format=; JSON stays the default.
+        let pageAnswer = try await api.get(base + "/reports/\(adhocID)", key: reader, accept: "text/html,*/*;q=0.8")
+        #expect(pageAnswer.status == 200 && pageAnswer.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(
+            pageAnswer.headers["content-security-policy"]
+                == "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+        #expect(pageAnswer.body.hasPrefix("<!DOCTYPE html>") && pageAnswer.body.contains(adhocID))
+        let csvAnswer = try await api.get(base + "/reports/\(adhocID)?format=csv", key: reader, accept: "text/html")
+        #expect(csvAnswer.status == 200 && csvAnswer.headers["content-type"]?.hasPrefix("text/csv") == true)
+        #expect(csvAnswer.body.hasPrefix("campaign_id,timestamp,calls_attempted,"))
+        let json = try await api.get(base + "/reports/\(adhocID)", key: reader, accept: "*/*")
+        #expect(json.headers["content-type"] == "application/json" && json.headers["vary"] == "Accept")
+        #expect(try await api.get(base + "/reports/\(adhocID)", key: reader, accept: "image/png").status == 406)
+        let unknown = try await api.get(base + "/reports/\(adhocID)?format=pdf", key: reader)
+        #expect(unknown.status == 400 && unknown.body.contains(#""field":"format""#))
         for (body, status, field) in [
             ("not json", 400, "body"), (#"{"campaign_ids":"C1"}"#, 400, "campaign_ids"),
             (#"{"campaign_ids":["C1"],"start_date":"yesterday","end_date":"2026-11-30T00:00:00Z"}"#, 400, "start_date"),

@@ -49,9 +49,12 @@ struct ServedAPI {
         }
     }
 
-    /// `GET path` (under `root`), with `key` as the bearer token when given, waiting at most `timeout`.
-    func get(_ path: String, key: String? = nil, timeout: Duration = .seconds(30)) async throws -> Answer {
-        try await exchange(.GET, path, key: key, timeout: timeout)
+    /// `GET path` (under `root`), with `key` as the bearer token and `accept` as `Accept` when given, waiting
+    /// at most `timeout`.
+    func get(_ path: String, key: String? = nil, accept: String? = nil, timeout: Duration = .seconds(30)) async throws
+        -> Answer
+    {
+        try await exchange(.GET, path, key: key, accept: accept, timeout: timeout)
     }
 
     /// `POST path` with a JSON `body`.
@@ -60,11 +63,13 @@ struct ServedAPI {
     }
 
     private func exchange(
-        _ method: HTTPMethod, _ path: String, body: String? = nil, key: String?, timeout: Duration = .seconds(30)
+        _ method: HTTPMethod, _ path: String, body: String? = nil, key: String?, accept: String? = nil,
+        timeout: Duration = .seconds(30)
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: root + path)
         request.method = method
         if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let accept { request.headers.add(name: "Accept", value: accept) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))

@@ -7,6 +7,8 @@ import Mustache
 public enum ReportPage {
     /// The page's media type.
     public static let mediaType = "text/html; charset=utf-8"
+    /// What a server sends with the page: it needs nothing but its own inline style (and `data:` images).
+    public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
     /// The page of `view`, UTF-8, ending with a newline.
     public static func html(_ view: ReportView) -> [UInt8] {

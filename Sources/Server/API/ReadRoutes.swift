@@ -10,7 +10,7 @@ struct ReadRoutes: Sendable {
 
     func add(to group: RouterGroup<BasicRequestContext>) {
         group.get("reports") { request, _ in try reports(request) }
-        group.get("reports/:id") { _, context in try report(context.parameters.get("id") ?? "") }
+        group.get("reports/:id") { request, context in try report(context.parameters.get("id") ?? "", request) }
         group.get("audit") { request, _ in try audit(request) }
         group.get("campaigns/:id/completion") { request, context in
             try completion(context.parameters.get("id") ?? "", request)
@@ -50,14 +50,23 @@ struct ReadRoutes: Sendable {
         return JSONResponse.ok(["reports": .array(items), "next_after": next])
     }
 
-    /// `GET /api/v1/reports/{id}`: the chart JSON as recorded (rebuilt from the log, checked against its SHA-256).
-    private func report(_ id: String) throws -> Response {
+    /// `GET /api/v1/reports/{id}[?format=json|html|csv]`: the chart JSON as recorded (rebuilt from the log,
+    /// checked against its SHA-256), or the page or CSV rendered from the same content, as `Accept` or
+    /// `format` asks.
+    private func report(_ id: String, _ request: Request) throws -> Response {
+        let format = try ReportNegotiation.format(
+            override: try Query(request).string("format"), accept: request.headers[.accept])
+        let report: RecordedReport
         do {
-            let report = try RecordedReport(reportID: id, store: store)
-            return JSONResponse.bytes(report.document)
+            report = try RecordedReport(reportID: id, store: store)
         } catch DialerCoreError.invalidField(let field, let reason) where field == "report" {
             return ErrorBody.response(.notFound, error: "not_found", reason: reason)
         }
+        var response = JSONResponse.bytes(try report.bytes(format))
+        response.headers[.contentType] = format.mediaType
+        response.headers[.vary] = "Accept"
+        if format == .html { response.headers[.contentSecurityPolicy] = ReportPage.contentSecurityPolicy }
+        return response
     }
 
     /// `GET /api/v1/audit?campaign&type&from&to&after&limit&format=json|csv`: every effect, oldest first.
