@@ -33,7 +33,8 @@ struct HourChart {
             guard let hour, hour.kept else { return peak }
             return max(peak, hour.counts.attempted, hour.counts.connected)
         }
-        let step = Self.niceStep(peak / 4)
+        // Whole calls per tick: the axis labels show counts in whole calls.
+        let step = max(1, Self.niceStep(peak / 4).rounded(.up))
         var svg = SVGWriter()
         let kept = series.observed + series.interpolated + series.filled
         open(

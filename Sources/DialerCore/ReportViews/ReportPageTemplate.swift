@@ -47,7 +47,7 @@ enum ReportPageTemplate {
         </section>
         <section class="key" aria-labelledby="key-title">
         <h2 id="key-title">How to read the charts</h2>
-        <p>Hours are labelled in {{timeZone}}. Solid bars and points are hours CXone reported; hatched ones were interpolated and outlined ones filled by the rule set: estimates, not calls. Grey hatched gaps are hours a rule dropped; they are left open, not closed up.</p>
+        <p>Hours are labelled in {{timeZone}}. Solid bars and points are hours CXone reported; hatched ones were interpolated and outlined ones filled by the rule set: estimates, not calls. Counts are shown in whole calls; the CSV and the chart JSON hold the exact values, estimates' fractions included. Grey hatched gaps are hours a rule dropped; they are left open, not closed up.</p>
         {{{legend}}}
         </section>
         {{#campaigns}}

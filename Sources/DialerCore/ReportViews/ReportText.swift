@@ -1,21 +1,13 @@
-/// Numbers as a report shows them to a person, the same in every locale and process: counts with
-/// thousands separated by commas (`1,234`; a fractional estimate to two decimals, `25.5`), rates as
-/// percentages (`2.21 %`), a missing rate as an en dash. Written from integers, never through a formatter
-/// that reads the environment.
+/// Numbers as a report shows them to a person, the same in every locale and process: counts in whole calls
+/// with thousands separated by commas (`1,234`; an interpolated estimate of 25.5 calls shows as `26`, while
+/// the CSV and the chart JSON keep the exact value), rates as percentages (`2.21 %`), a missing rate as an
+/// en dash. Written from integers, never through a formatter that reads the environment.
 public enum ReportText {
-    /// A count: whole numbers grouped (`12,345`), others rounded to two decimals without trailing zeros.
+    /// A count in whole calls, rounded half away from zero and grouped (`12,345`).
     public static func count(_ value: Double) -> String {
-        guard value.isFinite else { return "–" }
-        if value == value.rounded(.towardZero), abs(value) < 1e15 { return grouped(Int64(value)) }
-        let hundredths = (value * 100).rounded(.toNearestOrAwayFromZero)
-        guard abs(hundredths) < 1e17 else { return value.description }
-        let scaled = Int64(hundredths)
-        var fraction = String(scaled.magnitude % 100)
-        if fraction.count < 2 { fraction = "0" + fraction }
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        let whole = grouped(Int64(scaled.magnitude / 100))
-        let sign = scaled < 0 ? "-" : ""
-        return fraction.isEmpty ? sign + whole : sign + whole + "." + fraction
+        let rounded = value.rounded(.toNearestOrAwayFromZero)
+        guard rounded.isFinite, abs(rounded) < 1e15 else { return "–" }
+        return grouped(Int64(rounded))
     }
 
     /// A rate (a fraction, rounded to `decimals`) as a percentage with `decimals - 2` decimals
