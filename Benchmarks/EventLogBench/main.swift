@@ -44,10 +44,11 @@ func jsonDraft(_ n: Int) -> EventDraft {
         type: "IntervalDerived", stream: "campaign:\(campaign)", payload: payload.json, correlationID: UUID())
 }
 
-func seconds(_ body: () throws -> Void) rethrows -> Double {
+/// How long `body` takes, and what it returns.
+@MainActor func seconds<R>(_ body: () async throws -> R) async rethrows -> (Double, R) {
     let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let result = try await body()
+    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
 }
 
 func freshFolder(_ name: String) throws -> String {
@@ -98,10 +99,10 @@ func report(_ label: String, ours: [Rate], raw: [Rate]) {
 }
 
 /// Runs `rounds` rounds of every measure in turn; returns each measure's figures by round.
-func interleaved(_ rounds: Int, _ measures: [() throws -> Rate]) throws -> [[Rate]] {
+func interleaved(_ rounds: Int, _ measures: [() async throws -> Rate]) async throws -> [[Rate]] {
     var figures = Array(repeating: [Rate](), count: measures.count)
     for _ in 0..<rounds {
-        for (index, measure) in measures.enumerated() { figures[index].append(try measure()) }
+        for (index, measure) in measures.enumerated() { figures[index].append(try await measure()) }
     }
     return figures
 }
@@ -112,7 +113,7 @@ var replayFolder = ""
 for (batch, count) in cases {
     var recordBytes = 400
     /// Appends every event, built by `make`, a batch at a time.
-    func ours(_ make: @escaping (Int) -> EventDraft) -> () throws -> Rate {
+    func ours(_ make: @escaping (Int) -> EventDraft) -> () async throws -> Rate {
         return {
             let folder = try freshFolder("ours-\(batch)")
             let store = try LMDBEventStore(path: folder, initialMapSize: 1 << 30)
@@ -122,14 +123,15 @@ for (batch, count) in cases {
             var index = 0
             while index < count {
                 let drafts = (index..<min(index + batch, count)).map(make)
-                elapsed += try seconds { _ = try store.append(drafts) }
+                elapsed += try await seconds { try await store.append(drafts) }.0
                 index += batch
             }
-            var stored = 0
-            try store.withSnapshot { snapshot in
+            let stored = try await store.withSnapshot { snapshot in
+                var stored = 0
                 try snapshot.scan(EventQuery()) {
                     stored += $0.payload.bytes.count + 150; return true
                 }
+                return stored
             }
             recordBytes = stored / count
             replayFolder = folder
@@ -142,7 +144,7 @@ for (batch, count) in cases {
     let bare = { try raw(["append", try freshFolder("raw-bare-\(batch)"), "\(count)", "\(batch)", "\(recordBytes)"]) }
     // At the largest batch, also events whose payloads are JSON values (encoded while appending).
     let withJSON = batch == cases.last!.batch
-    let figures = try interleaved(
+    let figures = try await interleaved(
         rounds, Array([ours(draft), indexed, bare, ours(jsonDraft)].prefix(withJSON ? 4 : 3)))
     report("append batch=\(batch)", ours: figures[0], raw: figures[1])
     report("append batch=\(batch) vs records only", ours: figures[0], raw: figures[2])
@@ -150,12 +152,12 @@ for (batch, count) in cases {
 }
 
 let store = try LMDBEventStore(path: replayFolder, access: .readOnly)
-let total = try store.lastSequence()
+let total = try await store.lastSequence()
 /// A full replay: every envelope read and decoded, in place (`inPlace`) or into owned values.
-func replayRate(inPlace: Bool) throws -> Rate {
-    var bytes = 0
-    let elapsed = try seconds {
-        try store.withSnapshot { snapshot in
+func replayRate(inPlace: Bool) async throws -> Rate {
+    let (elapsed, bytes) = try await seconds {
+        try await store.withSnapshot { snapshot in
+            var bytes = 0
             if inPlace {
                 try snapshot.scanInPlace(EventQuery()) {
                     bytes += $0.payloadBytes.count; return true
@@ -165,28 +167,30 @@ func replayRate(inPlace: Bool) throws -> Rate {
                     bytes += $0.payload.bytes.count; return true
                 }
             }
+            return bytes
         }
     }
     return (Double(total) / elapsed, Double(bytes) / elapsed)
 }
 
 /// A full replay that also parses every payload into a JSON value.
-func parseRate() throws -> Rate {
-    var members = 0
-    let elapsed = try seconds {
-        try store.withSnapshot { snapshot in
+func parseRate() async throws -> Rate {
+    let (elapsed, members) = try await seconds {
+        try await store.withSnapshot { snapshot in
+            var members = 0
             try snapshot.scan(EventQuery()) {
                 if case .object(let fields) = try $0.payload.decoded() { members += fields.count }
                 return true
             }
+            return members
         }
     }
     return (Double(total) / elapsed, Double(members) / elapsed)
 }
 
 let rawScan = { try raw(["scan", scratch + "/raw-10000"]) }
-let replays = try interleaved(
-    rounds, [{ try replayRate(inPlace: true) }, { try replayRate(inPlace: false) }, parseRate, rawScan])
+let replays = try await interleaved(
+    rounds, [{ try await replayRate(inPlace: true) }, { try await replayRate(inPlace: false) }, parseRate, rawScan])
 report("replay", ours: replays[0], raw: replays[3])
 report("replay to owned envelopes", ours: replays[1], raw: replays[3])
 report("replay with payload parse", ours: replays[2], raw: replays[3])

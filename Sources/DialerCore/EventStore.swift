@@ -1,18 +1,21 @@
 import Foundation
 
-/// The append-only event log as a port: the LMDB log and the in-memory twin both conform and pass one
-/// contract suite.
+/// The append-only event log as an async port: the LMDB log and the in-memory twin both conform and pass
+/// one contract suite. A store does its blocking work where it cannot hold Swift's cooperative threads.
 public protocol EventStore: Sendable {
     /// Appends a batch atomically: all of it or none of it. A draft whose idempotency key is already in
-    /// the log (or earlier in the batch) is not appended; its result names the existing sequence.
-    func append(_ drafts: [EventDraft]) throws -> [AppendResult]
+    /// the log (or earlier in the batch) is not appended; its result names the existing sequence. A
+    /// cancelled task gets `CancellationError` only if the batch was not handed over (nothing written);
+    /// once handed over, the append completes and its outcome is returned.
+    func append(_ drafts: [EventDraft]) async throws -> [AppendResult]
 
-    /// Runs `body` against one consistent snapshot of the log; appends made meanwhile are not seen.
-    /// The snapshot must not escape `body`.
-    func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result
+    /// Runs the synchronous `body` against one consistent snapshot of the log, on the store's own
+    /// thread; appends made meanwhile are not seen. The snapshot must not escape `body`. A task cancelled
+    /// while its read waits gets `CancellationError`; a read already running finishes.
+    func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R
 }
 
-/// A consistent read-only view of the log at one moment.
+/// A consistent read-only view of the log at one moment, used synchronously inside `withSnapshot`.
 public protocol EventSnapshot {
     /// The sequence of the newest event, 0 when the log is empty.
     func lastSequence() throws -> UInt64
@@ -113,19 +116,28 @@ extension EventSnapshot {
 
 extension EventStore {
     /// The sequence of the newest event, 0 when empty.
-    public func lastSequence() throws -> UInt64 { try withSnapshot { try $0.lastSequence() } }
+    public func lastSequence() async throws -> UInt64 { try await withSnapshot { try $0.lastSequence() } }
 
-    /// The events matching `query`, collected.
-    public func events(_ query: EventQuery = EventQuery()) throws -> [Envelope] {
-        try withSnapshot { snapshot in
+    /// The events matching `query`, collected in one snapshot (for long scans use `envelopes(_:)`).
+    public func events(_ query: EventQuery = EventQuery()) async throws -> [Envelope] {
+        try await withSnapshot { snapshot in
             var collected: [Envelope] = []
             try snapshot.scan(query) {
-                collected.append($0); return true
+                collected.append($0)
+                return true
             }
             return collected
         }
     }
 
     /// The event at `seq`, or nil.
-    public func envelope(at seq: UInt64) throws -> Envelope? { try withSnapshot { try $0.envelope(at: seq) } }
+    public func envelope(at seq: UInt64) async throws -> Envelope? {
+        try await withSnapshot { try $0.envelope(at: seq) }
+    }
+
+    /// The events matching `query` as an async sequence read in pages of `pageSize`, each page in one
+    /// snapshot, for scans too long for one.
+    public func envelopes(_ query: EventQuery = EventQuery(), pageSize: Int = 1_000) -> EventPages {
+        EventPages(store: self, query: query, pageSize: pageSize)
+    }
 }

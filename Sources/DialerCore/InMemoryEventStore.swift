@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// The in-memory twin of the LMDB log: same contract, for unit tests of pure logic and for projectors.
+/// The in-memory twin of the LMDB log: same contract, for unit tests of pure logic and for projectors. Its
+/// work is a short lock and a copy, so it runs on the caller's task.
 public final class InMemoryEventStore: EventStore {
     private let state = Mutex<[Envelope]>([])
     private let clock: @Sendable () -> Timestamp
@@ -9,7 +10,8 @@ public final class InMemoryEventStore: EventStore {
     /// An empty store that stamps events with `clock`.
     public init(clock: @escaping @Sendable () -> Timestamp) { self.clock = clock }
 
-    public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
+    public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
+        try Task.checkCancellation()
         let batch = try ValidatedBatch(drafts)
         return state.withLock { events in
             let head = events.last.map(LogHead.init(after:)) ?? .empty
@@ -21,8 +23,9 @@ public final class InMemoryEventStore: EventStore {
         }
     }
 
-    public func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result {
-        try body(Snapshot(events: state.withLock { $0 }))
+    public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
+        try Task.checkCancellation()
+        return try body(Snapshot(events: state.withLock { $0 }))
     }
 
     private struct Snapshot: EventSnapshot {

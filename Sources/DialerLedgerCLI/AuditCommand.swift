@@ -3,7 +3,7 @@ import DialerCore
 import Foundation
 
 /// `dialer-ledger audit`: what was sent, to whom, when, and what came of it.
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Every external effect: when, what, for which campaign, to whom, outcome.",
         discussion: """
@@ -21,8 +21,8 @@ struct AuditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Recorded before (a date: midnight UTC).", valueName: "INSTANT|DATE")) var to: String?
     @Option(help: "table, json (one object a line) or csv.") var format: Format = .table
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             if let type, !AuditTrail.types.contains(type) {
                 throw ValidationError(
                     "--type: \(type) is not an effect type (\(AuditTrail.types.joined(separator: ", ")))")
@@ -32,7 +32,7 @@ struct AuditCommand: ParsableCommand {
             filter.type = type
             filter.from = try from.map { try Timestamp(parsing: $0, in: .gmt, field: "--from") }
             filter.to = try to.map { try Timestamp(parsing: $0, in: .gmt, field: "--to") }
-            let rows = try data.openLog(.readOnly).withSnapshot { snapshot in
+            let rows = try await data.openLog(.readOnly).withSnapshot { [filter] snapshot in
                 try AuditTrail.read(snapshot, throughSeq: try snapshot.lastSequence(), filter: filter)
             }
             print(Self.render(rows, format), terminator: "")

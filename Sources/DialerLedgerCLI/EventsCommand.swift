@@ -3,7 +3,7 @@ import DialerCore
 import EventLog
 
 /// `dialer-ledger events`: look into a log, one canonical JSON envelope per line.
-struct EventsCommand: ParsableCommand {
+struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "Look into the event log (output: one canonical JSON envelope per line).",
@@ -11,18 +11,18 @@ struct EventsCommand: ParsableCommand {
     )
 
     /// `events tail`: the newest events, oldest of them first.
-    struct Tail: ParsableCommand {
+    struct Tail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the newest events, oldest first.")
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
         @Option(name: [.customShort("n"), .long], help: "How many events.") var count = 10
         @Option(help: "jsonl (canonical envelopes) or table (one short line per event).") var format = EventFormat.jsonl
 
-        func run() throws {
+        func run() async throws {
             guard count >= 0 else { throw ValidationError("--count: must be 0 or more, got \(count)") }
-            try reportingErrors {
+            try await reportingErrors {
                 let log = try data.openLog(.readOnly)
-                let events = try log.withSnapshot { snapshot in
+                let events = try await log.withSnapshot { snapshot in
                     var events: [Envelope] = []
                     try snapshot.scan(try filters.query(in: snapshot, newestFirst: true, limit: count)) {
                         events.append($0)
@@ -37,7 +37,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     /// `events list`: events oldest first, from a sequence on.
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print events oldest first.")
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
@@ -45,10 +45,10 @@ struct EventsCommand: ParsableCommand {
         @Option(help: "At most this many events.") var limit: Int?
         @Option(help: "jsonl (canonical envelopes) or table (one short line per event).") var format = EventFormat.jsonl
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 let log = try data.openLog(.readOnly)
-                try log.withSnapshot { snapshot in
+                try await log.withSnapshot { snapshot in
                     var query = try filters.query(in: snapshot, limit: limit)
                     query.afterSeq = max(query.afterSeq, after)
                     format.printHeader()
@@ -62,17 +62,17 @@ struct EventsCommand: ParsableCommand {
     }
 
     /// `events show SEQ`: one event.
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the event at a sequence number.")
         @OptionGroup var data: DataOptions
         @Argument(help: "The sequence number.") var seq: UInt64
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 let log = try data.openLog(.readOnly)
-                guard let envelope = try log.envelope(at: seq) else {
+                guard let envelope = try await log.envelope(at: seq) else {
                     throw DialerCoreError.invalidField(
-                        field: "SEQ", reason: "no event \(seq); the log holds 1…\(try log.lastSequence())")
+                        field: "SEQ", reason: "no event \(seq); the log holds 1…\(try await log.lastSequence())")
                 }
                 print(envelope.jsonLine)
             }
@@ -80,15 +80,15 @@ struct EventsCommand: ParsableCommand {
     }
 
     /// `events count`: how many events match.
-    struct Count: ParsableCommand {
+    struct Count: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Count the events that match the filters.")
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 let log = try data.openLog(.readOnly)
-                let total = try log.withSnapshot { snapshot in
+                let total = try await log.withSnapshot { snapshot in
                     let query = try filters.query(in: snapshot)
                     if query.stream == nil, query.type == nil {
                         let through = min(query.throughSeq, try snapshot.lastSequence())

@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger replay`: rebuilds a report from the log alone, as recorded or under other rules.
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Rebuild a report from stored events: as recorded, or re-derived under other rules.",
@@ -38,11 +38,11 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let other = try rules.map(loadRuleSet)
             let log = try data.openLog(.readOnly)
-            let lookup = try log.withSnapshot { snapshot in
+            let lookup = try await log.withSnapshot { snapshot in
                 try ReportReplay.replay(
                     report, asOf: try asOf.map { try AsOf(parsing: $0, field: "--as-of") }, rules: other,
                     snapshot: snapshot

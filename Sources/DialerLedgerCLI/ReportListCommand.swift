@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger report list`: recent report runs and where each publication stands.
-struct ReportListCommand: ParsableCommand {
+struct ReportListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "Recent reports, newest first, with their publication state.",
         discussion: """
@@ -19,10 +19,10 @@ struct ReportListCommand: ParsableCommand {
     @Option(help: "How many runs to show.") var limit = 20
     @Option(help: "table, or json (one object a line).") var format: Format = .table
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit: must be 1 to 10000") }
-            let entries = try data.openLog(.readOnly).withSnapshot { snapshot in
+            let entries = try await data.openLog(.readOnly).withSnapshot { snapshot in
                 try ReportListing.recent(
                     snapshot: snapshot, limit: limit, maxEmailAttempts: PublishSettings.defaultMaxEmailAttempts)
             }

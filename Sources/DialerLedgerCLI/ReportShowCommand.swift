@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger report show`: a recorded report as its chart JSON, its page or its CSV.
-struct ReportShowCommand: ParsableCommand {
+struct ReportShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Write a recorded report as its chart JSON, an HTML page or CSV.",
         discussion: """
@@ -20,9 +20,9 @@ struct ReportShowCommand: ParsableCommand {
     @Option(help: "json (the chart, as recorded), html (the page) or csv.") var format: ReportFormat = .json
     @Option(help: ArgumentHelp("Where to write it; - for standard output.", valueName: "FILE|-")) var out = "-"
 
-    func run() throws {
-        try reportingErrors {
-            let lookup = try data.openLog(.readOnly).withSnapshot { snapshot in
+    func run() async throws {
+        try await reportingErrors {
+            let lookup = try await data.openLog(.readOnly).withSnapshot { snapshot in
                 try ReportReplay.replay(id, asOf: nil, rules: nil, snapshot: snapshot)
             }
             guard case .replayed(let replay) = lookup else {

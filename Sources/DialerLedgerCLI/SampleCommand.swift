@@ -3,7 +3,7 @@ import DialerCore
 import EventLog
 
 /// `dialer-ledger sample`: appends realistic synthetic report-run events.
-struct SampleCommand: ParsableCommand {
+struct SampleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Append realistic synthetic report-run events (demo, benchmarks, crash tests).",
@@ -36,22 +36,22 @@ struct SampleCommand: ParsableCommand {
 
     private var campaignList: [String] { campaigns.split(separator: ",").map(String.init) }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let day = try Timestamp(parsing: firstDay, in: .gmt, field: "--first-day").milliseconds / 86_400_000
             let sample = SampleEvents(tag: tag, campaigns: campaignList, batchSize: batchSize, firstDay: day)
             let log = try data.openLog(.readWrite)
             var appended = 0
             var existing = 0
             for batch in 0..<batches {
-                for result in try log.append(sample.batch(batch)) {
+                for result in try await log.append(sample.batch(batch)) {
                     if case .appended = result { appended += 1 } else { existing += 1 }
                 }
             }
             print(
                 "sample \"\(tag)\": appended \(appended) events in \(batches) batches"
                     + (existing > 0 ? " (\(existing) already in the log)" : "")
-                    + "; log holds \(try log.lastSequence()) events at \(data.logPath)")
+                    + "; log holds \(try await log.lastSequence()) events at \(data.logPath)")
         }
     }
 }

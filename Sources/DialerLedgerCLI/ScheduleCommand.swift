@@ -140,7 +140,7 @@ extension ScheduleRunCommand {
 }
 
 /// `dialer-ledger schedule status`: the completion projection, as of any point.
-struct ScheduleStatusCommand: ParsableCommand {
+struct ScheduleStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Per campaign: windows planned, schedules submitted, calls completed, state.")
 
@@ -148,10 +148,10 @@ struct ScheduleStatusCommand: ParsableCommand {
     @Option(help: "Only this campaign.") var campaign: String?
     @Option(help: ArgumentHelp("Read the log as it was then.", valueName: "seq:N|INSTANT|DATE")) var asOf: String?
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let log = try data.openLog(.readOnly)
-            let projection = try log.withSnapshot { snapshot in
+            let projection = try await log.withSnapshot { snapshot in
                 let through =
                     try asOf.map { try AsOf(parsing: $0, field: "--as-of").resolve(in: snapshot) }
                     ?? snapshot.lastSequence()

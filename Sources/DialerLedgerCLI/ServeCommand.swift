@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
                 readiness: {
                     var checks: [(name: String, ok: Bool, detail: String)] = []
                     do {
-                        checks.append(("log", true, "open, \(try log.lastSequence()) events"))
+                        checks.append(("log", true, "open, \(try await log.lastSequence()) events"))
                     } catch {
                         checks.append(("log", false, "\(error)"))
                     }

@@ -3,7 +3,7 @@ import EventLog
 import Foundation
 
 /// `dialer-ledger verify`: walks the chain and the indexes, in a child process of its own.
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check every event's hash, the chain, the sequence and the indexes.",
@@ -15,12 +15,12 @@ struct VerifyCommand: ParsableCommand {
     /// Set on the child that does the walk.
     @Flag(name: .customLong("walk"), help: .private) var walk = false
 
-    func run() throws {
+    func run() async throws {
         guard walk else { return try walkInChild() }
         var verification = LogVerification()
-        try reportingErrors {
+        try await reportingErrors {
             let log = try data.openLog(.readOnly)
-            verification = try log.verify()
+            verification = try await log.verify()
         }
         if let problem = verification.problem {
             printError("log unsound at \(data.logPath): \(problem)")

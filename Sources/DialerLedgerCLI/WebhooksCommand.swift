@@ -34,7 +34,7 @@ struct WebhooksRedeliverCommand: AsyncParsableCommand {
             else { throw ValidationError("--webhook-secret: give whsec_… (or set WEBHOOK_SECRET)") }
             let secret = try WebhookSecret(secretText)
             let log = try data.openLog(.readWrite)
-            let recorded = try log.withSnapshot { snapshot -> (JSONValue, String, Int)? in
+            let recorded = try await log.withSnapshot { snapshot -> (JSONValue, String, Int)? in
                 var found: (JSONValue, String)?
                 try snapshot.scanInPlace(EventQuery(type: ScheduleEvent.webhookRequested)) { view in
                     let payload = try JSONParser.parse(Array(view.payloadBytes))

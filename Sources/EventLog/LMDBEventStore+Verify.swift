@@ -37,7 +37,11 @@ extension LMDBEventStore {
     /// hashes that match their content, links to the previous hash, canonical payloads, monotone time,
     /// each event in every index it belongs to, and each index entry well formed and agreeing with its
     /// event. Stops at the first problem.
-    public func verify() throws -> LogVerification {
+    public func verify() async throws -> LogVerification {
+        try await onReader { try self.verifyNow() }
+    }
+
+    private func verifyNow() throws -> LogVerification {
         let dbs = databases
         return try translatingErrors {
             do {

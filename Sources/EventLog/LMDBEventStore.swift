@@ -4,7 +4,10 @@ import Foundation
 
 /// The append-only event log in LMDB: gap-free big-endian sequence keys written with `MDB_APPEND`,
 /// a SHA-256 hash chain, and indexes by stream, type, recorded time and idempotency key, all written in
-/// the batch's single write transaction. Safe for many threads and many processes at once.
+/// the batch's single write transaction. Safe for many tasks and many processes at once. Its blocking
+/// work runs on threads of its own, never on Swift's cooperative pool: appends one at a time on one
+/// writer thread (`log-writer-1`, where the durable commit waits for the disk), reads on a small pool
+/// (`log-reader-N`); transactions stay inside synchronous closures on those threads.
 public final class LMDBEventStore: EventStore {
     /// How a log is opened.
     public enum Access: Sendable {
@@ -19,6 +22,11 @@ public final class LMDBEventStore: EventStore {
     let environment: LMDBEnvironment
     let databases: LogDatabases
     private let clock: @Sendable () -> Timestamp
+    /// How many reader threads each open log has: enough for the server's concurrent reads on a small
+    /// machine, few enough to leave LMDB's reader slots to other processes.
+    static let readerThreads = 4
+    private let writer = StoreThreads(name: "log-writer", count: 1)
+    private let readers = StoreThreads(name: "log-reader", count: readerThreads)
 
     /// Opens the log in folder `path`, creating it when `access` is `.readWrite`. `initialMapSize` is
     /// where the map starts; it grows by itself when full. `clock` stamps `recorded_at`.
@@ -38,11 +46,27 @@ public final class LMDBEventStore: EventStore {
         }
     }
 
+    deinit {
+        writer.stop()
+        readers.stop()
+    }
+
+    /// Appends handed to the writer thread and not yet started.
+    var writerQueueLength: Int { writer.queuedCount }
+
     /// The current size of the memory map in bytes.
     public var mapSize: Int { environment.mapSize }
 
-    public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
+    /// Appends on the writer thread. Cancellation counts only before the batch is handed over: then the
+    /// call throws `CancellationError` and nothing is written; once handed over, the append completes
+    /// (committed or failed as a whole) and its outcome is returned even if the task was cancelled.
+    public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
         guard !drafts.isEmpty else { return [] }
+        try Task.checkCancellation()
+        return try await writer.run(cancellable: false) { try self.appendNow(drafts) }
+    }
+
+    private func appendNow(_ drafts: [EventDraft]) throws -> [AppendResult] {
         let board = PackingBoard(drafts)
         defer { board.close() }
         let dbs = databases
@@ -68,7 +92,17 @@ public final class LMDBEventStore: EventStore {
         }
     }
 
-    public func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result {
+    /// Reads on a reader thread; a task cancelled while its read waits for a thread gets `CancellationError`.
+    public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
+        try await onReader { try self.readNow(body) }
+    }
+
+    /// Runs blocking read work on a reader thread (cancellable while it waits for one).
+    func onReader<R: Sendable>(_ work: @Sendable () throws -> R) async throws -> R {
+        try await readers.run(cancellable: true, work)
+    }
+
+    private func readNow<R>(_ body: (any EventSnapshot) throws -> R) throws -> R {
         try translatingErrors {
             try environment.read { txn in
                 let snapshot = LMDBSnapshot(txn: txn.txn, databases: databases)

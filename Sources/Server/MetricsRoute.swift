@@ -38,7 +38,7 @@ struct MetricsRoute: Sendable {
     func add(to router: some RouterMethods<BasicRequestContext>) {
         router.get("metrics") { _, _ in
             if let store {
-                let seq = try store.withSnapshot { try $0.lastSequence() }
+                let seq = try await store.withSnapshot { try $0.lastSequence() }
                 let (behind, open) = followers.lag(head: seq)
                 head.set(Double(seq))
                 lag.set(Double(behind))

@@ -124,7 +124,7 @@ import Testing
         #expect(history["C1"] == [Self.hour(0, connected: 5, abandoned: 0), Self.hour(1, connected: 20, abandoned: 2)])
     }
 
-    @Test func historyIsReadFromEveryRunsPagesThroughTheAsOfPointOnly() throws {
+    @Test func historyIsReadFromEveryRunsPagesThroughTheAsOfPointOnly() async throws {
         func row(_ hour: Int64, _ abandoned: Int64) -> JSONValue {
             [
                 "date": .string(Self.at(hour).rfc3339), "calls_attempted": 100, "calls_connected": 40,
@@ -146,14 +146,14 @@ import Testing
                 ])
         }
         let store = InMemoryEventStore(clock: { Self.day })
-        _ = try store.append([
+        _ = try await store.append([
             page("C1", [row(0, 1), row(1, 1), row(30, 9)]),  // hour 30 is outside the page's window: ignored
             page("C2", [row(0, 7)]),  // another campaign
             page("C1", [row(1, 2), row(2, -1)], path: false),  // newer: hour 1 is now 2; hour 2 is negative
             page("C1", [row(3, 1), ["date": "yesterday"]]),  // a row of the wrong shape: the page gives nothing
         ])
-        _ = try store.append([page("C1", [row(0, 5)])])  // after the as-of point (seq 4)
-        let history = try store.withSnapshot { snapshot in
+        _ = try await store.append([page("C1", [row(0, 5)])])  // after the as-of point (seq 4)
+        let history = try await store.withSnapshot { snapshot in
             try ObservedHistory.read(
                 campaigns: ["C1"], from: Self.at(-100), to: Self.at(100), snapshot: snapshot, throughSeq: 4)
         }

@@ -18,7 +18,7 @@ import Testing
 
     /// A log holding one run over hours 0..<4: rows at 0 (100/40/2) and 3 (40/10/1), so hours 1 and 2 are
     /// gaps, derived under `rules` as the pipeline does.
-    private func log(rules: RuleSet) throws -> (InMemoryEventStore, UUID) {
+    private func log(rules: RuleSet) async throws -> (InMemoryEventStore, UUID) {
         let store = InMemoryEventStore(clock: { Timestamp(milliseconds: 1_796_000_000_000) })
         let runID = UUID(uuidString: "00000000-0000-0000-0000-00000000000a")!
         let window = ReportWindow(start: start, end: at(4))
@@ -42,22 +42,22 @@ import Testing
                         campaignID: "C1", interval: interval, ruleSet: rules.id, ruleSetHash: rules.hash
                     ).json))
         }
-        _ = try store.append(drafts)
+        _ = try await store.append(drafts)
         return (store, runID)
     }
 
-    @Test func aRecordedReportIsItsRecordedJSONOrAPageAndACSVOfTheSameHours() throws {
-        let (store, runID) = try log(rules: .seed)
-        let head = try store.withSnapshot { try $0.lastSequence() }
-        let chart = try store.withSnapshot {
+    @Test func aRecordedReportIsItsRecordedJSONOrAPageAndACSVOfTheSameHours() async throws {
+        let (store, runID) = try await log(rules: .seed)
+        let head = try await store.withSnapshot { try $0.lastSequence() }
+        let chart = try await store.withSnapshot {
             try RecordedRun(runID: runID, snapshot: $0, throughSeq: head).chart(asOfSeq: head).bytes
         }
         let generated = ReportGenerated(
             reportID: "rpt-test", runID: runID, asOfSeq: head, ruleSet: .seed, document: chart, failed: [])
-        _ = try store.append([
+        _ = try await store.append([
             EventDraft(type: ReportEvent.generated, stream: ReportEvent.runStream(runID), payload: generated.json)
         ])
-        let report = try RecordedReport(reportID: "rpt-test", store: store)
+        let report = try await RecordedReport.read(reportID: "rpt-test", store: store)
         #expect(try report.bytes(.json) == chart)
         let page = String(decoding: try report.bytes(.html), as: UTF8.self)
         #expect(page.contains("Report SHA-256 <code>\(SHA256Digest.of(chart).hex)</code>"))
@@ -74,23 +74,25 @@ import Testing
             ])
     }
 
-    @Test func theRunFoldsBackFromItsEventsAndItsChartIsStable() throws {
-        let (store, runID) = try log(rules: .seed)
-        let charts = try (0..<2).map { _ in
-            try store.withSnapshot { snapshot in
-                try RecordedRun(runID: runID, snapshot: snapshot, throughSeq: 100).chart(asOfSeq: 100).bytes
-            }
+    @Test func theRunFoldsBackFromItsEventsAndItsChartIsStable() async throws {
+        let (store, runID) = try await log(rules: .seed)
+        var charts: [[UInt8]] = []
+        for _ in 0..<2 {
+            charts.append(
+                try await store.withSnapshot { snapshot in
+                    try RecordedRun(runID: runID, snapshot: snapshot, throughSeq: 100).chart(asOfSeq: 100).bytes
+                })
         }
         #expect(charts[0] == charts[1])
-        let run = try store.withSnapshot { try RecordedRun(runID: runID, snapshot: $0, throughSeq: .max) }
+        let run = try await store.withSnapshot { try RecordedRun(runID: runID, snapshot: $0, throughSeq: .max) }
         #expect(run.ruleSet == .seed)
         #expect(run.intervals["C1"]?.map(\.source) == [.observed, .interpolated, .interpolated, .observed])
         #expect(run.intervals["C1"]?[1].counts == HourCounts(attempted: 80, connected: 30, abandoned: 5.0 / 3))
     }
 
-    @Test func aRuleChangeGivesTheHandComputedDiff() throws {
-        let (store, runID) = try log(rules: .seed)
-        let run = try store.withSnapshot { try RecordedRun(runID: runID, snapshot: $0, throughSeq: .max) }
+    @Test func aRuleChangeGivesTheHandComputedDiff() async throws {
+        let (store, runID) = try await log(rules: .seed)
+        let run = try await store.withSnapshot { try RecordedRun(runID: runID, snapshot: $0, throughSeq: .max) }
         let diff = ReportDiff(
             reportID: "rpt-test", campaigns: ["C1"], recorded: run.intervals,
             rederived: try run.rederived(under: .zeroFill), before: .seed, after: .zeroFill)

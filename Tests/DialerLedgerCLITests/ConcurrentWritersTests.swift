@@ -11,13 +11,13 @@ import Testing
     init() throws { tool = try CommandLineTool() }
 
     /// Groups the log's events by batch (correlation id) and checks every batch is whole and contiguous.
-    private func wholeBatches(in store: LMDBEventStore, batchSize: Int) throws -> [String: Set<Int>] {
+    private func wholeBatches(in store: LMDBEventStore, batchSize: Int) async throws -> [String: Set<Int>] {
         var batchesByTag: [String: Set<Int>] = [:]
         var current: (id: UUID?, first: UInt64, count: Int) = (nil, 0, 0)
         func close() {
             if current.id != nil { #expect(current.count == batchSize, "batch at seq \(current.first) is partial") }
         }
-        for event in try store.events() {
+        for event in try await store.events() {
             let parts = try #require(event.idempotencyKey).split(separator: ":")
             let (tag, batch, position) = (String(parts[1]), Int(parts[2])!, Int(parts[3])!)
             if event.correlationID != current.id {
@@ -47,13 +47,13 @@ import Testing
             #expect(writer.terminationStatus == 0)
         }
         let store = try LMDBEventStore(path: folder.appending("log"), access: .readOnly)
-        #expect(try store.verify().problem == nil)
-        #expect(try store.lastSequence() == 6_000)
-        let batches = try wholeBatches(in: store, batchSize: 20)
+        #expect(try await store.verify().problem == nil)
+        #expect(try await store.lastSequence() == 6_000)
+        let batches = try await wholeBatches(in: store, batchSize: 20)
         #expect(batches["left"] == Set(0..<150))
         #expect(batches["right"] == Set(0..<150))
         // Proof the two really ran at once: their batches interleave.
-        let owners = try store.events(EventQuery(type: "ReportRunStarted")).map {
+        let owners = try await store.events(EventQuery(type: "ReportRunStarted")).map {
             $0.idempotencyKey!.split(separator: ":")[1]
         }
         let switches = zip(owners, owners.dropFirst()).filter { $0 != $1 }.count
@@ -75,7 +75,7 @@ import Testing
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
                 if FileManager.default.fileExists(atPath: logPath + "/data.mdb"),
-                    let count = try? LMDBEventStore(path: logPath, access: .readOnly).lastSequence(),
+                    let count = try? await LMDBEventStore(path: logPath, access: .readOnly).lastSequence(),
                     count > previousCount
                 {
                     break
@@ -88,12 +88,12 @@ import Testing
             #expect(writer.terminationReason == .uncaughtSignal, "round \(round): the writer finished before the kill")
 
             let store = try LMDBEventStore(path: logPath, access: .readOnly)
-            let verification = try store.verify()
+            let verification = try await store.verify()
             #expect(verification.problem == nil, "round \(round): \(String(describing: verification.problem))")
-            let count = try store.lastSequence()
+            let count = try await store.lastSequence()
             #expect(count > previousCount, "round \(round): the writer made no progress before the kill")
             #expect(count % 50 == 0, "round \(round): \(count) events is not a whole number of batches")
-            let batches = try wholeBatches(in: store, batchSize: 50)
+            let batches = try await wholeBatches(in: store, batchSize: 50)
             #expect(batches["crash", default: []] == Set(0..<Int(count / 50)), "round \(round): not a prefix")
             previousCount = count
         }
@@ -117,21 +117,21 @@ import Testing
             // Go on once this writer has committed, so every writer overlaps the ones after it.
             let firstKey = "sample:\(tag):0:0"
             let committed = {
-                try LMDBEventStore(path: logPath, access: .readOnly).withSnapshot {
+                try await LMDBEventStore(path: logPath, access: .readOnly).withSnapshot {
                     try $0.sequence(forIdempotencyKey: firstKey) != nil
                 }
             }
-            while try !committed() && writers.last!.isRunning { try await Task.sleep(for: .milliseconds(2)) }
+            while try await !committed() && writers.last!.isRunning { try await Task.sleep(for: .milliseconds(2)) }
         }
         for (tag, writer) in zip(tags, writers) {
             while writer.isRunning { try await Task.sleep(for: .milliseconds(5)) }
             #expect(writer.terminationReason == .exit && writer.terminationStatus == 0, "\(tag) failed")
         }
         let store = try LMDBEventStore(path: logPath, access: .readOnly)
-        let verification = try store.verify()
+        let verification = try await store.verify()
         #expect(verification.problem == nil, "\(String(describing: verification.problem))")
-        #expect(try store.lastSequence() == 6_000)
-        let batches = try wholeBatches(in: store, batchSize: 10)
+        #expect(try await store.lastSequence() == 6_000)
+        let batches = try await wholeBatches(in: store, batchSize: 10)
         for tag in tags { #expect(batches[tag] == Set(0..<120), "\(tag) lost batches") }
     }
 }

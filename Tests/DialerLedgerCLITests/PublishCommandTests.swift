@@ -13,8 +13,8 @@ import Testing
 
     init() throws { tool = try CommandLineTool() }
 
-    private func types(_ folder: TemporaryFolder) throws -> [String] {
-        try LMDBEventStore(path: folder.appending("log"), access: .readOnly).events().map(\.type)
+    private func types(_ folder: TemporaryFolder) async throws -> [String] {
+        try await LMDBEventStore(path: folder.appending("log"), access: .readOnly).events().map(\.type)
     }
 
     @Test func aReportIsPublishedToS3AndMailedOverSMTPWithNoSecretRecorded() async throws {
@@ -48,7 +48,7 @@ import Testing
         // The JSON, the page and the CSV, each upload confirmed and recorded with the SHA-256 of the bytes S3
         // holds (read back with boto3, since moto in auth mode cannot serve presigned GETs), stored with its
         // content type, and linked.
-        let uploads = try LMDBEventStore(path: folder.appending("log"), access: .readOnly)
+        let uploads = try await LMDBEventStore(path: folder.appending("log"), access: .readOnly)
             .events(EventQuery(type: "ReportUploaded")).map {
                 try ReportUploaded(json: JSONParser.parse($0.payload.bytes))
             }
@@ -78,7 +78,7 @@ import Testing
         #expect(mail.problems == "")
         #expect(mail.textLinks == [served[0], served[1], link])
         // Every effect recorded, intent first; no secret, signature or password anywhere in the log.
-        #expect(
+        await #expect(
             try types(folder).suffix(11) == [
                 "ReportUploadRequested", "ReportUploaded", "ReportUploadRequested", "ReportUploaded",
                 "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
@@ -127,12 +127,12 @@ import Testing
                 "SMTP_SECURITY": "none",
             ])
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, (try? types(folder).contains("ReportEmailAttempted")) != true {
+        while Date() < deadline, await (try? types(folder).contains("ReportEmailAttempted")) != true {
             try await Task.sleep(for: .milliseconds(20))
         }
         kill(running.processIdentifier, SIGKILL)
         while running.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(try types(folder).last == "ReportEmailAttempted", "killed between the claim and its outcome")
+        await #expect(try types(folder).last == "ReportEmailAttempted", "killed between the claim and its outcome")
 
         // The next publish (mail now to the folder) sees the claimant gone, records the outcome as unknown and
         // sends nothing.
@@ -141,7 +141,7 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
         #expect(resumed.stdout.contains("outcome unknown (not sent again): ops@example.com"))
         #expect(!FileManager.default.fileExists(atPath: folder.appending("mail")))
-        #expect(try types(folder).last == "ReportEmailFailed")
+        await #expect(try types(folder).last == "ReportEmailFailed")
         let again = try await tool.run(["report", "publish", "--data", folder.path])
         #expect(again.stdout.contains("nothing to publish"))
     }

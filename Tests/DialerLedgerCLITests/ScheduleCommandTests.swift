@@ -12,8 +12,8 @@ import Testing
 
     init() throws { tool = try CommandLineTool() }
 
-    private func events(_ folder: TemporaryFolder) throws -> [Envelope] {
-        try LMDBEventStore(path: folder.appending("log"), access: .readOnly).events()
+    private func events(_ folder: TemporaryFolder) async throws -> [Envelope] {
+        try await LMDBEventStore(path: folder.appending("log"), access: .readOnly).events()
     }
 
     @Test func aJobKilledBetweenASubmissionAndItsOutcomeLeavesOneSchedulePerWindow() async throws {
@@ -36,7 +36,8 @@ import Testing
         while Date() < deadline, try await schedulePosts(base) == 0 { try await Task.sleep(for: .milliseconds(20)) }
         kill(first.processIdentifier, SIGKILL)
         while first.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(try events(folder).last?.type == "ScheduleSubmissionRequested", "killed with a submission in flight")
+        await #expect(
+            try events(folder).last?.type == "ScheduleSubmissionRequested", "killed with a submission in flight")
         // Progress is written line by line: what the killed run had said is there, though it never exited.
         let said = try String(contentsOfFile: progress, encoding: .utf8)
         #expect(
@@ -46,7 +47,7 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
         #expect(resumed.stdout.contains("resuming job sched-CAMPAIGN_002-"))
         #expect(resumed.stdout.contains("resubmitting"))
-        let log = try events(folder)
+        let log = try await events(folder)
         #expect(log.filter { $0.type == "ScheduleSubmissionRequested" }.count == 3, "one intent per window")
         let ids = try log.filter { $0.type == "ScheduleSubmitted" }.map {
             try #require(try $0.payload.decoded()["schedule_id"]?.stringValue)
@@ -168,6 +169,6 @@ import Testing
         #expect(late.stderr.contains("dialer-ledger: cron: every fire time is outside calling hours"))
         #expect(late.stderr.contains("America/New_York at ") && late.stderr.contains("(calling hours 08:00–21:00)"))
         #expect(!late.stdout.contains("completed"))
-        #expect(try events(folder).isEmpty)
+        await #expect(try events(folder).isEmpty)
     }
 }

@@ -34,14 +34,16 @@ import Testing
             ["serve", "--data", folder.path], environment: ["CXONE_BASE_URL": ""], standardError: stderr)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(60)
-        func emailed() -> Bool {
+        func emailed() async -> Bool {
             guard let store = try? LMDBEventStore(path: folder.appending("log"), access: .readOnly) else {
                 return false
             }
-            return (try? store.events(EventQuery(type: "ReportEmailed")).isEmpty) == false
+            return (try? await store.events(EventQuery(type: "ReportEmailed")).isEmpty) == false
         }
-        while Date() < deadline, !emailed() { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(emailed(), "no job run was published: \((try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")")
+        while Date() < deadline, await !emailed() { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(
+            await emailed(), "no job run was published: \((try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")"
+        )
 
         let mail = try FileManager.default.contentsOfDirectory(atPath: folder.appending("mail"))
         let message = try await CheckedMail(file: folder.appending("mail/\(try #require(mail.first))"))
@@ -72,7 +74,7 @@ import Testing
         #expect(log.contains("job every-2s: @every 2s"))
         #expect(log.contains("listening on http://127.0.0.1:\(port)"))
         #expect(log.hasSuffix("stopped\n"))
-        let ticks = try LMDBEventStore(path: folder.appending("log"), access: .readOnly).events(
+        let ticks = try await LMDBEventStore(path: folder.appending("log"), access: .readOnly).events(
             EventQuery(type: CronTickHandled.type))
         #expect(!ticks.isEmpty)
     }

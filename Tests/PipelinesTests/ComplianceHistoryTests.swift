@@ -101,7 +101,7 @@ import Testing
         #expect(laterCompliance["rolling_30d"]?["verdict"] == "pass")
 
         // The earlier report, replayed after the later run, reads history only through its as-of point.
-        let (asRecorded, rederived) = try store.withSnapshot { snapshot in
+        let (asRecorded, rederived) = try await store.withSnapshot { snapshot in
             guard
                 case .replayed(let recorded) = try ReportReplay.replay(
                     earlier.generated.reportID, asOf: nil, rules: nil, snapshot: snapshot),

@@ -19,8 +19,8 @@ import Testing
         return job
     }
 
-    private func ticks(_ h: ReportHarness) throws -> [CronTickHandled] {
-        try h.store.withSnapshot { snapshot in
+    private func ticks(_ h: ReportHarness) async throws -> [CronTickHandled] {
+        try await h.store.withSnapshot { snapshot in
             var ticks: [CronTickHandled] = []
             try snapshot.scanInPlace(EventQuery(type: CronTickHandled.type)) { view in
                 ticks.append(try CronTickHandled(json: JSONParser.parse(Array(view.payloadBytes))))
@@ -35,28 +35,28 @@ import Testing
             let clock = Mutex(try Timestamp(rfc3339: "2026-11-30T08:59:30Z"))
             let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
             let first = CronRunner(jobs: [try job()], store: h.store, reports: h.runner, now: now)
-            #expect(try first.tick() == (try Timestamp(rfc3339: "2026-11-30T09:00:00Z")), "wakes at the tick")
+            await #expect(try first.tick() == (try Timestamp(rfc3339: "2026-11-30T09:00:00Z")), "wakes at the tick")
             let fiveSecondsIn = try Timestamp(rfc3339: "2026-11-30T09:00:05Z")
             clock.withLock { $0 = fiveSecondsIn }
-            try first.tick()
+            try await first.tick()
             await first.waitForRuns()
             // A second runner (a restart) at the same moment finds the tick handled and runs nothing.
             let restarted = CronRunner(jobs: [try job()], store: h.store, reports: h.runner, now: now)
-            try restarted.tick()
+            try await restarted.tick()
             await restarted.waitForRuns()
             // Down until Thursday 09:02: Tuesday and Wednesday were missed, Thursday still runs.
             let thursday = try Timestamp(rfc3339: "2026-12-03T09:02:00Z")
             clock.withLock { $0 = thursday }
             let afterDowntime = CronRunner(jobs: [try job()], store: h.store, reports: h.runner, now: now)
-            try afterDowntime.tick()
+            try await afterDowntime.tick()
             await afterDowntime.waitForRuns()
-            let handled = try ticks(h).map { "\($0.scheduledAt.rfc3339Seconds) \($0.outcome.rawValue)" }
+            let handled = try await ticks(h).map { "\($0.scheduledAt.rfc3339Seconds) \($0.outcome.rawValue)" }
             #expect(
                 handled == [
                     "2026-11-30T09:00:00Z run", "2026-12-01T09:00:00Z missed", "2026-12-02T09:00:00Z missed",
                     "2026-12-03T09:00:00Z run",
                 ])
-            let runs = try h.store.withSnapshot { snapshot in
+            let runs = try await h.store.withSnapshot { snapshot in
                 var runs: [ReportRunStarted] = []
                 try snapshot.scanInPlace(EventQuery(type: ReportEvent.runStarted)) { view in
                     runs.append(try ReportRunStarted(json: JSONParser.parse(Array(view.payloadBytes))))
@@ -78,13 +78,13 @@ import Testing
             let clock = Mutex(try Timestamp(rfc3339: "2026-11-30T09:00:00Z"))
             let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
             let runner = CronRunner(jobs: [every], store: h.store, reports: h.runner, now: now)
-            try runner.tick()  // a new job starts from now: nothing is due yet
+            try await runner.tick()  // a new job starts from now: nothing is due yet
             clock.withLock { $0.milliseconds += 1_000 }
-            try runner.tick()  // runs (the simulator takes 400 ms to answer)
+            try await runner.tick()  // runs (the simulator takes 400 ms to answer)
             clock.withLock { $0.milliseconds += 1_000 }
-            try runner.tick()  // the run is still going
+            try await runner.tick()  // the run is still going
             await runner.waitForRuns()
-            #expect(try ticks(h).map(\.outcome) == [.run, .skippedOverlap])
+            await #expect(try ticks(h).map(\.outcome) == [.run, .skippedOverlap])
         }
     }
 
@@ -103,12 +103,12 @@ import Testing
             let clock = Mutex(try Timestamp(rfc3339: "2026-11-30T08:59:59Z"))
             let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
             let runner = CronRunner(jobs: [job], store: h.store, reports: h.runner, publishing: settings, now: now)
-            try runner.tick()
+            try await runner.tick()
             clock.withLock { $0.milliseconds += 2_000 }
-            try runner.tick()
+            try await runner.tick()
             await runner.waitForRuns()
             let (reportID, publication) = try #require(
-                try h.store.withSnapshot { try RecordedReport.publications(snapshot: $0) }.first)
+                try await h.store.withSnapshot { try RecordedReport.publications(snapshot: $0) }.first)
             #expect(publication.isComplete(maxEmailAttempts: 3))
             #expect(publication.publicationRequested?.recipients == ["team@example.com"], "recorded with the run")
             #expect(publication.requested?.recipients == ["team@example.com"])

@@ -21,13 +21,15 @@ import Testing
     }
 
     /// The payloads of every event of `type`, in log order.
-    private func payloads(_ h: ReportHarness, _ type: String) throws -> [JSONValue] {
-        try h.store.events().filter { $0.type == type }.map { try JSONParser.parse($0.payload.bytes) }
+    private func payloads(_ h: ReportHarness, _ type: String) async throws -> [JSONValue] {
+        try await h.store.events().filter { $0.type == type }.map { try JSONParser.parse($0.payload.bytes) }
     }
 
     /// Appends `payload` as an event of the report's run, as an earlier process would have.
-    private func append(_ h: ReportHarness, _ type: String, _ payload: JSONValue, runID: UUID, key: String?) throws {
-        _ = try h.store.append([
+    private func append(_ h: ReportHarness, _ type: String, _ payload: JSONValue, runID: UUID, key: String?)
+        async throws
+    {
+        _ = try await h.store.append([
             EventDraft(
                 type: type, stream: ReportEvent.runStream(runID), payload: payload, correlationID: runID,
                 idempotencyKey: key)
@@ -35,7 +37,7 @@ import Testing
     }
 
     /// The log as a publication cut right after the JSON's upload intent leaves it, and the JSON's address.
-    private func recordJSONIntent(_ h: ReportHarness, _ outcome: ReportOutcome) throws -> ReportUploadRequested {
+    private func recordJSONIntent(_ h: ReportHarness, _ outcome: ReportOutcome) async throws -> ReportUploadRequested {
         let generated = outcome.generated
         let intent = ReportUploadRequested(
             reportID: generated.reportID, runID: generated.runID,
@@ -43,7 +45,8 @@ import Testing
                 store: "local", bucket: "local", key: "reports/dialer_2026-11-30_\(generated.reportID).json"),
             sha256: generated.sha256, size: generated.size, contentType: "application/json", linkExpiresIn: 3_600,
             recipients: ["ops@example.com"])
-        try append(h, PublicationEvent.uploadRequested, intent.json, runID: generated.runID, key: intent.idempotencyKey)
+        try await append(
+            h, PublicationEvent.uploadRequested, intent.json, runID: generated.runID, key: intent.idempotencyKey)
         return intent
     }
 
@@ -58,13 +61,14 @@ import Testing
             let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
             let settings = settings(folder)
             let store = try #require(settings.objects as? LocalObjectStore)
-            let intent = try recordJSONIntent(h, outcome)
+            let intent = try await recordJSONIntent(h, outcome)
             let put = try await store.put(
                 key: intent.address.key, body: outcome.document, contentType: "application/json")
             let uploaded = ReportUploaded(
                 reportID: intent.reportID, address: intent.address, eTag: put.eTag, sha256: intent.sha256,
                 size: intent.size)
-            try append(h, PublicationEvent.uploaded, uploaded.json, runID: intent.runID, key: uploaded.idempotencyKey)
+            try await append(
+                h, PublicationEvent.uploaded, uploaded.json, runID: intent.runID, key: uploaded.idempotencyKey)
             try await body(h, folder, settings, intent)
         }
     }
@@ -81,8 +85,10 @@ import Testing
             let result = try await publisher.publish(reportID: reportID)
             #expect(result.unfinished.isEmpty)
             let stem = "reports/dialer_2026-11-30_\(reportID)"
-            let intents = try payloads(h, PublicationEvent.uploadRequested).map { try ReportUploadRequested(json: $0) }
-            let uploads = try payloads(h, PublicationEvent.uploaded).map { try ReportUploaded(json: $0) }
+            let intents = try await payloads(h, PublicationEvent.uploadRequested).map {
+                try ReportUploadRequested(json: $0)
+            }
+            let uploads = try await payloads(h, PublicationEvent.uploaded).map { try ReportUploaded(json: $0) }
             #expect(intents.map(\.representation) == [.json, .html, .csv])
             #expect(uploads.map(\.representation) == [.json, .html, .csv])
             #expect(uploads.map(\.address.key) == ["\(stem).json", "\(stem).html", "\(stem).csv"])
@@ -97,7 +103,7 @@ import Testing
                 let bytes = try store.read(key: uploaded.address.key)
                 #expect(SHA256Digest.of(bytes) == uploaded.sha256 && bytes.count == uploaded.size)
             }
-            let report = try RecordedReport(reportID: reportID, store: h.store)
+            let report = try await RecordedReport.read(reportID: reportID, store: h.store)
             #expect(try store.read(key: "\(stem).html") == (try report.bytes(.html)))
             #expect(try store.read(key: "\(stem).csv") == (try report.bytes(.csv)))
             #expect(result.companions[.html]?.address.key == "\(stem).html")
@@ -108,7 +114,7 @@ import Testing
             #expect(status.json["objects"]?["csv"]?.stringValue == "local://local/\(stem).csv")
             // Publishing again stores nothing more.
             _ = try await publisher.publish(reportID: reportID)
-            #expect(try payloads(h, PublicationEvent.uploaded).count == 3)
+            await #expect(try payloads(h, PublicationEvent.uploaded).count == 3)
             #expect(try await publisher.reconcile().isEmpty)
         }
     }
@@ -116,18 +122,18 @@ import Testing
     @Test func aPublicationCutAfterTheJSONUploadIsFinishedWithThePageAndTheCSV() async throws {
         try await withJSONStored { h, folder, settings, intent in
             let store = try #require(settings.objects as? LocalObjectStore)
-            let before = try h.types().count
+            let before = try await h.types().count
 
             let results = try await publisher(h, settings).reconcile()
             #expect(results.map(\.reportID) == [intent.reportID])
             #expect(results.first?.unfinished == [])
-            #expect(
+            await #expect(
                 try h.types().dropFirst(before) == [
                     "ReportUploadRequested", "ReportUploaded", "ReportUploadRequested", "ReportUploaded",
                     "ReportLinkRequested", "ReportLinkIssued", "ReportEmailRequested", "ReportEmailAttempted",
                     "ReportEmailed",
                 ])
-            let report = try RecordedReport(reportID: intent.reportID, store: h.store)
+            let report = try await RecordedReport.read(reportID: intent.reportID, store: h.store)
             let page = intent.address.companion(.html)
             #expect(try store.read(key: page.key) == (try report.bytes(.html)))
             #expect(try store.read(key: intent.address.companion(.csv).key) == (try report.bytes(.csv)))
@@ -148,23 +154,25 @@ import Testing
             var link = ReportLink(
                 reportID: intent.reportID, address: intent.address, signedAt: Self.clock.now(), expiresIn: 3_600,
                 expiresAt: nil)
-            try append(
+            try await append(
                 h, PublicationEvent.linkRequested, link.json, runID: intent.runID,
                 key: link.idempotencyKey(issued: false))
             link.expiresAt = Timestamp(milliseconds: Self.clock.now().milliseconds + 3_600_000)
-            try append(
+            try await append(
                 h, PublicationEvent.linkIssued, link.json, runID: intent.runID, key: link.idempotencyKey(issued: true))
             let email = ReportEmailRequested(
                 reportID: intent.reportID, recipient: "ops@example.com", from: "reports@example.com",
                 subject: "Dialer report 2026-11-30 (1 campaign)", messageID: "<old@example.com>",
                 bodySHA256: SHA256Digest.of([]))
-            try append(h, PublicationEvent.emailRequested, email.json, runID: intent.runID, key: email.idempotencyKey)
+            try await append(
+                h, PublicationEvent.emailRequested, email.json, runID: intent.runID, key: email.idempotencyKey)
             let accepted = ReportEmailOutcome(
                 reportID: intent.reportID, recipient: "ops@example.com", messageID: "<old@example.com>",
                 result: .accepted, reply: "250 2.0.0 queued")
-            try append(h, accepted.type, accepted.json, runID: intent.runID, key: accepted.idempotencyKey)
+            try await append(h, accepted.type, accepted.json, runID: intent.runID, key: accepted.idempotencyKey)
             let before = PublicationStatus(
-                try RecordedReport(reportID: intent.reportID, store: h.store).publication, maxEmailAttempts: 3)
+                try await RecordedReport.read(reportID: intent.reportID, store: h.store).publication,
+                maxEmailAttempts: 3)
             #expect(before.state == .pending && before.detail == "the page and the CSV are not stored yet")
 
             let results = try await publisher(h, settings).reconcile()
@@ -172,7 +180,7 @@ import Testing
             #expect(results.first?.companions.keys.sorted { $0.rawValue < $1.rawValue } == [.csv, .html])
             #expect(results.first?.emails.map(\.messageID) == ["<old@example.com>"])
             #expect(ReportPublisherTests.mailFiles(folder).isEmpty, "the e-mail was sent before: not again")
-            #expect(try payloads(h, PublicationEvent.linkIssued).count == 1)
+            await #expect(try payloads(h, PublicationEvent.linkIssued).count == 1)
             #expect(try await publisher(h, settings).reconcile().isEmpty)
         }
     }
@@ -182,7 +190,7 @@ import Testing
             let folder = try TemporaryFolder()
             defer { folder.remove() }
             let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
-            let intent = try recordJSONIntent(h, outcome)
+            let intent = try await recordJSONIntent(h, outcome)
             // A page intent recorded by a process whose renderer made other bytes.
             var page = intent
             page.representation = .html
@@ -190,7 +198,8 @@ import Testing
             page.contentType = ReportPage.mediaType
             page.sha256 = SHA256Digest.of(Array("<p>another renderer</p>".utf8))
             page.size = 23
-            try append(h, PublicationEvent.uploadRequested, page.json, runID: intent.runID, key: page.idempotencyKey)
+            try await append(
+                h, PublicationEvent.uploadRequested, page.json, runID: intent.runID, key: page.idempotencyKey)
             let settings = settings(folder)
             let result = try await publisher(h, settings).publish(reportID: intent.reportID)
             #expect(result.stored != nil)
@@ -219,15 +228,15 @@ import Testing
                 result.unfinished.first?.hasPrefix("upload of the page to local://local/\(stem).html failed") == true)
             #expect(result.unfinished.first?.contains("a published key is never overwritten") == true)
             #expect(try store.read(key: "\(stem).html") == other)
-            let failures = try payloads(h, PublicationEvent.uploadFailed).map { try ReportUploadFailed(json: $0) }
+            let failures = try await payloads(h, PublicationEvent.uploadFailed).map { try ReportUploadFailed(json: $0) }
             #expect(failures.map(\.representation) == [.html])
             #expect(failures.first?.address.key == "\(stem).html")
             // Nothing after the refusal: no CSV, no link, no e-mail that would link a page that is not the report's.
             #expect(!FileManager.default.fileExists(atPath: folder.appending("objects/\(stem).csv")))
             #expect(ReportPublisherTests.mailFiles(folder).isEmpty)
-            #expect(try payloads(h, PublicationEvent.linkRequested).isEmpty)
+            await #expect(try payloads(h, PublicationEvent.linkRequested).isEmpty)
             let status = PublicationStatus(
-                try RecordedReport(reportID: reportID, store: h.store).publication, maxEmailAttempts: 3)
+                try await RecordedReport.read(reportID: reportID, store: h.store).publication, maxEmailAttempts: 3)
             #expect(status.state == .uploadFailed)
             #expect(status.detail.hasPrefix("the page: "))
         }
@@ -250,7 +259,7 @@ import Testing
             #expect(mail.htmlLinks == [page, page, csv, json].compactMap { $0 })
             #expect(mail.textLinks == [page, csv, json].compactMap { $0 })
             // The numbers are in both parts, as the view gives them.
-            let report = try RecordedReport(reportID: reportID, store: h.store)
+            let report = try await RecordedReport.read(reportID: reportID, store: h.store)
             let view = try ReportView(report.content, sha256: report.generated.sha256)
             let decimals = view.ruleSet.rateDecimals
             let total = view.total
@@ -280,7 +289,7 @@ import Testing
             let raw = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
             let sent = String(decoding: raw, as: UTF8.self)
             let body = try #require(sent.range(of: "\r\n\r\n")).upperBound
-            let intent = try ReportEmailRequested(
+            let intent = try await ReportEmailRequested(
                 json: try #require(try payloads(h, PublicationEvent.emailRequested).first))
             #expect(intent.bodySHA256 == SHA256Digest.of(Array(sent[body...].utf8)))
         }

@@ -42,8 +42,8 @@ import Testing
         return settings
     }
 
-    private func publicationTypes(_ h: ReportHarness) throws -> [String] {
-        try h.types().filter { PublicationEvent.types.contains($0) }
+    private func publicationTypes(_ h: ReportHarness) async throws -> [String] {
+        try await h.types().filter { PublicationEvent.types.contains($0) }
     }
 
     static func mailFiles(_ folder: TemporaryFolder) -> [String] {
@@ -61,7 +61,7 @@ import Testing
                 store: h.store, settings: settings, now: Self.clock.closure, logger: ReportHarness.quiet)
             let result = try await publisher.publish(reportID: outcome.generated.reportID)
             #expect(result.unfinished.isEmpty)
-            #expect(
+            await #expect(
                 try publicationTypes(h) == [
                     "ReportUploadRequested", "ReportUploaded", "ReportUploadRequested", "ReportUploaded",
                     "ReportUploadRequested", "ReportUploaded", "ReportLinkRequested", "ReportLinkIssued",
@@ -70,7 +70,7 @@ import Testing
                 ])
             // Each outcome names its intent as its cause; the first intent names the report, and the page's and
             // the CSV's intents name the first.
-            let all = try h.store.events()
+            let all = try await h.store.events()
             let typeOf = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.type) })
             let causes = all.filter { PublicationEvent.types.contains($0.type) }.map { event in
                 "\(event.type)<-\(event.causationID.flatMap { typeOf[$0] } ?? "nothing")"
@@ -104,7 +104,7 @@ import Testing
                 let message = try await CheckedMail(file: folder.appending("mail/\(file)"))
                 #expect(message.textLinks.contains(link.url) && message.htmlLinks.contains(link.url))
             }
-            let everything = try h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }
+            let everything = try await h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }
                 .joined()
             #expect(!everything.contains(signature))
             #expect(!everything.contains("signature="))
@@ -113,7 +113,7 @@ import Testing
             #expect(again.emails.map(\.result) == [.accepted, .accepted])
             #expect(again.link?.url == link.url, "the link is signed again from the recorded time")
             #expect(try await publisher.reconcile().isEmpty)
-            #expect(try publicationTypes(h).count == 14)
+            await #expect(try publicationTypes(h).count == 14)
             #expect(Self.mailFiles(folder).count == 2)
         }
     }
@@ -129,7 +129,7 @@ import Testing
                 address: ObjectAddress(store: "local", bucket: "local", key: "reports/dialer_2026-11-30.json"),
                 sha256: outcome.generated.sha256, size: outcome.generated.size, contentType: "application/json",
                 linkExpiresIn: 3_600, recipients: ["ops@example.com"])
-            _ = try h.store.append([
+            _ = try await h.store.append([
                 EventDraft(
                     type: PublicationEvent.uploadRequested, stream: ReportEvent.runStream(outcome.generated.runID),
                     payload: intent.json, correlationID: outcome.generated.runID, idempotencyKey: intent.idempotencyKey)
@@ -146,7 +146,7 @@ import Testing
             // The recorded plan wins: its lifetime and its recipient, not today's settings.
             #expect(results.first?.link?.expiresAt.milliseconds == Self.clock.now().milliseconds + 3_600_000)
             #expect(results.first?.emails.map(\.recipient) == ["ops@example.com"])
-            #expect(
+            await #expect(
                 try publicationTypes(h).filter { $0 == "ReportUploadRequested" }.count == 3,
                 "the recorded JSON intent, then the page's and the CSV's beside it")
         }
@@ -194,7 +194,7 @@ import Testing
                 store: h.store, settings: down, now: Self.clock.closure, logger: ReportHarness.quiet)
             let failed = try await failing.publish(reportID: older.generated.reportID)
             #expect(failed.unfinished.count == 1)
-            #expect(try publicationTypes(h) == ["ReportUploadRequested", "ReportUploadFailed"])
+            await #expect(try publicationTypes(h) == ["ReportUploadRequested", "ReportUploadFailed"])
             var seed = Self.settings(folder)
             seed.keyTemplate = .seed
             let publisher = ReportPublisher(
@@ -242,10 +242,11 @@ import Testing
                     == "CXone refused the client credentials (HTTP 401 from the token endpoint): "
                     + "check CXONE_CLIENT_ID and CXONE_CLIENT_SECRET")
             #expect(failure?.refusedAsAsked == false)
-            let types = try h.types()
+            let types = try await h.types()
             #expect(types.contains(ReportEvent.runFailed) && !types.contains(ReportEvent.generated))
             #expect(types.filter { $0 == ReportEvent.fetchFailed }.count == 2, "each campaign's failure is a fact")
-            let everything = try h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }.joined()
+            let everything = try await h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }
+                .joined()
             #expect(!everything.contains("wrong-secret-123456"))
             // Nothing to publish: no upload, no link, no e-mail.
             let publisher = ReportPublisher(
@@ -334,7 +335,7 @@ import Testing
             #expect(results.first?.unfinished == [])
             let key = "reports/dialer_2026-11-30_\(outcome.generated.reportID).json"
             #expect(results.first?.address.key == key)
-            let intents = try h.store.events().filter { $0.type == PublicationEvent.uploadRequested }
+            let intents = try await h.store.events().filter { $0.type == PublicationEvent.uploadRequested }
                 .map { try ReportUploadRequested(json: JSONParser.parse($0.payload.bytes)) }
             #expect(intents.map(\.representation) == [.json, .json, .html, .csv])
             let moved = intents[1]
@@ -417,12 +418,12 @@ import Testing
             #expect(first.emails.map(\.result) == [.notSent])
             // A retry's process claims attempt 2 and is killed while the server holds its reply.
             let intent = try #require(
-                try h.store.events().last { $0.type == PublicationEvent.emailRequested })
+                try await h.store.events().last { $0.type == PublicationEvent.emailRequested })
             let requested = try ReportEmailRequested(json: JSONParser.parse(intent.payload.bytes))
             let claim = ReportEmailAttempted(
                 reportID: requested.reportID, recipient: requested.recipient, messageID: requested.messageID,
                 attempt: 2, deadline: clock.now().adding(.seconds(70)), host: "another-host", pid: 4242)
-            _ = try h.store.append([
+            _ = try await h.store.append([
                 EventDraft(
                     type: PublicationEvent.emailAttempted, stream: intent.stream, payload: claim.json,
                     correlationID: intent.correlationID, causationID: intent.id, idempotencyKey: claim.idempotencyKey)

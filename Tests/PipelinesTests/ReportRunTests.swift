@@ -23,11 +23,11 @@ import Testing
             let outcome = try await h.runner.run(request)
             #expect(outcome.generated.failed.isEmpty)
             #expect(outcome.generated.sha256 == SHA256Digest.of(outcome.document))
-            let types = try h.types()
+            let types = try await h.types()
             #expect(types.filter { $0 == ReportEvent.intervalDerived }.count == 48, "24 hours × 2 campaigns")
             #expect(types.filter { $0 == ReportEvent.pageFetched }.count == 2)
             #expect(types.first == ReportEvent.ruleSetActivated && types.last == ReportEvent.generated)
-            let replayed = try h.store.withSnapshot { snapshot in
+            let replayed = try await h.store.withSnapshot { snapshot in
                 let (generated, _) = try #require(try RecordedRun.report(nil, snapshot: snapshot, throughSeq: .max))
                 let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq)
                 return try run.chart(asOfSeq: generated.asOfSeq).bytes
@@ -170,7 +170,7 @@ import Testing
                     #expect(named == field)
                 }
             }
-            #expect(try h.store.lastSequence() == 0)
+            #expect(try await h.store.lastSequence() == 0)
             #expect(h.simulator.requests().isEmpty)
         }
     }
@@ -183,7 +183,7 @@ import Testing
             var zero = request
             zero.ruleSet = .zeroFill
             _ = try await h.runner.run(zero)
-            #expect(try h.types().filter { $0 == ReportEvent.ruleSetActivated }.count == 2)
+            await #expect(try h.types().filter { $0 == ReportEvent.ruleSetActivated }.count == 2)
         }
     }
 
@@ -235,8 +235,8 @@ struct ReportHarness {
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     /// The type of every event in the log, in order.
-    func types() throws -> [String] {
-        try store.withSnapshot { snapshot in
+    func types() async throws -> [String] {
+        try await store.withSnapshot { snapshot in
             var types: [String] = []
             try snapshot.scanInPlace(EventQuery()) {
                 types.append($0.type)

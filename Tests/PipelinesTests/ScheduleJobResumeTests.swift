@@ -32,12 +32,12 @@ extension ScheduleWorkerTests {
         let job = try request()
         await #expect(throws: Killed.self) { try await killedWorker.run(job) }
         #expect(schedulePosts(h) == 5)
-        let started = try #require(try h.store.events(EventQuery(type: ScheduleEvent.jobStarted)).last)
+        let started = try #require(try await h.store.events(EventQuery(type: ScheduleEvent.jobStarted)).last)
         return try #require(try started.payload.decoded()["job"]?.stringValue)
     }
 
-    private func jobs(_ h: ReportHarness) throws -> [String] {
-        try h.store.events(EventQuery(type: ScheduleEvent.windowsPlanned)).map {
+    private func jobs(_ h: ReportHarness) async throws -> [String] {
+        try await h.store.events(EventQuery(type: ScheduleEvent.windowsPlanned)).map {
             try #require(try $0.payload.decoded()["job"]?.stringValue)
         }
     }
@@ -49,7 +49,7 @@ extension ScheduleWorkerTests {
             let outcome = try await worker(h, clock: clock).run(try request())
             #expect(outcome.job == job && outcome.reachedExpected)
             #expect(schedulePosts(h) == 5, "nothing submitted twice")
-            #expect(try jobs(h) == [job])
+            await #expect(try jobs(h) == [job])
         }
     }
 
@@ -63,7 +63,7 @@ extension ScheduleWorkerTests {
             #expect(outcome.job == job && outcome.submitted.count == 5 && outcome.reachedExpected)
             #expect(outcome.plan.plannedAfter == Self.beforeWindows, "the recorded plan, not a new one")
             #expect(schedulePosts(h) == 5, "no duplicate schedules at CXone")
-            #expect(try jobs(h) == [job])
+            await #expect(try jobs(h) == [job])
             #expect(lines.all.first == "resuming job \(job) (planned at 2026-12-06T21:00:00Z)")
         }
     }
@@ -81,7 +81,7 @@ extension ScheduleWorkerTests {
             let lastFire = try #require(first.plan.windows.map(\.fireTime).max())
             #expect(next.plan.windows.allSatisfy { $0.fireTime > lastFire })
             #expect(Set(next.plan.windows.map(\.timeZone)) == Set(Self.zones))
-            #expect(try jobs(h) == [first.job, next.job])
+            await #expect(try jobs(h) == [first.job, next.job])
         }
     }
 
@@ -112,18 +112,18 @@ extension ScheduleWorkerTests {
             let withWebhook = try request(webhook: receiver.url)
             await #expect(throws: Killed.self) { try await killed.run(withWebhook) }
             #expect(lines.all.last?.hasSuffix("attempt 1: 503; next in 5s") == true, "\(lines.all)")
-            #expect(try h.types().last == "WebhookAttempted")
+            await #expect(try h.types().last == "WebhookAttempted")
 
             let resumed = try await worker(h, clock: clock).run(try request(webhook: receiver.url))
             #expect(resumed.webhook == .init(delivered: true, attempts: 2, reason: nil))
             let deliveries = try receiver.deliveries()
             #expect(deliveries.map(\.status) == [503, 204])
             #expect(Set(deliveries.compactMap(\.id)).count == 1 && deliveries[0].body == deliveries[1].body)
-            let attempts = try h.store.events(EventQuery(type: ScheduleEvent.webhookAttempted)).map {
+            let attempts = try await h.store.events(EventQuery(type: ScheduleEvent.webhookAttempted)).map {
                 try $0.payload.decoded()["attempt"]?.intValue
             }
             #expect(attempts == [1, 2])
-            #expect(try h.store.events(EventQuery(type: ScheduleEvent.webhookRequested)).count == 1)
+            #expect(try await h.store.events(EventQuery(type: ScheduleEvent.webhookRequested)).count == 1)
             #expect(schedulePosts(h) == 5)
         }
     }
@@ -165,7 +165,7 @@ extension ScheduleWorkerTests {
                 return text.hasPrefix("webhook: ftp://hooks.example.com/done is not an http")
                     && !text.contains("s3cr3t")
             }
-            #expect(try h.types().isEmpty && schedulePosts(h) == 0)
+            await #expect(try h.types().isEmpty && schedulePosts(h) == 0)
         }
     }
 
@@ -177,7 +177,7 @@ extension ScheduleWorkerTests {
             } throws: { error in
                 "\(error)".hasPrefix("cron: every fire time is outside calling hours, so there is no window to submit")
             }
-            #expect(try h.types().isEmpty && schedulePosts(h) == 0)
+            await #expect(try h.types().isEmpty && schedulePosts(h) == 0)
         }
     }
 
@@ -188,7 +188,7 @@ extension ScheduleWorkerTests {
             #expect(outcome.submitted.count == 5 && outcome.failed.isEmpty)
             #expect(schedulePosts(h) == 6, "the cut answer's request sent again with its key")
             #expect(Set(outcome.submitted.values).count == 5, "CXone kept one schedule per window")
-            #expect(try h.types().filter { $0 == ScheduleEvent.submissionFailed }.isEmpty)
+            await #expect(try h.types().filter { $0 == ScheduleEvent.submissionFailed }.isEmpty)
             let keys = h.simulator.requests().filter { $0.path.hasSuffix("/schedules") }.map(\.idempotencyKey)
             #expect(keys[0] == keys[1], "the retry carried the same Idempotency-Key")
         }

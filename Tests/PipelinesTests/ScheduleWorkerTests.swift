@@ -76,7 +76,7 @@ import Testing
             #expect(Set(outcome.plan.windows.map(\.timeZone)) == Set(Self.zones))
             #expect(outcome.reachedExpected && outcome.completed == 5)
             #expect(outcome.webhook == .init(delivered: true, attempts: 3, reason: nil))
-            let types = try h.types().filter { ScheduleEvent.types.contains($0) }
+            let types = try await h.types().filter { ScheduleEvent.types.contains($0) }
             #expect(types.prefix(2) == ["ScheduleJobStarted", "ScheduleWindowsPlanned"])
             #expect(types.filter { $0 == "ScheduleSubmissionRequested" }.count == 5)
             #expect(types.filter { $0 == "ScheduleSubmitted" }.count == 5)
@@ -94,7 +94,7 @@ import Testing
             #expect(body["event"]?.stringValue == "campaign.completed")
             #expect(body["data"]?["campaign_id"]?.stringValue == "CAMPAIGN_001")
             // The secret is nowhere in the log.
-            let log = try h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }.joined()
+            let log = try await h.store.events().map { String(decoding: $0.payload.bytes, as: UTF8.self) }.joined()
             #expect(!log.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
             // The job has finished (completed, webhook delivered): the same request again is the next job, with
             // windows, keys and a delivery of its own; nothing of the first is sent again.
@@ -121,7 +121,7 @@ import Testing
                 campaignID: "CAMPAIGN_001", schedule: window.requestBody, idempotencyKey: key)
             var intent = ScheduleSubmission(job: job, key: key, timeZone: window.timeZone, start: window.start)
             intent.request = window.requestBody
-            _ = try h.store.append([
+            _ = try await h.store.append([
                 EventDraft(
                     type: ScheduleEvent.submissionRequested, stream: ScheduleEvent.stream(job), payload: intent.json,
                     idempotencyKey: key)
@@ -140,7 +140,7 @@ import Testing
             request.analyticsPageSize = 2
             let outcome = try await worker(h, clock: clock).run(request)
             #expect(outcome.reachedExpected && outcome.completed == 5)
-            let samples = try h.store.events(EventQuery(type: ScheduleEvent.analyticsSampled))
+            let samples = try await h.store.events(EventQuery(type: ScheduleEvent.analyticsSampled))
             for sample in samples {
                 guard case .array(let pages)? = try sample.payload.decoded()["pages"] else {
                     Issue.record("no pages in \(sample.seq)")
@@ -160,7 +160,7 @@ import Testing
             let outcome = try await worker(h, clock: clock).run(
                 try request(webhook: receiver.url))
             #expect(outcome.webhook?.delivered == false && outcome.webhook?.attempts == 1)
-            #expect(try h.types().last == "WebhookAbandoned")
+            await #expect(try h.types().last == "WebhookAbandoned")
             #expect(try receiver.deliveries().map(\.status) == [410])
         }
     }
@@ -173,7 +173,7 @@ import Testing
             request.timeout = .seconds(120)
             let outcome = try await worker(h, clock: clock).run(request)
             #expect(!outcome.reachedExpected && outcome.webhook == nil)
-            let types = try h.types()
+            let types = try await h.types()
             #expect(types.filter { $0 == "AnalyticsSampled" }.count == 5, "polls at 0, 30, 60, 90 and 120 s")
             #expect(types.last == "CampaignMonitorTimedOut")
             #expect(try receiver.deliveries().isEmpty)

@@ -15,8 +15,13 @@ public struct RecordedReport: Sendable {
 
     /// Reads report `reportID` from `store`; throws naming `report` when it is not there or its rebuilt bytes
     /// do not match what was recorded.
-    public init(reportID: String, store: any EventStore) throws {
-        (generated, generatedID, started, document, content, publication) = try store.withSnapshot { snapshot in
+    public static func read(reportID: String, store: any EventStore) async throws -> RecordedReport {
+        try await store.withSnapshot { try RecordedReport(reportID: reportID, snapshot: $0) }
+    }
+
+    /// Reads report `reportID` from `snapshot`, as `read(reportID:store:)` does.
+    public init(reportID: String, snapshot: any EventSnapshot) throws {
+        (generated, generatedID, started, document, content, publication) = try {
             let last = try snapshot.lastSequence()
             guard let (generated, generatedSeq) = try RecordedRun.report(reportID, snapshot: snapshot, throughSeq: last)
             else {
@@ -42,7 +47,7 @@ public struct RecordedReport: Sendable {
                 return true
             }
             return (generated, try snapshot.envelope(at: generatedSeq)?.id, run.started, document, content, publication)
-        }
+        }()
     }
 
     /// The report as `format`: the chart JSON as recorded, or the page or CSV rendered from the same content.

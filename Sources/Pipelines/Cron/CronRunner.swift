@@ -52,7 +52,7 @@ public final class CronRunner: Service, Sendable {
         do {
             try await cancelWhenGracefulShutdown {
                 while true {
-                    let wake = try self.tick()
+                    let wake = try await self.tick()
                     let wait = Duration.milliseconds(max(0, wake.milliseconds - self.now().milliseconds))
                     try await self.sleep(min(max(wait, .milliseconds(10)), self.maxSleep))
                 }
@@ -65,20 +65,20 @@ public final class CronRunner: Service, Sendable {
 
     /// One pass: records and starts what is due for every job; returns when to look again.
     @discardableResult
-    public func tick() throws -> Timestamp {
+    public func tick() async throws -> Timestamp {
         let moment = now()
         var wake = moment.adding(maxSleep)
         for job in jobs {
-            let last = try lastHandled(job, default: moment)
+            let last = try await lastHandled(job, default: moment)
             let plan = CronPlan(
                 schedule: job.schedule, lastHandled: last, now: moment, deadline: job.startingDeadline,
                 maxSleep: maxSleep)
             for (index, missed) in plan.missed.enumerated() {
                 let also = index == plan.missed.count - 1 && plan.run == nil ? plan.missedBeyondList : 0
-                try record(CronTickHandled(job: job.id, scheduledAt: missed, outcome: .missed, alsoMissed: also))
+                try await record(CronTickHandled(job: job.id, scheduledAt: missed, outcome: .missed, alsoMissed: also))
                 logger.warning("cron tick missed", metadata: ["job": "\(job.id)", "scheduled_at": "\(missed)"])
             }
-            if let due = plan.run { try start(job, scheduledAt: due) }
+            if let due = plan.run { try await start(job, scheduledAt: due) }
             let handled = [plan.run, plan.missed.last].compactMap { $0 }.max()
             if let handled { state.withLock { $0.lastHandled[job.id] = handled } }
             if let next = plan.wakeAt, next < wake { wake = next }
@@ -91,17 +91,17 @@ public final class CronRunner: Service, Sendable {
         for task in state.withLock({ Array($0.running.values) }) { await task.value }
     }
 
-    private func start(_ job: ReportJob, scheduledAt: Timestamp) throws {
+    private func start(_ job: ReportJob, scheduledAt: Timestamp) async throws {
         let busy = state.withLock { $0.running[job.id] != nil }
         if busy {
-            try record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .skippedOverlap))
+            try await record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .skippedOverlap))
             logger.warning("cron tick skipped: previous run still running", metadata: ["job": "\(job.id)"])
             return
         }
         var prepared = try job.request(for: scheduledAt)
         if let publishing { prepared.publishTo = job.recipients ?? publishing.recipients }
         let request = prepared
-        guard try record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .run)) else { return }
+        guard try await record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .run)) else { return }
         // Registered under the lock that the run takes to deregister, so a run that ends at once cannot
         // leave a stale entry behind.
         state.withLock { state in
@@ -153,8 +153,8 @@ public final class CronRunner: Service, Sendable {
 
     /// Appends a tick; false when it was already in the log (another runner, or before a restart).
     @discardableResult
-    private func record(_ tick: CronTickHandled) throws -> Bool {
-        let result = try store.append([
+    private func record(_ tick: CronTickHandled) async throws -> Bool {
+        let result = try await store.append([
             EventDraft(
                 type: CronTickHandled.type, stream: CronTickHandled.stream(tick.job), payload: tick.json,
                 idempotencyKey: tick.idempotencyKey)
@@ -165,9 +165,9 @@ public final class CronRunner: Service, Sendable {
 
     /// The job's latest handled tick: from memory, else from the log, else `fallback` (a new job does not
     /// catch up on times before it was first run).
-    private func lastHandled(_ job: ReportJob, default fallback: Timestamp) throws -> Timestamp {
+    private func lastHandled(_ job: ReportJob, default fallback: Timestamp) async throws -> Timestamp {
         if let known = state.withLock({ $0.lastHandled[job.id] }) { return known }
-        let recorded = try store.withSnapshot { snapshot -> Timestamp? in
+        let recorded = try await store.withSnapshot { snapshot -> Timestamp? in
             var latest: Timestamp?
             let query = EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true, limit: 1)
             try snapshot.scanInPlace(query) { view in

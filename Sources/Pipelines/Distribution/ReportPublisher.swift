@@ -53,9 +53,9 @@ public struct ReportPublisher: Sendable {
     /// bytes no longer match, or the configured key template gives no usable key for it (nothing recorded);
     /// effect failures are recorded and returned in `unfinished`.
     public func publish(reportID: String) async throws -> PublishResult {
-        let report = try RecordedReport(reportID: reportID, store: store)
+        let report = try await RecordedReport.read(reportID: reportID, store: store)
         var publication = report.publication
-        let plan = try planned(report, target: try target(of: report), publication: &publication)
+        let plan = try await planned(report, target: try target(of: report), publication: &publication)
         var result = PublishResult(reportID: reportID, address: plan.address)
         let objects = settings.objects
         guard plan.address.store == objects.kind, plan.address.bucket == objects.bucket else {
@@ -83,7 +83,7 @@ public struct ReportPublisher: Sendable {
                 return result
             }
         }
-        let links = try issueLinks(report, plan: plan, publication: &publication)
+        let links = try await issueLinks(report, plan: plan, publication: &publication)
         result.links = links
         for recipient in plan.recipients {
             let (outcome, problem) = try await email(
@@ -97,7 +97,7 @@ public struct ReportPublisher: Sendable {
     /// Finishes every publication the log holds unfinished (requested with a run that generated its report,
     /// or started and cut short), oldest first; a report that cannot be published is reported, not thrown.
     public func reconcile() async throws -> [PublishResult] {
-        let unfinished = try store.withSnapshot { snapshot in
+        let unfinished = try await store.withSnapshot { snapshot in
             let generated = try RecordedReport.generatedIDs(snapshot: snapshot)
             return try RecordedReport.publications(snapshot: snapshot).filter { reportID, publication in
                 generated.contains(reportID) && !publication.isComplete(maxEmailAttempts: settings.maxEmailAttempts)
@@ -130,7 +130,7 @@ public struct ReportPublisher: Sendable {
     /// The publication's plan: the recorded intent; or, when nothing was uploaded there and the upload
     /// failed or the configured store is another, a new intent at the configured target naming the one it
     /// replaces and why; or a first intent.
-    private func planned(_ report: RecordedReport, target: ObjectAddress, publication: inout Publication) throws
+    private func planned(_ report: RecordedReport, target: ObjectAddress, publication: inout Publication) async throws
         -> ReportUploadRequested
     {
         let previous = publication.requested
@@ -160,12 +160,12 @@ public struct ReportPublisher: Sendable {
                 metadata: ["report_id": "\(intent.reportID)", "from": "\(previous.address)", "to": "\(target)"])
         }
         guard
-            let appended = try record(
+            let appended = try await record(
                 PublicationEvent.uploadRequested, intent.json, report, key: key,
                 causedBy: report.generatedID)
         else {
             // Another process planned it first: follow its plan.
-            publication = try RecordedReport(reportID: report.generated.reportID, store: store).publication
+            publication = try await RecordedReport.read(reportID: report.generated.reportID, store: store).publication
             if let requested = publication.requested { return requested }
             throw DialerCoreError.invalidField(field: "report", reason: "its upload intent could not be read back")
         }
@@ -188,7 +188,7 @@ public struct ReportPublisher: Sendable {
                 reportID: plan.reportID, runID: plan.runID, address: address, sha256: SHA256Digest.of(bytes),
                 size: bytes.count, contentType: format.mediaType, linkExpiresIn: plan.linkExpiresIn,
                 recipients: plan.recipients, representation: format)
-            if let appended = try record(
+            if let appended = try await record(
                 PublicationEvent.uploadRequested, intent.json, report, key: intent.idempotencyKey,
                 causedBy: publication.requestedID)
             {
@@ -196,7 +196,7 @@ public struct ReportPublisher: Sendable {
                 publication.companions[address, default: Publication.Companion()].requestedID = appended
             } else {
                 // Another process recorded it first: follow its intent.
-                publication = try RecordedReport(reportID: plan.reportID, store: store).publication
+                publication = try await RecordedReport.read(reportID: plan.reportID, store: store).publication
             }
         }
         guard let companion = publication.companions[address], let intent = companion.requested else {
@@ -246,7 +246,7 @@ public struct ReportPublisher: Sendable {
             let uploaded = ReportUploaded(
                 reportID: plan.reportID, address: address, eTag: head.eTag, sha256: plan.sha256, size: plan.size,
                 representation: plan.representation)
-            try record(
+            try await record(
                 PublicationEvent.uploaded, uploaded.json, report, key: uploaded.idempotencyKey, causedBy: causedBy)
             logger.info(
                 "report uploaded",
@@ -258,7 +258,7 @@ public struct ReportPublisher: Sendable {
             let failed = ReportUploadFailed(
                 reportID: plan.reportID, address: address, reason: "\(error)", status: (error as? S3Error)?.status,
                 representation: plan.representation)
-            try record(PublicationEvent.uploadFailed, failed.json, report, causedBy: causedBy)
+            try await record(PublicationEvent.uploadFailed, failed.json, report, causedBy: causedBy)
             logger.error(
                 "report upload failed",
                 metadata: [
@@ -272,9 +272,9 @@ public struct ReportPublisher: Sendable {
     /// requested and issued now; the page's and the CSV's are signed with the same recorded instant and
     /// lifetime (so they expire with it and need no events of their own).
     private func issueLinks(_ report: RecordedReport, plan: ReportUploadRequested, publication: inout Publication)
-        throws -> [ReportFormat: PresignedURL]
+        async throws -> [ReportFormat: PresignedURL]
     {
-        let issued = try issueLink(report, plan: plan, publication: &publication)
+        let issued = try await issueLink(report, plan: plan, publication: &publication)
         var links: [ReportFormat: PresignedURL] = [:]
         for format in ReportFormat.allCases {
             links[format] = try settings.objects.link(
@@ -285,7 +285,7 @@ public struct ReportPublisher: Sendable {
 
     /// The JSON's link as recorded: its issue, or requested and issued now.
     private func issueLink(_ report: RecordedReport, plan: ReportUploadRequested, publication: inout Publication)
-        throws -> ReportLink
+        async throws -> ReportLink
     {
         let key = plan.address.key
         if let issued = publication.linkIssued, issued.address == plan.address { return issued }
@@ -296,13 +296,13 @@ public struct ReportPublisher: Sendable {
                 reportID: plan.reportID, address: plan.address, signedAt: now(), expiresIn: plan.linkExpiresIn,
                 expiresAt: nil)
         if recorded == nil {
-            publication.linkRequestedID = try record(
+            publication.linkRequestedID = try await record(
                 PublicationEvent.linkRequested, request.json, report, key: request.idempotencyKey(issued: false),
                 causedBy: publication.requestedID)
         }
         let link = try settings.objects.link(key: key, expires: .seconds(request.expiresIn), at: request.signedAt)
         request.expiresAt = link.expiresAt
-        try record(
+        try await record(
             PublicationEvent.linkIssued, request.json, report, key: request.idempotencyKey(issued: true),
             causedBy: publication.linkRequestedID)
         publication.linkIssued = request
@@ -335,7 +335,8 @@ public struct ReportPublisher: Sendable {
                 reportID: reportID, recipient: recipient, messageID: state!.requested.messageID, result: .unknown,
                 reply: "the attempt stopped before the server's answer was recorded; not sent again",
                 attempt: number)
-            try record(unknown.type, unknown.json, report, key: unknown.idempotencyKey, causedBy: state!.requestedID)
+            try await record(
+                unknown.type, unknown.json, report, key: unknown.idempotencyKey, causedBy: state!.requestedID)
             return (unknown, nil)
         case .send(let number): attempt = number
         }
@@ -364,7 +365,7 @@ public struct ReportPublisher: Sendable {
             draft(
                 PublicationEvent.emailAttempted, claim.json, report, key: claim.idempotencyKey,
                 causedBy: intentID))
-        guard case .appended = try store.append(drafts).last else {
+        guard case .appended = try await store.append(drafts).last else {
             return (nil, "attempt \(attempt) was claimed by another process at the same time")
         }
         let outcome: ReportEmailOutcome
@@ -383,7 +384,8 @@ public struct ReportPublisher: Sendable {
                 reply: "\(error)", attempt: attempt, setupFailed: result == .notSent && setup)
             logger.error("report e-mail failed", metadata: ["recipient": "\(recipient)", "error": "\(error)"])
         }
-        try record(outcome.type, outcome.json, report, key: outcome.idempotencyKey, causedBy: drafts.last.flatMap(\.id))
+        try await record(
+            outcome.type, outcome.json, report, key: outcome.idempotencyKey, causedBy: drafts.last.flatMap(\.id))
         guard outcome.result == .notSent else { return (outcome, nil) }
         let setup = outcome.setupFailed ? "; the mail setup failed: fix it and publish again" : ""
         return (outcome, "not sent (attempt \(attempt))\(setup): \(outcome.reply)")
@@ -413,9 +415,9 @@ public struct ReportPublisher: Sendable {
     @discardableResult
     private func record(
         _ type: String, _ payload: JSONValue, _ report: RecordedReport, key: String? = nil, causedBy: UUID?
-    ) throws -> UUID? {
+    ) async throws -> UUID? {
         let draft = draft(type, payload, report, key: key, causedBy: causedBy)
-        if case .appended = try store.append([draft])[0] { return draft.id }
+        if case .appended = try await store.append([draft])[0] { return draft.id }
         return nil
     }
 }

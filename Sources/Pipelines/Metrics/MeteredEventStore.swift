@@ -13,8 +13,8 @@ public struct MeteredEventStore: EventStore {
     /// Wraps `base`.
     public init(_ base: any EventStore) { self.base = base }
 
-    public func append(_ drafts: [EventDraft]) throws -> [AppendResult] {
-        let results = try base.append(drafts)
+    public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
+        let results = try await base.append(drafts)
         var byType: [String: Int] = [:]
         for (draft, result) in zip(drafts, results) {
             if case .appended = result { byType[draft.type, default: 0] += 1 }
@@ -25,7 +25,7 @@ public struct MeteredEventStore: EventStore {
         return results
     }
 
-    public func withSnapshot<Result>(_ body: (any EventSnapshot) throws -> Result) throws -> Result {
-        try base.withSnapshot(body)
+    public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
+        try await base.withSnapshot(body)
     }
 }

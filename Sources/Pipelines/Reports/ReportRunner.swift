@@ -96,13 +96,13 @@ public struct ReportRunner: Sendable {
                     type: PublicationEvent.requested, stream: ReportEvent.runStream(runID), payload: publication.json,
                     correlationID: runID, causationID: startedID, idempotencyKey: publication.idempotencyKey))
         }
-        _ = try store.append(drafts)
+        _ = try await store.append(drafts)
         logger.info(
             "report run started",
             metadata: ["report_id": "\(started.reportID)", "campaigns": "\(request.campaigns.count)"])
         let advice = try await fetchAll(request, runID: runID, causedBy: startedID)
         do {
-            let outcome = try generate(runID: runID, causedBy: startedID, advice: advice)
+            let outcome = try await generate(runID: runID, causedBy: startedID, advice: advice)
             count(request.trigger, outcome.generated.failed.isEmpty ? "complete" : "partial")
             return outcome
         } catch let failure as ReportRunFailure {
@@ -132,7 +132,7 @@ public struct ReportRunner: Sendable {
                 if index > 0 { try await Task.sleep(for: limits.stagger) }
                 group.addTask {
                     let fetched = await fetch(campaign, request: request, runID: runID, causedBy: startedID)
-                    _ = try store.append(fetched.drafts)
+                    _ = try await store.append(fetched.drafts)
                     return (campaign, fetched.advice)
                 }
             }
@@ -198,21 +198,21 @@ public struct ReportRunner: Sendable {
 
     /// Builds the chart from the recorded run and records `ReportGenerated`; or, when no campaign was
     /// fetched, records `ReportRunFailed` and throws.
-    private func generate(runID: UUID, causedBy startedID: UUID, advice: [String: FailureAdvice]) throws
+    private func generate(runID: UUID, causedBy startedID: UUID, advice: [String: FailureAdvice]) async throws
         -> ReportOutcome
     {
-        let (run, asOf, document) = try store.withSnapshot { snapshot in
+        let (run, asOf, document) = try await store.withSnapshot { snapshot in
             let asOf = try snapshot.lastSequence()
             let run = try RecordedRun(runID: runID, snapshot: snapshot, throughSeq: asOf)
             return (run, asOf, run.reportedCampaigns.isEmpty ? [] : try run.chart(asOfSeq: asOf).bytes)
         }
         if run.reportedCampaigns.isEmpty {
-            try fail(run, causedBy: startedID, advice: advice)
+            try await fail(run, causedBy: startedID, advice: advice)
         }
         let generated = ReportGenerated(
             reportID: run.started.reportID, runID: runID, asOfSeq: asOf, ruleSet: run.ruleSet, document: document,
             failed: run.started.campaigns.filter { !run.reportedCampaigns.contains($0) })
-        let appended = try store.append([
+        let appended = try await store.append([
             EventDraft(
                 type: ReportEvent.generated, stream: ReportEvent.runStream(runID), payload: generated.json,
                 correlationID: runID, causationID: startedID)
@@ -226,7 +226,9 @@ public struct ReportRunner: Sendable {
     }
 
     /// Records `ReportRunFailed` with one cause (the campaigns' common advice, else each campaign's) and throws.
-    private func fail(_ run: RecordedRun, causedBy startedID: UUID, advice: [String: FailureAdvice]) throws -> Never {
+    private func fail(_ run: RecordedRun, causedBy startedID: UUID, advice: [String: FailureAdvice]) async throws
+        -> Never
+    {
         let campaigns = run.started.campaigns
         let lines = campaigns.map { advice[$0]?.line ?? run.failures[$0]?.reason ?? "no page recorded" }
         let reason =
@@ -234,7 +236,7 @@ public struct ReportRunner: Sendable {
             ? lines[0] : zip(campaigns, lines).map { "\($0): \($1)" }.joined(separator: "; ")
         let failed = ReportRunFailed(
             reportID: run.started.reportID, runID: run.started.runID, reason: reason, failed: campaigns)
-        _ = try store.append([
+        _ = try await store.append([
             EventDraft(
                 type: ReportEvent.runFailed, stream: ReportEvent.runStream(run.started.runID), payload: failed.json,
                 correlationID: run.started.runID, causationID: startedID)

@@ -63,7 +63,8 @@ public struct ScheduleWorker: Sendable {
     /// was. Throws, recording nothing, when the request cannot be carried out or its plan has no window.
     public func run(_ request: ScheduleRequest, job named: String? = nil) async throws -> ScheduleOutcome {
         try request.validate()
-        let (plan, record) = try named.map { try recorded(job: $0, for: request) } ?? (try jobToCarryOn(request))
+        let (plan, record) =
+            if let named { try await recorded(job: named, for: request) } else { try await jobToCarryOn(request) }
         let job = plan.job
         let correlation = Self.correlation(job)
         var outcome = ScheduleOutcome(
@@ -99,8 +100,8 @@ public struct ScheduleWorker: Sendable {
     }
 
     /// The newest job of `request` when it is unfinished, else a new job planned and recorded now.
-    private func jobToCarryOn(_ request: ScheduleRequest) throws -> (SchedulePlanned, ScheduleJobRecord) {
-        let (generation, newest) = try store.withSnapshot { snapshot -> (Int, ScheduleJobRecord?) in
+    private func jobToCarryOn(_ request: ScheduleRequest) async throws -> (SchedulePlanned, ScheduleJobRecord) {
+        let (generation, newest) = try await store.withSnapshot { snapshot -> (Int, ScheduleJobRecord?) in
             var generation = 0
             while try snapshot.sequence(forIdempotencyKey: Self.jobKey(request.jobID(generation: generation + 1)))
                 != nil
@@ -120,12 +121,14 @@ public struct ScheduleWorker: Sendable {
         // A new job plans fire times after the previous job's, so no window of it is planned twice.
         let previousFires = (newest?.plan).map { $0.windows.map(\.fireTime) + $0.outside.map(\.fireTime) } ?? []
         let after = max(now(), previousFires.max() ?? now())
-        return try planned(request, job: request.jobID(generation: generation + 1), after: after)
+        return try await planned(request, job: request.jobID(generation: generation + 1), after: after)
     }
 
     /// Job `job` as recorded, checked to be a job of `request`.
-    private func recorded(job: String, for request: ScheduleRequest) throws -> (SchedulePlanned, ScheduleJobRecord) {
-        let record = try store.withSnapshot { try ScheduleJobRecord.read($0, job: job) }
+    private func recorded(job: String, for request: ScheduleRequest) async throws -> (
+        SchedulePlanned, ScheduleJobRecord
+    ) {
+        let record = try await store.withSnapshot { try ScheduleJobRecord.read($0, job: job) }
         guard let plan = record.plan else {
             throw DialerCoreError.invalidField(field: "job", reason: "\(job) is not a scheduling job in this log")
         }
@@ -143,7 +146,7 @@ public struct ScheduleWorker: Sendable {
     }
 
     /// The plan of new job `job`, recorded now (or the plan another process recorded for it first).
-    private func planned(_ request: ScheduleRequest, job: String, after plannedAfter: Timestamp) throws
+    private func planned(_ request: ScheduleRequest, job: String, after plannedAfter: Timestamp) async throws
         -> (SchedulePlanned, ScheduleJobRecord)
     {
         let windows = try request.planner.plan(
@@ -161,7 +164,7 @@ public struct ScheduleWorker: Sendable {
         }
         let correlation = Self.correlation(job)
         let stream = ScheduleEvent.stream(job)
-        let results = try store.append([
+        let results = try await store.append([
             EventDraft(
                 type: ScheduleEvent.jobStarted, stream: stream, payload: started, correlationID: correlation,
                 idempotencyKey: Self.jobKey(job)),
@@ -169,7 +172,7 @@ public struct ScheduleWorker: Sendable {
                 type: ScheduleEvent.windowsPlanned, stream: stream, payload: plan.json, correlationID: correlation,
                 idempotencyKey: "schedule-plan:\(job)"),
         ])
-        if case .existing = results[1] { return try recorded(job: job, for: request) }
+        if case .existing = results[1] { return try await recorded(job: job, for: request) }
         let zones = Set(plan.windows.map(\.timeZone)).count
         progress(
             "job \(job): \(Self.counted(plan.windows.count, "window")) in \(Self.counted(zones, "time zone")) "
@@ -213,7 +216,7 @@ public struct ScheduleWorker: Sendable {
         let base = ScheduleSubmission(job: job, key: key, timeZone: window.timeZone, start: window.start)
         var intent = base
         intent.request = window.requestBody
-        let appended = try store.append([
+        let appended = try await store.append([
             EventDraft(
                 type: ScheduleEvent.submissionRequested, stream: stream, payload: intent.json,
                 correlationID: correlation, idempotencyKey: key)
@@ -227,7 +230,7 @@ public struct ScheduleWorker: Sendable {
                 campaignID: window.campaignID, schedule: window.requestBody, idempotencyKey: key)
             outcome.scheduleID = receipt.scheduleID
             outcome.status = receipt.status
-            _ = try store.append([
+            _ = try await store.append([
                 EventDraft(
                     type: ScheduleEvent.submitted, stream: stream, payload: outcome.json, correlationID: correlation,
                     idempotencyKey: outcome.outcomeKey)
@@ -240,7 +243,7 @@ public struct ScheduleWorker: Sendable {
         } catch {
             outcome.status = (error as? CXoneError)?.lastStatus
             outcome.reason = "\(error)"
-            _ = try store.append([
+            _ = try await store.append([
                 EventDraft(
                     type: ScheduleEvent.submissionFailed, stream: stream, payload: outcome.json,
                     correlationID: correlation)
@@ -272,7 +275,7 @@ public struct ScheduleWorker: Sendable {
                     job: plan.job, campaignID: plan.campaignID, completed: completed, expected: plan.expected,
                     poll: poll,
                     pages: result.pages.map(\.rows))
-                _ = try store.append([
+                _ = try await store.append([
                     EventDraft(
                         type: ScheduleEvent.analyticsSampled, stream: stream, payload: sample.json,
                         correlationID: correlation)
@@ -287,7 +290,7 @@ public struct ScheduleWorker: Sendable {
             if done || waited + request.pollInterval.milliseconds > request.timeout.milliseconds {
                 let end = CampaignProgress(
                     job: plan.job, campaignID: plan.campaignID, completed: completed, expected: plan.expected)
-                _ = try store.append([
+                _ = try await store.append([
                     EventDraft(
                         type: done ? ScheduleEvent.completed : ScheduleEvent.monitorTimedOut, stream: stream,
                         payload: end.json, correlationID: correlation,
@@ -323,7 +326,7 @@ public struct ScheduleWorker: Sendable {
             delivery = recorded
             progress("resuming webhook \(recorded.deliveryID) after \(Self.counted(recorded.attempts, "attempt"))")
         } else {
-            delivery = try requestWebhook(plan, completed: completed, url: webhook.url, correlation: correlation)
+            delivery = try await requestWebhook(plan, completed: completed, url: webhook.url, correlation: correlation)
         }
         let outcome = try await webhooks.deliver(
             id: delivery.deliveryID, url: webhook.url, body: try CanonicalJSON(delivery.body).bytes,
@@ -336,7 +339,7 @@ public struct ScheduleWorker: Sendable {
     }
 
     /// Records the completion webhook's request (its id and body) once per job, and returns it as recorded.
-    private func requestWebhook(_ plan: SchedulePlanned, completed: Double, url: String, correlation: UUID) throws
+    private func requestWebhook(_ plan: SchedulePlanned, completed: Double, url: String, correlation: UUID) async throws
         -> ScheduleJobRecord.Webhook
     {
         let deliveryID = "dlv_" + SHA256Digest.of(Array("webhook:\(plan.job)".utf8)).hex.prefix(24)
@@ -348,7 +351,7 @@ public struct ScheduleWorker: Sendable {
                 "schedules": .int(Int64(plan.windows.count)),
             ],
         ]
-        let appended = try store.append([
+        let appended = try await store.append([
             EventDraft(
                 type: ScheduleEvent.webhookRequested, stream: ScheduleEvent.stream(plan.job),
                 payload: [
@@ -359,7 +362,7 @@ public struct ScheduleWorker: Sendable {
         ])
         guard case .existing = appended[0] else { return ScheduleJobRecord.Webhook(deliveryID: deliveryID, body: body) }
         // Another run requested it first: carry on its request.
-        let record = try store.withSnapshot { try ScheduleJobRecord.read($0, job: plan.job) }
+        let record = try await store.withSnapshot { try ScheduleJobRecord.read($0, job: plan.job) }
         return record.webhook ?? ScheduleJobRecord.Webhook(deliveryID: deliveryID, body: body)
     }
 

@@ -57,13 +57,13 @@ public struct WebhookDeliverer: Sendable {
                 "status": result.status.map { .int(Int64($0)) } ?? .null,
             ]
             if let error = result.error { fields["error"] = .string(error) }
-            try record(ScheduleEvent.webhookAttempted, .object(fields), stream, correlation)
+            try await record(ScheduleEvent.webhookAttempted, .object(fields), stream, correlation)
             let verdict = schedule.verdict(
                 attempt: attempt, status: result.status,
                 retryAfter: result.retryAfter, random: random)
             switch verdict {
             case .delivered:
-                try record(
+                try await record(
                     ScheduleEvent.webhookDelivered,
                     [
                         "delivery_id": .string(id), "attempts": .int(Int64(attempt)),
@@ -73,7 +73,7 @@ public struct WebhookDeliverer: Sendable {
                 logger.info("webhook delivered", metadata: ["delivery_id": "\(id)", "attempts": "\(attempt)"])
                 return Outcome(delivered: true, attempts: attempt, reason: nil)
             case .abandon(let reason):
-                try record(
+                try await record(
                     ScheduleEvent.webhookAbandoned,
                     ["delivery_id": .string(id), "attempts": .int(Int64(attempt)), "reason": .string(reason)],
                     stream, correlation)
@@ -94,7 +94,9 @@ public struct WebhookDeliverer: Sendable {
         }
     }
 
-    private func record(_ type: String, _ payload: JSONValue, _ stream: String, _ correlation: UUID?) throws {
-        _ = try store.append([EventDraft(type: type, stream: stream, payload: payload, correlationID: correlation)])
+    private func record(_ type: String, _ payload: JSONValue, _ stream: String, _ correlation: UUID?) async throws {
+        _ = try await store.append([
+            EventDraft(type: type, stream: stream, payload: payload, correlationID: correlation)
+        ])
     }
 }

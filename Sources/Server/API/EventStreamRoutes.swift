@@ -18,10 +18,10 @@ struct EventStreamRoutes: Sendable {
     static let batch = 200
 
     func add(to group: RouterGroup<BasicRequestContext>) {
-        group.get("events/stream") { request, _ in try open(request) }
+        group.get("events/stream") { request, _ in try await open(request) }
     }
 
-    private func open(_ request: Request) throws -> Response {
+    private func open(_ request: Request) async throws -> Response {
         let query = try Query(request)
         var after = try query.seq("after") ?? 0
         if let header = request.headers[.lastEventID] {
@@ -49,10 +49,10 @@ struct EventStreamRoutes: Sendable {
         try await writer.write(ByteBuffer(string: ": events after seq \(query.afterSeq)\nretry: 2000\n\n"))
         var quiet = Duration.zero
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let head = try store.withSnapshot { try $0.lastSequence() }
+            let head = try await store.withSnapshot { try $0.lastSequence() }
             query.throughSeq = head
             query.limit = Self.batch
-            let events = head > query.afterSeq ? try store.events(query) : []
+            let events = head > query.afterSeq ? try await store.events(query) : []
             var text = ""
             for envelope in events {
                 text += "id: \(envelope.seq)\nevent: \(envelope.type)\ndata: "

@@ -9,22 +9,24 @@ struct ReadRoutes: Sendable {
     let store: any EventStore
 
     func add(to group: RouterGroup<BasicRequestContext>) {
-        group.get("reports") { request, _ in try reports(request) }
-        group.get("reports/:id") { request, context in try report(context.parameters.get("id") ?? "", request) }
-        group.get("audit") { request, _ in try audit(request) }
-        group.get("campaigns/:id/completion") { request, context in
-            try completion(context.parameters.get("id") ?? "", request)
+        group.get("reports") { request, _ in try await reports(request) }
+        group.get("reports/:id") { request, context in
+            try await report(context.parameters.get("id") ?? "", request)
         }
-        group.get("events") { request, _ in try events(request) }
+        group.get("audit") { request, _ in try await audit(request) }
+        group.get("campaigns/:id/completion") { request, context in
+            try await completion(context.parameters.get("id") ?? "", request)
+        }
+        group.get("events") { request, _ in try await events(request) }
     }
 
     /// `GET /api/v1/reports?after=SEQ&limit=N`: generated reports, oldest first, with the cursor of the next page.
-    private func reports(_ request: Request) throws -> Response {
+    private func reports(_ request: Request) async throws -> Response {
         let query = try Query(request)
         let (after, limit) = (try query.seq("after") ?? 0, try query.limit())
-        var items: [JSONValue] = []
-        var more = false
-        try store.withSnapshot { snapshot in
+        let (items, more) = try await store.withSnapshot { snapshot in
+            var items: [JSONValue] = []
+            var more = false
             let publications = try RecordedReport.publications(snapshot: snapshot)
             try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated, afterSeq: after)) { view in
                 let payload = try JSONParser.parse(Array(view.payloadBytes))
@@ -45,6 +47,7 @@ struct ReadRoutes: Sendable {
                 items.append(.object(fields))
                 return true
             }
+            return (items, more)
         }
         let next = more ? items.last?["seq"] ?? .null : .null
         return JSONResponse.ok(["reports": .array(items), "next_after": next])
@@ -53,12 +56,12 @@ struct ReadRoutes: Sendable {
     /// `GET /api/v1/reports/{id}[?format=json|html|csv]`: the chart JSON as recorded (rebuilt from the log,
     /// checked against its SHA-256), or the page or CSV rendered from the same content, as `Accept` or
     /// `format` asks.
-    private func report(_ id: String, _ request: Request) throws -> Response {
+    private func report(_ id: String, _ request: Request) async throws -> Response {
         let format = try ReportNegotiation.format(
             override: try Query(request).string("format"), accept: request.headers[.accept])
         let report: RecordedReport
         do {
-            report = try RecordedReport(reportID: id, store: store)
+            report = try await RecordedReport.read(reportID: id, store: store)
         } catch DialerCoreError.invalidField(let field, let reason) where field == "report" {
             return ErrorBody.response(.notFound, error: "not_found", reason: reason)
         }
@@ -70,7 +73,7 @@ struct ReadRoutes: Sendable {
     }
 
     /// `GET /api/v1/audit?campaign&type&from&to&after&limit&format=json|csv`: every effect, oldest first.
-    private func audit(_ request: Request) throws -> Response {
+    private func audit(_ request: Request) async throws -> Response {
         let query = try Query(request)
         var filter = AuditTrail.Filter()
         filter.afterSeq = try query.seq("after") ?? 0
@@ -86,7 +89,7 @@ struct ReadRoutes: Sendable {
         guard format == "json" || format == "csv" else {
             throw APIError(field: "format", reason: "must be json or csv")
         }
-        let matching = try store.withSnapshot { snapshot in
+        let matching = try await store.withSnapshot { [filter] snapshot in
             try AuditTrail.read(snapshot, throughSeq: try snapshot.lastSequence(), filter: filter)
         }
         let page = Array(matching.prefix(limit))
@@ -101,14 +104,14 @@ struct ReadRoutes: Sendable {
     }
 
     /// `GET /api/v1/campaigns/{id}/completion?as_of=seq:N|INSTANT`.
-    private func completion(_ campaign: String, _ request: Request) throws -> Response {
+    private func completion(_ campaign: String, _ request: Request) async throws -> Response {
         let query = try Query(request)
         let asOf = try query.string("as_of").map { text in
             do { return try AsOf(parsing: text, field: "as_of") } catch {
                 throw APIError(field: "as_of", reason: "\(error)")
             }
         }
-        let (projection, through) = try store.withSnapshot { snapshot in
+        let (projection, through) = try await store.withSnapshot { snapshot in
             let through = try asOf?.resolve(in: snapshot) ?? snapshot.lastSequence()
             return (try CompletionProjection.read(snapshot, throughSeq: through), through)
         }
@@ -127,11 +130,11 @@ struct ReadRoutes: Sendable {
     }
 
     /// `GET /api/v1/events?after=SEQ&limit=N&type=T&stream=S`: canonical envelopes, oldest first.
-    private func events(_ request: Request) throws -> Response {
+    private func events(_ request: Request) async throws -> Response {
         let query = try Query(request)
         let after = try query.seq("after") ?? 0
         let limit = try query.limit()
-        let envelopes = try store.events(
+        let envelopes = try await store.events(
             EventQuery(stream: query.string("stream"), type: query.string("type"), afterSeq: after, limit: limit + 1))
         let page = envelopes.prefix(limit)
         let items = try page.map { try JSONParser.parse($0.canonicalBytes()) }

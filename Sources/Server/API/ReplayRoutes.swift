@@ -32,7 +32,7 @@ struct ReplayRoutes: Sendable {
             throw APIError(
                 field: "diff", reason: "needs rules (the rule set to compare with)", status: .unprocessableContent)
         }
-        let lookup = try store.withSnapshot { snapshot in
+        let lookup = try await store.withSnapshot { snapshot in
             try ReportReplay.replay(reportID, asOf: asOf, rules: rules, snapshot: snapshot)
         }
         let replay: ReportReplay
