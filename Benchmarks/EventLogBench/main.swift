@@ -44,8 +44,8 @@ func jsonDraft(_ n: Int) -> EventDraft {
         type: "IntervalDerived", stream: "campaign:\(campaign)", payload: payload.json, correlationID: UUID())
 }
 
-/// How long `body` takes, and what it returns.
-@MainActor func seconds<R>(_ body: () async throws -> R) async rethrows -> (Double, R) {
+/// How long `body` takes, and what it returns; run off the main actor, as the log's callers are.
+func seconds<R: Sendable>(_ body: @Sendable () async throws -> R) async rethrows -> (Double, R) {
     let start = DispatchTime.now().uptimeNanoseconds
     let result = try await body()
     return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
