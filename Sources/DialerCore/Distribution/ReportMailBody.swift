@@ -35,14 +35,8 @@ public struct ReportMailBody: Sendable, Equatable {
         html = Self.template.render(context)
     }
 
-    /// Parsed once; the text is a constant, so a parse failure is a programmer's error the tests catch.
-    private static let template: MustacheTemplate = {
-        do {
-            return try MustacheTemplate(string: ReportMailTemplate.html)
-        } catch {
-            preconditionFailure("the report mail template does not parse: \(error)")
-        }
-    }()
+    /// Parsed once.
+    private static let template = MustacheTemplate.embedded(ReportMailTemplate.html, name: "report mail")
 }
 
 /// What the mail's template reads (by name, through `Mirror`), every value already text; and the plain
@@ -50,9 +44,6 @@ public struct ReportMailBody: Sendable, Equatable {
 private struct MailContext {
     struct Figure {
         let label, value: String
-    }
-    struct Failed {
-        let campaignID, reason: String
     }
     struct Campaign {
         let campaignID, verdict, color, summary: String
@@ -62,7 +53,7 @@ private struct MailContext {
     let pageURL, csvURL, jsonURL: String
     let headline: [Figure]
     let hasFailed: Bool
-    let failed: [Failed]
+    let failed: [ReportView.FailedCampaign]
     let campaigns: [Campaign]
     let text: String
 
@@ -98,7 +89,7 @@ private struct MailContext {
                     + "\(percent(view.ruleSet.complianceThreshold)))"),
         ]
         hasFailed = !view.failed.isEmpty
-        failed = view.failed.map { Failed(campaignID: $0.campaignID, reason: $0.reason) }
+        failed = view.failed
         self.campaigns = view.campaigns.map { campaign in
             Campaign(
                 campaignID: campaign.series.campaignID, verdict: campaign.verdict.text,

@@ -15,22 +15,12 @@ public enum ReportPage {
         Array(template.render(PageContext(view)).utf8)
     }
 
-    /// Parsed once; the text is a constant, so a parse failure is a programmer's error the tests catch.
-    private static let template: MustacheTemplate = {
-        do {
-            return try MustacheTemplate(string: ReportPageTemplate.text)
-        } catch {
-            preconditionFailure("the report page template does not parse: \(error)")
-        }
-    }()
+    /// Parsed once.
+    private static let template = MustacheTemplate.embedded(ReportPageTemplate.text, name: "report page")
 }
 
 /// What the template reads (by name, through `Mirror`): every value already text.
 private struct PageContext {
-    struct Failed {
-        let campaignID: String
-        let reason: String
-    }
     struct Tile {
         let label: String
         let value: String
@@ -57,7 +47,7 @@ private struct PageContext {
 
     let reportID, runID, windowText, timeZone, ruleSetText, ruleSetHash, fetched, asOfSeq, sha256: String
     let hasFailed: Bool
-    let failed: [Failed]
+    let failed: [ReportView.FailedCampaign]
     let tiles: [Tile]
     let comparisonChart: String
     let comparison: [Row]
@@ -81,7 +71,7 @@ private struct PageContext {
             "\(ids.count) of \(ids.count + view.failed.count) reported"
             + (ids.isEmpty ? "" : ": " + ids.joined(separator: ", "))
         hasFailed = !view.failed.isEmpty
-        failed = view.failed.map { Failed(campaignID: $0.campaignID, reason: $0.reason) }
+        failed = view.failed
         let total = view.total
         tiles = [
             Tile(
