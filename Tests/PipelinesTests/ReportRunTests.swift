@@ -249,10 +249,11 @@ struct ReportHarness {
         }
     }
 
-    /// Runs `body` with a fresh harness; `simulatorNow` fixes the simulated tenant's clock.
+    /// Runs `body` with a fresh harness; `simulatorNow` fixes the simulated tenant's clock and `clock` the
+    /// application's.
     static func with(
         retries: Int = 5, slowMilliseconds: Int = 0, simulatorNow: (@Sendable () -> Timestamp)? = nil,
-        _ body: (ReportHarness) async throws -> Void
+        clock: any CXoneClock = SystemCXoneClock(), _ body: (ReportHarness) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -271,7 +272,7 @@ struct ReportHarness {
             dataFolder: folder.path,
             openStore: { writable, now in
                 try LMDBEventStore(path: folder.appending("log"), access: writable ? .readWrite : .readOnly, clock: now)
-            }, connectCXone: { tenant }, logger: quiet)
+            }, connectCXone: { tenant }, clock: clock, logger: quiet)
         let app = try await buildApplication(
             configuration: ServiceConfiguration(), parts: parts, needs: [.writing, .cxone])
         var limits = ReportLimits()
