@@ -125,8 +125,9 @@ public enum LinkCheck: Sendable, Equatable {
 }
 
 /// A local store operation that failed: the key and why.
-public struct LocalStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LocalStoreError: CategorizedError, Equatable {
     public var key: String
     public var reason: String
     public var description: String { "local object store: \(key): \(reason)" }
+    public var category: ErrorCategory { .unavailable }
 }

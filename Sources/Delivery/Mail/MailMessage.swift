@@ -207,8 +207,9 @@ public struct MailFolder: MailSender {
 }
 
 /// A message the mail folder could not save: the file and why.
-public struct MailFolderError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MailFolderError: CategorizedError, Equatable {
     public var path: String
     public var reason: String
     public var description: String { "mail folder: \(path): \(reason)" }
+    public var category: ErrorCategory { .unavailable }
 }

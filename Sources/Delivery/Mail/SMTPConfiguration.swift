@@ -32,7 +32,7 @@ public struct SMTPConfiguration: Sendable {
 }
 
 /// An SMTP conversation that did not deliver: the step, and what the server said (no credentials).
-public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SMTPError: CategorizedError, Equatable {
     /// The command or stage, such as `RCPT TO` or `STARTTLS`.
     public var step: String
     /// The server's reply code, when it gave one.
@@ -61,4 +61,6 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         "SMTP \(step) failed" + (code.map { " with \($0)" } ?? "") + ": \(reason)"
     }
+
+    public var category: ErrorCategory { .unavailable }
 }

@@ -1,8 +1,9 @@
+import DialerCore
 import Foundation
 
 /// An S3 request that did not succeed: the operation, the bucket and key, the HTTP status and S3's error code
 /// and message from the XML body. Never holds the secret, the session token or a signature.
-public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
+public struct S3Error: CategorizedError, Equatable {
     /// What went wrong.
     public enum Kind: Sendable, Equatable {
         /// S3 answered with a status that is not a success.
@@ -62,6 +63,8 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
+
+    public var category: ErrorCategory { .unavailable }
 
     /// The text of the first `<name>…</name>` in `xml`, entities decoded.
     static func element(_ name: String, in xml: String) -> String? {

@@ -21,7 +21,7 @@ public struct Contact: Sendable, Hashable {
 
 /// What is wrong with a contact list: every problem, each with its line, so a whole file can be fixed in
 /// one pass. Nothing is submitted from a list that has any.
-public struct ContactListError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ContactListError: CategorizedError, Equatable {
     /// One problem: the line, the field and why.
     public struct Problem: Sendable, Equatable {
         public var line: Int
@@ -45,6 +45,8 @@ public struct ContactListError: Error, Sendable, Equatable, CustomStringConverti
         self.file = file
         self.problems = problems
     }
+
+    public var category: ErrorCategory { .invalid(field: file) }
 
     public var description: String {
         let shown = problems.prefix(20).map { "\(file):\($0.line): \($0.field): \($0.reason)" }
