@@ -5,6 +5,8 @@ public enum DialerCoreError: CategorizedError, Equatable {
     case invalidField(field: String, reason: String)
     /// JSON text could not be parsed; `offset` is the byte where parsing stopped.
     case invalidJSON(offset: Int, reason: String)
+    /// A contact list has problems, every one named by line and field.
+    case invalidContacts(ContactListProblems)
     /// `what` (a report, a job) is not in the log; `reason` says so in an operator's words.
     case notFound(what: String, reason: String)
     /// The log holds something that does not read back: a stored payload that does not decode (at `seq`),
@@ -17,6 +19,7 @@ public enum DialerCoreError: CategorizedError, Equatable {
         switch self {
         case .invalidField(let field, let reason): return "\(field): \(reason)"
         case .invalidJSON(let offset, let reason): return "invalid JSON at byte \(offset): \(reason)"
+        case .invalidContacts(let problems): return problems.description
         case .notFound(_, let reason): return reason
         case .corrupt(let seq?, let reason): return "log corrupt at seq \(seq): \(reason)"
         case .corrupt(nil, let reason): return "log corrupt: \(reason)"
@@ -27,7 +30,8 @@ public enum DialerCoreError: CategorizedError, Equatable {
     public var category: ErrorCategory {
         switch self {
         case .invalidField(let field, _): .invalid(field: field)
-        case .invalidJSON: .invalid(field: "body")
+        case .invalidJSON: .invalid(field: "json")
+        case .invalidContacts(let problems): .invalid(field: problems.file)
         case .notFound: .notFound
         case .corrupt: .corrupt
         case .snapshotClosed: .unavailable

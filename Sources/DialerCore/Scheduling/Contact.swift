@@ -19,9 +19,9 @@ public struct Contact: Sendable, Hashable {
     }
 }
 
-/// What is wrong with a contact list: every problem, each with its line, so a whole file can be fixed in
-/// one pass. Nothing is submitted from a list that has any.
-public struct ContactListError: CategorizedError, Equatable {
+/// What is wrong with a contact list (`DialerCoreError.invalidContacts`): every problem, each with its line,
+/// so a whole file can be fixed in one pass. Nothing is submitted from a list that has any.
+public struct ContactListProblems: Sendable, Equatable, CustomStringConvertible {
     /// One problem: the line, the field and why.
     public struct Problem: Sendable, Equatable {
         public var line: Int
@@ -45,8 +45,6 @@ public struct ContactListError: CategorizedError, Equatable {
         self.file = file
         self.problems = problems
     }
-
-    public var category: ErrorCategory { .invalid(field: file) }
 
     public var description: String {
         let shown = problems.prefix(20).map { "\(file):\($0.line): \($0.field): \($0.reason)" }

@@ -256,7 +256,8 @@ public struct ReportPublisher: Sendable {
             return .success(uploaded)
         } catch {
             let failed = ReportUploadFailed(
-                reportID: plan.reportID, address: address, reason: "\(error)", status: (error as? S3Error)?.status,
+                reportID: plan.reportID, address: address, reason: "\(error)",
+                status: (error as? DeliveryError)?.s3?.status,
                 representation: plan.representation)
             try await record(failed, report, causedBy: causedBy)
             logger.error(
@@ -375,7 +376,7 @@ public struct ReportPublisher: Sendable {
                 reportID: reportID, recipient: recipient, messageID: message.messageID, result: .accepted,
                 reply: receipt.serverReply, attempt: attempt)
         } catch {
-            let smtp = error as? SMTPError
+            let smtp = (error as? DeliveryError)?.smtp
             let setup = smtp?.isSetupFailure ?? true
             let result: ReportEmailOutcome.Result =
                 smtp?.messageWritten == true ? .unknown : smtp?.isPermanent == true && !setup ? .refused : .notSent
