@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Delivery", "DialerCore", "DialerTesting",
+                "Server", "Delivery", "DialerCore", "DialerTesting", "Pipelines",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

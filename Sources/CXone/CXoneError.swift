@@ -3,7 +3,7 @@ import Foundation
 
 /// A call to CXone that did not give a usable answer: which endpoint, what happened, after how many
 /// attempts, and an excerpt of the body, with every secret redacted.
-public struct CXoneError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CXoneError: CategorizedError, Equatable {
     /// What went wrong.
     public enum Kind: Sendable, Equatable {
         /// The server answered with a status that is not retried (or not any more).
@@ -55,6 +55,9 @@ public struct CXoneError: Error, Sendable, Equatable, CustomStringConvertible {
         let excerpt = bodyExcerpt.isEmpty ? "" : "; body: \(bodyExcerpt)"
         return "CXone \(endpoint) \(what) [\(tries)]\(excerpt)"
     }
+
+    /// A 404 is something CXone does not have; every other failure is CXone not doing the work.
+    public var category: ErrorCategory { lastStatus == 404 ? .notFound : .unavailable }
 
     /// The last answer in words: its status, and why its body could not be read when it could not.
     private func answer(_ status: Int?) -> String {

@@ -31,7 +31,7 @@ extension S3Client: ObjectStore {
     public func existing(key: String) async throws -> StoredObject? {
         do {
             return try await headObject(key: key)
-        } catch let error as S3Error where error.status == 404 {
+        } catch let error as DeliveryError where error.s3?.status == 404 {
             return nil
         }
     }

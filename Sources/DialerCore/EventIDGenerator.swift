@@ -1,15 +1,15 @@
 import Foundation
 
-/// Random version-4 UUIDs for new events, fast: xoshiro256** seeded once from the system's
-/// cryptographic generator, instead of a system call per id (Foundation's `UUID()` costs ~3 µs here,
-/// more than the rest of an append). Ids need to be unique, not secret.
+/// Random version-4 UUIDs for new events, fast: xoshiro256** seeded once by the caller (the log seeds it
+/// from the system's cryptographic generator; the core draws no random value of its own), instead of a
+/// system call per id (Foundation's `UUID()` costs ~3 µs here, more than the rest of an append). Ids need
+/// to be unique, not secret.
 public struct EventIDGenerator: Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
-    /// A generator seeded from the system's random source.
-    public init() {
-        var system = SystemRandomNumberGenerator()
-        state = (system.next(), system.next(), system.next(), system.next() | 1)
+    /// A generator seeded with 256 bits drawn from `source`.
+    public init(seededBy source: inout some RandomNumberGenerator) {
+        state = (source.next(), source.next(), source.next(), source.next() | 1)
     }
 
     /// The next id.

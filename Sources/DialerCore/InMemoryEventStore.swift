@@ -1,31 +1,34 @@
 import Foundation
-import Synchronization
 
-/// The in-memory twin of the LMDB log: same contract, for unit tests of pure logic and for projectors. Its
-/// work is a short lock and a copy, so it runs on the caller's task.
-public final class InMemoryEventStore: EventStore {
-    private let state = Mutex<[Envelope]>([])
+/// The in-memory twin of the LMDB log: same contract, for unit tests of pure logic and for projectors. An
+/// actor (the core starts no threads and takes no locks); its work is short and runs on the caller's pool.
+public actor InMemoryEventStore: EventStore {
+    private var events: [Envelope] = []
+    private var ids: EventIDGenerator
     private let clock: @Sendable () -> Timestamp
 
-    /// An empty store that stamps events with `clock`.
-    public init(clock: @escaping @Sendable () -> Timestamp) { self.clock = clock }
+    /// An empty store that stamps events with `clock` and draws new event ids from a generator seeded with
+    /// `idSeed` (the core draws no random value of its own; ids need to be unique in the log, not secret).
+    public init(clock: @escaping @Sendable () -> Timestamp, idSeed: UInt64 = 0) {
+        self.clock = clock
+        var seeds = SplitMix64(seed: idSeed)
+        ids = EventIDGenerator(seededBy: &seeds)
+    }
 
     public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
         try Task.checkCancellation()
-        let batch = try ValidatedBatch(drafts)
-        return state.withLock { events in
-            let head = events.last.map(LogHead.init(after:)) ?? .empty
-            let sealed = batch.seal(after: head, now: clock()) { key in
-                events.first { $0.idempotencyKey == key }?.seq
-            }
-            events.append(contentsOf: sealed.appended)
-            return sealed.results
+        let batch = try ValidatedBatch(drafts, ids: &ids)
+        let head = events.last.map(LogHead.init(after:)) ?? .empty
+        let sealed = batch.seal(after: head, now: clock()) { key in
+            events.first { $0.idempotencyKey == key }?.seq
         }
+        events.append(contentsOf: sealed.appended)
+        return sealed.results
     }
 
     public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
         try Task.checkCancellation()
-        return try body(Snapshot(events: state.withLock { $0 }))
+        return try body(Snapshot(events: events))
     }
 
     private struct Snapshot: EventSnapshot {

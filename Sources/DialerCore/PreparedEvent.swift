@@ -48,10 +48,11 @@ public struct PreparedEvent: Sendable {
         tailSuffix = Array(scratch.bytes)  // exact size; the scratch keeps its own buffer
     }
 
-    /// Prepares `drafts` in order with one id generator and one reusable buffer, handing each to `body`.
+    /// Prepares `drafts` in order with the id generator `ids` and one reusable buffer, handing each to `body`.
     /// An error names the first bad draft by its index in the batch (the slice's own indices).
-    public static func prepare(_ drafts: ArraySlice<EventDraft>, _ body: (PreparedEvent) throws -> Void) throws {
-        var ids = EventIDGenerator()
+    public static func prepare(
+        _ drafts: ArraySlice<EventDraft>, ids: inout EventIDGenerator, _ body: (PreparedEvent) throws -> Void
+    ) throws {
         var scratch = CanonicalJSONWriter(capacity: 1024)
         for position in drafts.indices {
             try body(try PreparedEvent(drafts[position], position: position, ids: &ids, scratch: &scratch))

@@ -1,6 +1,6 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, well-mixed generator that makes every simulated
 /// number a pure function of the seed, independent of the Swift version's random algorithms.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator whose sequence is fixed by `seed`.

@@ -5,23 +5,13 @@ public struct ValidatedBatch: Sendable {
     /// The drafts, prepared in order.
     public let items: [PreparedEvent]
 
-    /// Batches at least this long are prepared on every core.
-    public static let parallelThreshold = 1024
-
-    /// Validates every draft before anything is written: one bad draft rejects the batch, and the error
-    /// names the first bad draft. Large batches are prepared on every core (preparing, not storing, is
-    /// most of an append's work).
-    public init(_ drafts: [EventDraft]) throws {
-        items = try chunkedMap(count: drafts.count, threshold: Self.parallelThreshold) { range in
-            try Self.prepare(drafts[range])
-        }
-    }
-
-    private static func prepare(_ drafts: ArraySlice<EventDraft>) throws -> [PreparedEvent] {
+    /// Validates every draft before anything is written, drawing new ids from `ids`: one bad draft rejects
+    /// the batch, and the error names the first bad draft.
+    public init(_ drafts: [EventDraft], ids: inout EventIDGenerator) throws {
         var items: [PreparedEvent] = []
         items.reserveCapacity(drafts.count)
-        try PreparedEvent.prepare(drafts) { items.append($0) }
-        return items
+        try PreparedEvent.prepare(drafts[...], ids: &ids) { items.append($0) }
+        self.items = items
     }
 
     /// Seals the batch after `head` at `now` (clamped so recorded time never goes backwards), looking up

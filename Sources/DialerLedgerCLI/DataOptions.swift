@@ -47,7 +47,7 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-/// Runs a command body; an error is printed as one line on standard error and exits with status 2.
+/// Runs a command body; an error is printed as one line on standard error and exits as `exitCode(for:)` says.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
@@ -55,11 +55,12 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw exit
     } catch {
         printError("dialer-ledger: \(error)")
-        throw ExitCode(2)
+        throw exitCode(for: error)
     }
 }
 
-/// Runs `body`; any error but an exit code is printed as one line on standard error and exits 2.
+/// Runs `body`; any error but an exit code is printed as one line on standard error and exits as
+/// `exitCode(for:)` says.
 func reportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
@@ -67,6 +68,12 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
         throw exit
     } catch {
         printError("dialer-ledger: \(error)")
-        throw ExitCode(2)
+        throw exitCode(for: error)
     }
+}
+
+/// The one place that maps an error to an exit code: 1 for a damaged log (as `verify` exits on an unsound
+/// one), 2 for every other error.
+func exitCode(for error: any Error) -> ExitCode {
+    (error as? any CategorizedError)?.category == .corrupt ? ExitCode(1) : ExitCode(2)
 }

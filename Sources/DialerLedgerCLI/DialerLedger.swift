@@ -11,7 +11,9 @@ struct DialerLedger: AsyncParsableCommand {
         discussion: """
             Every command takes --data DIR (default $DIALER_LEDGER_DATA, else ./.dialer-ledger); the \
             event log lives in DIR/log.
-            Exit codes: 0 success, 1 an unsound log (verify), 2 an error (named on standard error), \
+            Exit codes: 0 success, 1 an unsound or damaged log (verify; any command that reads a stored event \
+            that does not decode, or a report that does not match its recorded SHA-256), 2 an error (named on \
+            standard error), \
             3 a publication left unfinished (report run --publish, report publish), \
             4 no campaign could be fetched (report run: the run is recorded as failed, nothing is published), \
             64 bad usage, 141 standard output or error closed by its reader (as SIGPIPE ends a process).

@@ -1,5 +1,7 @@
+import DialerCore
+
 /// Errors of the LMDB event log, each naming the path or sequence at fault and the reason.
-public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum EventLogError: CategorizedError, Equatable {
     /// The folder holds something that is not a DialerLedger log; nothing was written.
     case notALog(path: String, reason: String)
     /// No log exists at the path (read-only commands never create one).
@@ -26,6 +28,16 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notWritable(let path, let reason): return "\(path): cannot write here (\(reason))"
         case .storage(let path, let reason): return "\(path): storage error (\(reason))"
         case .corruptRecord(let seq, let reason): return "seq \(seq): stored record is unreadable (\(reason))"
+        }
+    }
+
+    /// A record that does not decode is a damaged log; a data file refused at open (nothing read) leaves the
+    /// log unavailable, as do storage failures.
+    public var category: ErrorCategory {
+        switch self {
+        case .corruptRecord: .corrupt
+        case .noLog: .notFound
+        case .notALog, .newerFormat, .damaged, .notWritable, .storage: .unavailable
         }
     }
 }

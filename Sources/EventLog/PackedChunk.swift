@@ -26,11 +26,13 @@ final class PackedChunk: @unchecked Sendable {
     private var capacity = 0
     private var used = 0
 
-    /// Validates and lays out `drafts`; an error names the first bad draft by its index in the batch
-    /// (the slice's own indices).
+    /// Validates and lays out `drafts`, new ids drawn from a generator seeded by the system's cryptographic
+    /// generator; an error names the first bad draft by its index in the batch (the slice's own indices).
     init(_ drafts: ArraySlice<EventDraft>) throws {
         slots.reserveCapacity(drafts.count)
-        try PreparedEvent.prepare(drafts) { add($0, expecting: drafts.count - slots.count) }
+        var system = SystemRandomNumberGenerator()
+        var ids = EventIDGenerator(seededBy: &system)
+        try PreparedEvent.prepare(drafts, ids: &ids) { add($0, expecting: drafts.count - slots.count) }
     }
 
     deinit { free(buffer) }

@@ -57,10 +57,10 @@ import Testing
         ]
         for (credentials, codes) in cases {
             let s3 = try client(moto, credentials: credentials)
-            let error = await #expect(throws: S3Error.self) {
+            let error = await #expect(throws: DeliveryError.self) {
                 try await s3.putObject(key: "x.json", body: Self.body, contentType: "application/json")
             }
-            let failure = try #require(error)
+            let failure = try #require(error?.s3)
             #expect(failure.status == 403)
             #expect(failure.operation == "PutObject")
             #expect(codes.contains(failure.code ?? ""), "\(failure)")
@@ -120,8 +120,8 @@ import Testing
         // AsyncHTTPClient retries a refused connection until the request's deadline.
         configuration.requestTimeout = .seconds(2)
         let s3 = S3Client(configuration: configuration)
-        let error = await #expect(throws: S3Error.self) { try await s3.headObject(key: "k.json") }
-        let failure = try #require(error)
+        let error = await #expect(throws: DeliveryError.self) { try await s3.headObject(key: "k.json") }
+        let failure = try #require(error?.s3)
         guard case .transport = failure.kind else {
             Issue.record("expected a transport error, got \(failure)")
             return

@@ -42,9 +42,10 @@ import Testing
     @Test func aWrongPasswordIsRefusedAndNotRepeated() async throws {
         let server = try await SMTPTestServer()
         defer { server.stop() }
-        let error = try await #require(throws: SMTPError.self) {
+        let thrown = try await #require(throws: DeliveryError.self) {
             try await SMTPClient(configuration: configuration(server, password: "not-it-Zz1")).send(message())
         }
+        let error = try #require(thrown.smtp)
         #expect(error.step == "AUTH" && error.code == 535)
         #expect(!error.description.contains("not-it-Zz1"))
         #expect(try server.received().isEmpty)
@@ -54,10 +55,10 @@ import Testing
         let server = try await SMTPTestServer(tls: false)
         defer { server.stop() }
         var plain = SMTPConfiguration(host: "127.0.0.1", port: server.port)
-        let error = try await #require(throws: SMTPError.self) {
+        let error = try await #require(throws: DeliveryError.self) {
             try await SMTPClient(configuration: plain).send(message())
         }
-        #expect(error.step == "STARTTLS")
+        #expect(error.smtp?.step == "STARTTLS")
         plain.security = .none
         let receipt = try await SMTPClient(configuration: plain).send(message())
         #expect(receipt.accepted == ["ops@example.com"])

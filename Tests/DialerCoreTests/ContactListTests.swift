@@ -12,7 +12,7 @@ import Testing
         do {
             _ = try read(text, file: file)
             return []
-        } catch let error as ContactListError {
+        } catch DialerCoreError.invalidContacts(let error) {
             return error.problems.map { "\($0.line) \($0.field): \($0.reason)" }
         } catch {
             return ["\(error)"]
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func theMessageNamesTheFileAndLine() {
-        let error = ContactListError(
+        let error = ContactListProblems(
             file: "list.csv", problems: [.init(line: 7, field: "timezone", reason: "\"X\" is not an IANA time zone")])
         #expect(
             error.description == "1 problem in the contact list:\nlist.csv:7: timezone: \"X\" is not an IANA time zone")
@@ -99,7 +99,8 @@ import Testing
     @Test func refusesBytesThatAreNotUTF8() {
         let bytes = Array("id,timezone\nc1,UTC\n".utf8) + [0x63, 0xFF, 0x31] + Array(",UTC\n".utf8)
         #expect(
-            throws: ContactListError(file: "c.csv", problems: [.init(line: 3, field: "file", reason: "is not UTF-8")])
+            throws: DialerCoreError.invalidContacts(
+                ContactListProblems(file: "c.csv", problems: [.init(line: 3, field: "file", reason: "is not UTF-8")]))
         ) {
             try ContactList(bytes: bytes, file: "c.csv")
         }

@@ -10,7 +10,9 @@ import Testing
 
     /// Sealed the way every store seals: head hashed while preparing, tail inside the transaction.
     private func sealed() throws -> Envelope {
-        let batch = try ValidatedBatch([draft])
+        var seeds = SplitMix64(seed: 1)
+        var ids = EventIDGenerator(seededBy: &seeds)
+        let batch = try ValidatedBatch([draft], ids: &ids)
         let sealed = batch.seal(after: .empty, now: Timestamp(milliseconds: 1_795_575_901_123)) { _ in nil }
         return try #require(sealed.appended.first)
     }

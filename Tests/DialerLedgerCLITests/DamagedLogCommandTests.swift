@@ -1,5 +1,6 @@
 import DialerCore
 import DialerTesting
+import EventLog
 import Foundation
 import Testing
 
@@ -91,6 +92,25 @@ import Testing
         #expect(
             outcome.stderr
                 == "log unsound at \(folder.appending("log")): the walk died on signal 7 (Bus error): a damaged page\n")
+    }
+
+    /// A stored event that does not decode is a damaged log: the commands that read it exit 1 (as `verify` does
+    /// on an unsound log), naming the sequence, not 2 as for a mistake in the command.
+    @Test func aStoredEventThatDoesNotDecodeExitsOneNamingItsSequence() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let runID = "00000000-0000-4000-8000-00000000000c"
+        _ = try await LMDBEventStore(path: folder.appending("log"), access: .readWrite).append([
+            EventDraft(
+                type: "ReportGenerated", stream: "run:\(runID)",
+                payload: ["report_id": "rpt-9", "run_id": .string(runID), "size": "big"])
+        ])
+        for command in [["report", "show", "rpt-9"], ["report", "list"]] {
+            let outcome = try await tool.run(command + ["--data", folder.path])
+            #expect(outcome.status == 1, "\(command)")
+            #expect(
+                outcome.stderr.hasPrefix("dialer-ledger: log corrupt at seq 1: ReportGenerated payload."), "\(command)")
+        }
     }
 
     /// Crashes in the child are expected here: no Swift backtrace on standard error.

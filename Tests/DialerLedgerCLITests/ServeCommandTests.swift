@@ -75,7 +75,7 @@ import Testing
         #expect(log.contains("listening on http://127.0.0.1:\(port)"))
         #expect(log.hasSuffix("stopped\n"))
         let ticks = try await LMDBEventStore(path: folder.appending("log"), access: .readOnly).events(
-            EventQuery(type: CronTickHandled.type))
+            EventQuery(type: CronTickHandled.storedType))
         #expect(!ticks.isEmpty)
     }
 

@@ -22,7 +22,7 @@ import Testing
     private func ticks(_ h: ReportHarness) async throws -> [CronTickHandled] {
         try await h.store.withSnapshot { snapshot in
             var ticks: [CronTickHandled] = []
-            try snapshot.scanInPlace(EventQuery(type: CronTickHandled.type)) { view in
+            try snapshot.scanInPlace(EventQuery(type: CronTickHandled.storedType)) { view in
                 ticks.append(try CronTickHandled(json: JSONParser.parse(Array(view.payloadBytes))))
                 return true
             }

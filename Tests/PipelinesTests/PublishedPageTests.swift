@@ -169,7 +169,8 @@ import Testing
             let accepted = ReportEmailOutcome(
                 reportID: intent.reportID, recipient: "ops@example.com", messageID: "<old@example.com>",
                 result: .accepted, reply: "250 2.0.0 queued")
-            try await append(h, accepted.type, accepted.json, runID: intent.runID, key: accepted.idempotencyKey)
+            try await append(
+                h, ReportEmailed.storedType, accepted.json, runID: intent.runID, key: accepted.idempotencyKey)
             let before = PublicationStatus(
                 try await RecordedReport.read(reportID: intent.reportID, store: h.store).publication,
                 maxEmailAttempts: 3)

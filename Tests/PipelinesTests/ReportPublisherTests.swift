@@ -18,13 +18,15 @@ import Testing
     /// A mail sender that fails as told, then hands over to the mail folder.
     final class FlakyMailer: MailSender {
         let folder: MailFolder
-        let failures: Mutex<[SMTPError]>
-        init(folder: String, failures: [SMTPError]) {
+        let failures: Mutex<[SMTPFailure]>
+        init(folder: String, failures: [SMTPFailure]) {
             self.folder = MailFolder(path: folder)
             self.failures = Mutex(failures)
         }
         func send(_ message: MailMessage) async throws -> MailReceipt {
-            if let failure = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { throw failure }
+            if let failure = failures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                throw DeliveryError.smtp(failure)
+            }
             return try await folder.send(message)
         }
     }
@@ -157,11 +159,11 @@ import Testing
             let folder = try TemporaryFolder()
             defer { folder.remove() }
             let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_003"], window: Self.day))
-            var written = SMTPError(step: "DATA", code: nil, reason: "the server closed the connection")
+            var written = SMTPFailure(step: "DATA", code: nil, reason: "the server closed the connection")
             written.messageWritten = true
             let mailer = FlakyMailer(
                 folder: folder.appending("mail"),
-                failures: [SMTPError(step: "connection", code: nil, reason: "connection refused"), written])
+                failures: [SMTPFailure(step: "connection", code: nil, reason: "connection refused"), written])
             let publisher = ReportPublisher(
                 store: h.store, settings: Self.settings(folder, mailer: mailer), now: Self.clock.closure,
                 logger: ReportHarness.quiet)
@@ -349,7 +351,7 @@ import Testing
             let folder = try TemporaryFolder()
             defer { folder.remove() }
             let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
-            let refused = SMTPError(step: "AUTH", code: 535, reason: "5.7.8 Authentication credentials invalid")
+            let refused = SMTPFailure(step: "AUTH", code: 535, reason: "5.7.8 Authentication credentials invalid")
             let mailer = ReportPublisherTests.FlakyMailer(
                 folder: folder.appending("mail"), failures: Array(repeating: refused, count: 5))
             let publisher = ReportPublisher(
@@ -408,7 +410,7 @@ import Testing
             let folder = try TemporaryFolder()
             defer { folder.remove() }
             let outcome = try await h.runner.run(ReportRequest(campaigns: ["CAMPAIGN_001"], window: Self.day))
-            let busy = SMTPError(step: "MAIL FROM", code: 421, reason: "4.3.2 try again later")
+            let busy = SMTPFailure(step: "MAIL FROM", code: 421, reason: "4.3.2 try again later")
             let mailer = ReportPublisherTests.FlakyMailer(folder: folder.appending("mail"), failures: [busy])
             let clock = ManualClock(Self.clock.now())
             let publisher = ReportPublisher(

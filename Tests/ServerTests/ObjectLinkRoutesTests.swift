@@ -16,38 +16,26 @@ import Testing
         let folder: TemporaryFolder
         let store: LocalObjectStore
         let clock: ManualClock
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
-        let port: Int
+        let served: ServedApplication
+        var port: Int { served.port }
 
         static func start() async throws -> Running {
             let folder = try TemporaryFolder("links")
             let clock = ManualClock(Timestamp(milliseconds: 1_764_000_000_000))
-            let (ports, sink) = AsyncStream<Int>.makeStream()
-            var store = LocalObjectStore(
-                root: folder.path + "/objects", baseURL: "http://127.0.0.1:0",
-                signingKey: LinkSigningKey(bytes: Array(repeating: 7, count: 32)))
-            let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-            let app = HTTPServer.application(
-                host: "127.0.0.1", port: 0, objects: store, now: { clock.now() }, logger: logger,
-                onRunning: { port in
-                    sink.yield(port)
-                    sink.finish()
-                })
-            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-            let task = Task { try await group.run() }
-            var port = 0
-            for await value in ports { port = value }
-            store = LocalObjectStore(
-                root: folder.path + "/objects", baseURL: "http://127.0.0.1:\(port)",
-                signingKey: LinkSigningKey(bytes: Array(repeating: 7, count: 32)))
-            return Running(folder: folder, store: store, clock: clock, group: group, task: task, port: port)
+            let key = LinkSigningKey(bytes: Array(repeating: 7, count: 32))
+            let served = await ServedApplication.start { onRunning in
+                HTTPServer.application(
+                    host: "127.0.0.1", port: 0,
+                    objects: LocalObjectStore(
+                        root: folder.path + "/objects", baseURL: "http://127.0.0.1:0", signingKey: key),
+                    now: { clock.now() }, logger: ServedApplication.quiet, onRunning: onRunning)
+            }
+            let store = LocalObjectStore(
+                root: folder.path + "/objects", baseURL: "http://127.0.0.1:\(served.port)", signingKey: key)
+            return Running(folder: folder, store: store, clock: clock, served: served)
         }
 
-        func stop() async {
-            await group.triggerGracefulShutdown()
-            _ = await task.result
-        }
+        func stop() async { await served.stop() }
     }
 
     private func get(_ url: String) async throws -> (status: Int, body: String, contentType: String?) {

@@ -29,7 +29,7 @@ public struct LocalObjectStore: ObjectStore {
                 atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(body).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw LocalStoreError(key: key, reason: "could not write \(path): \(error.localizedDescription)")
+            throw DeliveryError.localStore(key: key, reason: "could not write \(path): \(error.localizedDescription)")
         }
         return Self.describe(body, contentType: contentType)
     }
@@ -48,7 +48,7 @@ public struct LocalObjectStore: ObjectStore {
     public func read(key: String) throws -> [UInt8] {
         let path = try file(for: key)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw LocalStoreError(key: key, reason: "no object at \(path)")
+            throw DeliveryError.noLocalObject(key: key, path: path)
         }
         return Array(data)
     }
@@ -122,11 +122,4 @@ public enum LinkCheck: Sendable, Equatable {
     case expired(Timestamp)
     /// The link is malformed, altered or signed with another key.
     case refused(String)
-}
-
-/// A local store operation that failed: the key and why.
-public struct LocalStoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var key: String
-    public var reason: String
-    public var description: String { "local object store: \(key): \(reason)" }
 }

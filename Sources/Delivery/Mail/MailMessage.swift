@@ -184,12 +184,12 @@ public struct MailFolder: MailSender {
         let file = path + "/" + name + ".eml"
         let partial = "\(path)/.\(name).\(getpid()).partial"
         guard FileManager.default.createFile(atPath: partial, contents: Data(message.rfc5322.utf8)) else {
-            throw MailFolderError(path: partial, reason: "could not be written")
+            throw DeliveryError.mailFolder(path: partial, reason: "could not be written")
         }
         guard rename(partial, file) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(partial)
-            throw MailFolderError(path: file, reason: reason)
+            throw DeliveryError.mailFolder(path: file, reason: reason)
         }
         return MailReceipt(
             messageID: message.messageID, accepted: message.to, refused: [:], serverReply: "saved \(file)")
@@ -204,11 +204,4 @@ public struct MailFolder: MailSender {
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(path + "/" + name) }
         }
     }
-}
-
-/// A message the mail folder could not save: the file and why.
-public struct MailFolderError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "mail folder: \(path): \(reason)" }
 }

@@ -43,10 +43,10 @@ public struct SMTPClient: MailSender {
         } catch {
             var failure =
                 timedOut.isSet
-                ? SMTPError(step: "conversation", code: nil, reason: "no delivery within \(configuration.timeout)")
-                : error as? SMTPError ?? SMTPError(step: "connection", code: nil, reason: "\(error)")
+                ? SMTPFailure(step: "conversation", code: nil, reason: "no delivery within \(configuration.timeout)")
+                : (error as? DeliveryError)?.smtp ?? SMTPFailure(step: "connection", code: nil, reason: "\(error)")
             failure.messageWritten = messageWritten.isSet
-            throw failure
+            throw DeliveryError.smtp(failure)
         }
     }
 
@@ -60,13 +60,15 @@ public struct SMTPClient: MailSender {
             encrypted = true
             extensions = try await session.command("EHLO \(configuration.clientName)", step: "EHLO", expect: 250)
         } else if configuration.security == .requireStartTLS {
-            throw SMTPError(
-                step: "STARTTLS", code: nil, reason: "the server does not offer STARTTLS, which is required")
+            throw DeliveryError.smtp(
+                SMTPFailure(
+                    step: "STARTTLS", code: nil, reason: "the server does not offer STARTTLS, which is required"))
         }
         if let (user, password) = configuration.credentials {
             guard encrypted else {
-                throw SMTPError(
-                    step: "AUTH", code: nil, reason: "credentials are sent only over TLS, and this is plain text")
+                throw DeliveryError.smtp(
+                    SMTPFailure(
+                        step: "AUTH", code: nil, reason: "credentials are sent only over TLS, and this is plain text"))
             }
             let token = Data("\0\(user)\0\(password.exposed)".utf8).base64EncodedString()
             try await session.command("AUTH PLAIN \(token)", step: "AUTH", expect: 235, echo: "AUTH PLAIN [redacted]")
@@ -83,7 +85,8 @@ public struct SMTPClient: MailSender {
             }
         }
         guard !accepted.isEmpty else {
-            throw SMTPError(step: "RCPT TO", code: nil, reason: "every recipient was refused: \(refused)")
+            throw DeliveryError.smtp(
+                SMTPFailure(step: "RCPT TO", code: nil, reason: "every recipient was refused: \(refused)"))
         }
         try await session.command("DATA", step: "DATA", expect: 354)
         let final = try await session.data(message.rfc5322)
@@ -135,14 +138,18 @@ struct SMTPSession {
         -> SMTPReply
     {
         let answer = try await send(line)
-        guard answer.code == expected else { throw SMTPError(step: step, code: answer.code, reason: answer.text) }
+        guard answer.code == expected else {
+            throw DeliveryError.smtp(SMTPFailure(step: step, code: answer.code, reason: answer.text))
+        }
         return answer
     }
 
     /// Reads a reply and throws unless it has code `expected`.
     mutating func expect(_ step: String, _ expected: Int) async throws {
         let answer = try await reply()
-        guard answer.code == expected else { throw SMTPError(step: step, code: answer.code, reason: answer.text) }
+        guard answer.code == expected else {
+            throw DeliveryError.smtp(SMTPFailure(step: step, code: answer.code, reason: answer.text))
+        }
     }
 
     /// Sends the message after DATA: lines starting with a dot get another (RFC 5321 §4.5.2), then `.`.
@@ -152,7 +159,9 @@ struct SMTPSession {
         try await outbound.write(ByteBuffer(string: stuffed + "\r\n.\r\n"))
         messageWritten.set()
         let answer = try await reply()
-        guard answer.code == 250 else { throw SMTPError(step: "DATA", code: answer.code, reason: answer.text) }
+        guard answer.code == 250 else {
+            throw DeliveryError.smtp(SMTPFailure(step: "DATA", code: answer.code, reason: answer.text))
+        }
         return answer
     }
 
@@ -176,7 +185,8 @@ struct SMTPSession {
         while true {
             let line = try await nextLine()
             guard line.count >= 3, let code = Int(line.prefix(3)) else {
-                throw SMTPError(step: "reply", code: nil, reason: "not an SMTP reply: \(line.prefix(120))")
+                throw DeliveryError.smtp(
+                    SMTPFailure(step: "reply", code: nil, reason: "not an SMTP reply: \(line.prefix(120))"))
             }
             lines.append(String(line.dropFirst(4)))
             if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
@@ -194,10 +204,12 @@ struct SMTPSession {
                 return String(decoding: line, as: UTF8.self)
             }
             guard pending.count < 64 << 10 else {
-                throw SMTPError(step: "reply", code: nil, reason: "a reply line longer than 64 KiB")
+                throw DeliveryError.smtp(
+                    SMTPFailure(step: "reply", code: nil, reason: "a reply line longer than 64 KiB"))
             }
             guard let buffer = try await inbound.next() else {
-                throw SMTPError(step: "reply", code: nil, reason: "the server closed the connection")
+                throw DeliveryError.smtp(
+                    SMTPFailure(step: "reply", code: nil, reason: "the server closed the connection"))
             }
             pending.append(contentsOf: buffer.readableBytesView)
         }

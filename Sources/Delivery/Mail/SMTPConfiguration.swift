@@ -31,8 +31,8 @@ public struct SMTPConfiguration: Sendable {
     }
 }
 
-/// An SMTP conversation that did not deliver: the step, and what the server said (no credentials).
-public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
+/// An SMTP conversation that did not deliver (`DeliveryError.smtp`): the step, and what the server said (no credentials).
+public struct SMTPFailure: Sendable, Equatable, CustomStringConvertible {
     /// The command or stage, such as `RCPT TO` or `STARTTLS`.
     public var step: String
     /// The server's reply code, when it gave one.
@@ -51,7 +51,7 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     private static let setupSteps: Set<String> = ["connection", "greeting", "EHLO", "STARTTLS", "AUTH"]
 
-    /// An error at `step`.
+    /// A failure at `step`.
     public init(step: String, code: Int?, reason: String) {
         self.step = step
         self.code = code

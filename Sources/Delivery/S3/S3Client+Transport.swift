@@ -27,7 +27,7 @@ extension S3Client {
     /// The largest body read.
     static let maxBody = 16 << 20
 
-    /// Signs and sends one operation; returns a 2xx answer, or throws an `S3Error` naming `operation`.
+    /// Signs and sends one operation; returns a 2xx answer, or throws `DeliveryError.s3` naming `operation`.
     func call(
         _ operation: String, _ method: String, bucket: String, key: String?,
         query: [(name: String, value: String)] = [],
@@ -40,13 +40,14 @@ extension S3Client {
         do {
             response = try await send(request)
         } catch let error where !(error is CancellationError) {
-            let reason = S3Error.redact(String(describing: error), configuration.credentials.secrets)
-            throw S3Error(operation: operation, bucket: bucket, key: key, kind: .transport(reason))
+            let reason = S3Failure.redact(String(describing: error), configuration.credentials.secrets)
+            throw DeliveryError.s3(S3Failure(operation: operation, bucket: bucket, key: key, kind: .transport(reason)))
         }
         guard (200..<300).contains(response.status) else {
-            throw S3Error(
-                operation: operation, bucket: bucket, key: key, status: response.status, body: response.body,
-                secrets: configuration.credentials.secrets)
+            throw DeliveryError.s3(
+                S3Failure(
+                    operation: operation, bucket: bucket, key: key, status: response.status, body: response.body,
+                    secrets: configuration.credentials.secrets))
         }
         return response
     }

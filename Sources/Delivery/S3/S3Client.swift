@@ -54,7 +54,8 @@ public struct S3Client: Sendable {
             "PutObject", "PUT", bucket: bucket, key: key,
             headers: [("Content-Type", contentType), ("x-amz-meta-sha256", sha256)], body: body, payloadSHA256: sha256)
         guard let eTag = response.header("ETag") else {
-            throw S3Error(operation: "PutObject", bucket: bucket, key: key, kind: .malformedResponse("no ETag header"))
+            throw DeliveryError.s3(
+                S3Failure(operation: "PutObject", bucket: bucket, key: key, kind: .malformedResponse("no ETag header")))
         }
         return StoredObject(
             size: Int64(body.count), eTag: StoredObject.unquoted(eTag), sha256: sha256, contentType: contentType)
@@ -66,9 +67,10 @@ public struct S3Client: Sendable {
         let response = try await call("HeadObject", "HEAD", bucket: bucket, key: key)
         guard let size = response.header("Content-Length").flatMap({ Int64($0) }), let eTag = response.header("ETag")
         else {
-            throw S3Error(
-                operation: "HeadObject", bucket: bucket, key: key,
-                kind: .malformedResponse("no Content-Length or ETag header"))
+            throw DeliveryError.s3(
+                S3Failure(
+                    operation: "HeadObject", bucket: bucket, key: key,
+                    kind: .malformedResponse("no Content-Length or ETag header")))
         }
         return StoredObject(
             size: size, eTag: StoredObject.unquoted(eTag), sha256: response.header("x-amz-meta-sha256"),

@@ -28,9 +28,11 @@ extension AuditTrail {
         let wanted = Set(types + [ReportEvent.runStarted, ScheduleEvent.jobStarted])
         try snapshot.scanInPlace(EventQuery(throughSeq: throughSeq)) { view in
             if wanted.contains(view.type) {
-                try trail.apply(
-                    seq: view.seq, at: view.recordedAt, type: view.type, stream: view.stream,
-                    payload: try JSONParser.parse(Array(view.payloadBytes)))
+                try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                    try trail.apply(
+                        seq: view.seq, at: view.recordedAt, type: view.type, stream: view.stream,
+                        payload: try JSONParser.parse(Array(view.payloadBytes)))
+                }
             }
             return true
         }

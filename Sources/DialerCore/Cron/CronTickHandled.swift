@@ -1,7 +1,8 @@
 /// `CronTickHandled`: what a cron runner did about one scheduled time of one job. Recorded once per
 /// (job, scheduled time) through the log's idempotency index, so a restarted runner never fires a tick
 /// twice.
-public struct CronTickHandled: Sendable, Hashable {
+public struct CronTickHandled: RecordedEvent, Hashable {
+    public static let storedType = "CronTickHandled"
     /// What became of the tick.
     public enum Outcome: String, Sendable, CaseIterable {
         /// The job ran for it.
@@ -11,9 +12,6 @@ public struct CronTickHandled: Sendable, Hashable {
         /// The job's previous run was still running.
         case skippedOverlap = "skipped_overlap"
     }
-
-    /// The stored type name.
-    public static let type = "CronTickHandled"
 
     public var job: String
     public var scheduledAt: Timestamp

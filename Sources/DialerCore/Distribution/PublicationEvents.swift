@@ -4,17 +4,17 @@ import Foundation
 /// to the report run's stream, correlated with the run; idempotency keys make each intent and each
 /// success at most once, so a publication resumed after a crash cannot upload, link or e-mail twice.
 public enum PublicationEvent {
-    /// Stored type names.
-    public static let requested = "ReportPublicationRequested"
-    public static let uploadRequested = "ReportUploadRequested"
-    public static let uploaded = "ReportUploaded"
-    public static let uploadFailed = "ReportUploadFailed"
-    public static let linkRequested = "ReportLinkRequested"
-    public static let linkIssued = "ReportLinkIssued"
-    public static let emailRequested = "ReportEmailRequested"
-    public static let emailAttempted = "ReportEmailAttempted"
-    public static let emailed = "ReportEmailed"
-    public static let emailFailed = "ReportEmailFailed"
+    /// Stored type names (each owned by its `RecordedEvent` type).
+    public static let requested = ReportPublicationRequested.storedType
+    public static let uploadRequested = ReportUploadRequested.storedType
+    public static let uploaded = ReportUploaded.storedType
+    public static let uploadFailed = ReportUploadFailed.storedType
+    public static let linkRequested = ReportLinkRequested.storedType
+    public static let linkIssued = ReportLinkIssued.storedType
+    public static let emailRequested = ReportEmailRequested.storedType
+    public static let emailAttempted = ReportEmailAttempted.storedType
+    public static let emailed = ReportEmailed.storedType
+    public static let emailFailed = ReportEmailFailed.storedType
 
     /// Every type, intents first.
     public static let types = [
@@ -29,7 +29,8 @@ public enum PublicationEvent {
 /// address it `replaces` and the `reason`, so the audit shows why the target moved. The page's and the
 /// CSV's uploads have intents of their own, naming their `representation` (absent for the JSON) and
 /// repeating the plan.
-public struct ReportUploadRequested: Sendable, Hashable {
+public struct ReportUploadRequested: RecordedEvent, Hashable {
+    public static let storedType = "ReportUploadRequested"
     public var reportID: String
     public var runID: UUID
     /// What is uploaded: the chart JSON (the publication's plan), or the page or the CSV beside it.
@@ -102,7 +103,8 @@ public struct ReportUploadRequested: Sendable, Hashable {
 
 /// `ReportUploaded`: the store holds the report (its JSON, page or CSV) at `address`, confirmed by a HEAD
 /// (size and SHA-256).
-public struct ReportUploaded: Sendable, Hashable {
+public struct ReportUploaded: RecordedEvent, Hashable {
+    public static let storedType = "ReportUploaded"
     public var reportID: String
     public var representation: ReportFormat
     public var address: ObjectAddress
@@ -145,7 +147,8 @@ public struct ReportUploaded: Sendable, Hashable {
 }
 
 /// `ReportUploadFailed`: one upload attempt that did not end in a confirmed object; the next run retries.
-public struct ReportUploadFailed: Sendable, Hashable {
+public struct ReportUploadFailed: RecordedEvent, Hashable {
+    public static let storedType = "ReportUploadFailed"
     public var reportID: String
     public var representation: ReportFormat
     public var address: ObjectAddress
@@ -229,7 +232,8 @@ public struct ReportLink: Sendable, Hashable {
 
 /// `ReportEmailRequested`: a message with the report's link is about to be sent to one recipient. The body
 /// holds the link's signature, so only its SHA-256 is recorded.
-public struct ReportEmailRequested: Sendable, Hashable {
+public struct ReportEmailRequested: RecordedEvent, Hashable {
+    public static let storedType = "ReportEmailRequested"
     public var reportID: String
     public var recipient: String
     public var from: String
@@ -314,9 +318,6 @@ public struct ReportEmailOutcome: Sendable, Hashable {
         self.attempt = attempt
         self.setupFailed = setupFailed
     }
-
-    /// The stored type: `ReportEmailed` when accepted, else `ReportEmailFailed`.
-    public var type: String { result == .accepted ? PublicationEvent.emailed : PublicationEvent.emailFailed }
 
     /// The key of a final outcome (one per e-mail); a `not_sent` one per attempt, which may be followed by
     /// another attempt.

@@ -13,8 +13,8 @@ public struct RecordedReport: Sendable {
     public var content: ReportContent
     public var publication: Publication
 
-    /// Reads report `reportID` from `store`; throws naming `report` when it is not there or its rebuilt bytes
-    /// do not match what was recorded.
+    /// Reads report `reportID` from `store`; throws `.notFound` when it is not there and `.corrupt` when its
+    /// rebuilt bytes do not match what was recorded.
     public static func read(reportID: String, store: any EventStore) async throws -> RecordedReport {
         try await store.withSnapshot { try RecordedReport(reportID: reportID, snapshot: $0) }
     }
@@ -25,24 +25,27 @@ public struct RecordedReport: Sendable {
             let last = try snapshot.lastSequence()
             guard let (generated, generatedSeq) = try RecordedRun.report(reportID, snapshot: snapshot, throughSeq: last)
             else {
-                throw DialerCoreError.invalidField(field: "report", reason: "no report \(reportID) in the log")
+                throw DialerCoreError.notFound(what: "report", reason: "no report \(reportID) in the log")
             }
             let run = try RecordedRun(runID: generated.runID, snapshot: snapshot, throughSeq: generated.asOfSeq)
             let content = run.content(asOfSeq: generated.asOfSeq)
             let document = try ChartDocument(content).bytes
             guard SHA256Digest.of(document) == generated.sha256 else {
-                throw DialerCoreError.invalidField(
-                    field: "report",
-                    reason: "\(reportID) rebuilt from the log does not match its recorded SHA-256 \(generated.sha256)")
+                throw DialerCoreError.corrupt(
+                    seq: generatedSeq,
+                    reason: "report \(reportID) rebuilt from the log does not match its recorded SHA-256 "
+                        + generated.sha256.hex)
             }
             var publication = Publication()
             let types = Set(PublicationEvent.types)
             try snapshot.scanInPlace(EventQuery(stream: ReportEvent.runStream(generated.runID), throughSeq: last)) {
                 view in
                 if types.contains(view.type) {
-                    try publication.apply(
-                        type: view.type, payload: try JSONParser.parse(Array(view.payloadBytes)), reportID: reportID,
-                        seq: view.seq, id: view.id)
+                    try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                        try publication.apply(
+                            type: view.type, payload: try JSONParser.parse(Array(view.payloadBytes)),
+                            reportID: reportID, seq: view.seq, id: view.id)
+                    }
                 }
                 return true
             }
@@ -59,7 +62,10 @@ public struct RecordedReport: Sendable {
     public static func generatedIDs(snapshot: any EventSnapshot) throws -> Set<String> {
         var ids: Set<String> = []
         try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated)) { view in
-            if let id = try JSONParser.parse(Array(view.payloadBytes))["report_id"]?.stringValue { ids.insert(id) }
+            let payload = try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                try JSONParser.parse(Array(view.payloadBytes))
+            }
+            if let id = payload["report_id"]?.stringValue { ids.insert(id) }
             return true
         }
         return ids
@@ -71,10 +77,12 @@ public struct RecordedReport: Sendable {
         var publications: [String: Publication] = [:]
         for type in PublicationEvent.types {
             try snapshot.scanInPlace(EventQuery(type: type)) { view in
-                let payload = try JSONParser.parse(Array(view.payloadBytes))
-                guard let reportID = payload["report_id"]?.stringValue else { return true }
-                try publications[reportID, default: Publication()].apply(
-                    type: view.type, payload: payload, reportID: reportID, seq: view.seq, id: view.id)
+                try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                    let payload = try JSONParser.parse(Array(view.payloadBytes))
+                    guard let reportID = payload["report_id"]?.stringValue else { return }
+                    try publications[reportID, default: Publication()].apply(
+                        type: view.type, payload: payload, reportID: reportID, seq: view.seq, id: view.id)
+                }
                 return true
             }
         }

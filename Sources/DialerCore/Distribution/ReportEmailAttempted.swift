@@ -5,7 +5,8 @@ import Foundation
 /// one process only own an attempt, across processes; an attempt with no outcome is in flight until
 /// `deadline` (the sender's own time limit has then passed), or until its claimant (`host`, `pid`) is seen
 /// to be gone, and `unknown` after it, never sent again.
-public struct ReportEmailAttempted: Sendable, Hashable {
+public struct ReportEmailAttempted: RecordedEvent, Hashable {
+    public static let storedType = "ReportEmailAttempted"
     public var reportID: String
     public var recipient: String
     public var messageID: String

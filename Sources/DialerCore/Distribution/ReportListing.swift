@@ -35,7 +35,9 @@ public enum ReportListing {
         var ended: [(seq: UInt64, recordedAt: Timestamp, payload: JSONValue, failed: Bool)] = []
         for type in [ReportEvent.generated, ReportEvent.runFailed] {
             try snapshot.scanInPlace(EventQuery(type: type, newestFirst: true, limit: limit)) { view in
-                let payload = try JSONParser.parse(Array(view.payloadBytes))
+                let payload = try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                    try JSONParser.parse(Array(view.payloadBytes))
+                }
                 if payload["run_id"] != nil {
                     ended.append((view.seq, view.recordedAt, payload, type == ReportEvent.runFailed))
                 }
@@ -44,23 +46,22 @@ public enum ReportListing {
         }
         let publications = try RecordedReport.publications(snapshot: snapshot)
         return try ended.sorted { $0.seq > $1.seq }.prefix(limit).map { run in
-            let field = "seq \(run.seq) payload"
             let (reportID, runID, failed, reason): (String, UUID, [String], String?)
             if run.failed {
-                let payload = try ReportRunFailed(json: run.payload, field: field)
+                let payload = try ReportRunFailed(stored: run.payload, seq: run.seq)
                 (reportID, runID, failed, reason) = (payload.reportID, payload.runID, payload.failed, payload.reason)
             } else {
-                let payload = try ReportGenerated(json: run.payload, field: field)
+                let payload = try ReportGenerated(stored: run.payload, seq: run.seq)
                 (reportID, runID, failed, reason) = (payload.reportID, payload.runID, payload.failed, nil)
             }
             var started: ReportRunStarted?
             try snapshot.scanInPlace(EventQuery(stream: ReportEvent.runStream(runID), type: ReportEvent.runStarted)) {
                 view in
-                started = try ReportRunStarted(json: JSONParser.parse(Array(view.payloadBytes)))
+                started = try ReportRunStarted(view)
                 return false
             }
             guard let started else {
-                throw DialerCoreError.invalidField(field: field, reason: "run \(runID) has no ReportRunStarted")
+                throw DialerCoreError.corrupt(seq: run.seq, reason: "run \(runID) has no ReportRunStarted")
             }
             return Entry(
                 reportID: reportID, seq: run.seq, recordedAt: run.recordedAt, started: started, failed: failed,

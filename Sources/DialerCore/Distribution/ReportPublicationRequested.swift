@@ -3,7 +3,8 @@ import Foundation
 /// `ReportPublicationRequested`: the run's report is to be published, recorded with the run's start (one
 /// transaction), so a run stopped before its first upload intent is still found and published by the next
 /// `report publish`, cron tick or `report run --publish`. Names who is to get the link.
-public struct ReportPublicationRequested: Sendable, Hashable {
+public struct ReportPublicationRequested: RecordedEvent, Hashable {
+    public static let storedType = "ReportPublicationRequested"
     public var reportID: String
     public var runID: UUID
     /// Who the link is to be e-mailed to.

@@ -40,46 +40,38 @@ public struct RecordedRun: Sendable {
         try snapshot.scanInPlace(query) { view in
             read += 1
             if let progress, read % progressEvery == 0 { progress(read) }
-            do {
-                switch view.type {
-                case ReportEvent.runStarted:
-                    started = try ReportRunStarted(json: try Self.payload(view))
-                case ReportEvent.pageFetched:
-                    var scan = CanonicalScanner(bytes: view.payloadBytes)
-                    if scan.literal(#"{"campaign_id":"#), let campaign = scan.string() {
-                        pages[String(decoding: campaign, as: UTF8.self)] = Array(view.payloadBytes)
-                    } else {
-                        let page = try MetricPageFetched(json: try Self.payload(view))
-                        pages[page.campaignID] = Array(view.payloadBytes)
-                    }
-                case ReportEvent.fetchFailed:
-                    let failure = try MetricFetchFailed(json: try Self.payload(view))
-                    failures[failure.campaignID] = failure
-                case ReportEvent.intervalDerived:
-                    let derived =
-                        try IntervalDerivedPayload(canonical: view.payloadBytes)
-                        ?? IntervalDerivedPayload(json: try Self.payload(view))
-                    intervals[derived.campaignID, default: []].append(derived.interval)
-                case ReportEvent.generated:
-                    generated = (try ReportGenerated(json: try Self.payload(view)), view.seq)
-                default:
-                    break
+            switch view.type {
+            case ReportEvent.runStarted:
+                started = try ReportRunStarted(view)
+            case ReportEvent.pageFetched:
+                var scan = CanonicalScanner(bytes: view.payloadBytes)
+                if scan.literal(#"{"campaign_id":"#), let campaign = scan.string() {
+                    pages[String(decoding: campaign, as: UTF8.self)] = Array(view.payloadBytes)
+                } else {
+                    pages[try MetricPageFetched(view).campaignID] = Array(view.payloadBytes)
                 }
-            } catch DialerCoreError.invalidField(let field, let reason) {
-                throw DialerCoreError.invalidField(field: "seq \(view.seq) \(field)", reason: reason)
+            case ReportEvent.fetchFailed:
+                let failure = try MetricFetchFailed(view)
+                failures[failure.campaignID] = failure
+            case ReportEvent.intervalDerived:
+                let derived = try IntervalDerivedPayload(canonical: view.payloadBytes) ?? IntervalDerivedPayload(view)
+                intervals[derived.campaignID, default: []].append(derived.interval)
+            case ReportEvent.generated:
+                generated = (try ReportGenerated(view), view.seq)
+            default:
+                break
             }
             return true
         }
         guard let started else {
-            throw DialerCoreError.invalidField(
-                field: "run",
+            throw DialerCoreError.corrupt(
+                seq: nil,
                 reason: "no ReportRunStarted for run \(runID.uuidString.lowercased()) through seq \(throughSeq)")
         }
         guard let ruleSet = try Self.ruleSet(hash: started.ruleSetHash, snapshot: snapshot, throughSeq: throughSeq)
         else {
-            throw DialerCoreError.invalidField(
-                field: "rule_set",
-                reason: "no RuleSetActivated with hash \(started.ruleSetHash.hex) through seq \(throughSeq)")
+            throw DialerCoreError.corrupt(
+                seq: nil, reason: "no RuleSetActivated with hash \(started.ruleSetHash.hex) through seq \(throughSeq)")
         }
         self.started = started
         self.ruleSet = ruleSet
@@ -151,7 +143,7 @@ public struct RecordedRun: Sendable {
     public static func ruleSet(hash: SHA256Digest, snapshot: any EventSnapshot, throughSeq: UInt64) throws -> RuleSet? {
         var found: RuleSet?
         try snapshot.scanInPlace(EventQuery(type: ReportEvent.ruleSetActivated, throughSeq: throughSeq)) { view in
-            let activated = try RuleSetActivated(json: try payload(view), field: "seq \(view.seq) payload")
+            let activated = try RuleSetActivated(view)
             if activated.ruleSet.hash == hash { found = activated.ruleSet }
             return found == nil
         }
@@ -166,18 +158,16 @@ public struct RecordedRun: Sendable {
         var found: (ReportGenerated, UInt64)?
         let query = EventQuery(type: ReportEvent.generated, throughSeq: throughSeq, newestFirst: true)
         try snapshot.scanInPlace(query) { view in
-            let json = try payload(view)
+            let json = try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                try JSONParser.parse(Array(view.payloadBytes))
+            }
             guard reportID == nil || json["report_id"]?.stringValue == reportID, json["run_id"] != nil else {
                 return true
             }
-            found = (try ReportGenerated(json: json, field: "seq \(view.seq) payload"), view.seq)
+            found = (try ReportGenerated(stored: json, seq: view.seq), view.seq)
             return false
         }
         return found
-    }
-
-    private static func payload(_ view: EnvelopeView) throws -> JSONValue {
-        try JSONParser.parse(Array(view.payloadBytes))
     }
 }
 

@@ -3,14 +3,14 @@ import Foundation
 /// The payloads of a report run's events, each with its stored type name. Each reads back what it
 /// writes, so projectors and the pipeline share one definition of every field.
 public enum ReportEvent {
-    /// Stored type names.
-    public static let runStarted = "ReportRunStarted"
-    public static let ruleSetActivated = "RuleSetActivated"
-    public static let pageFetched = "MetricPageFetched"
-    public static let fetchFailed = "MetricFetchFailed"
-    public static let intervalDerived = "IntervalDerived"
-    public static let generated = "ReportGenerated"
-    public static let runFailed = "ReportRunFailed"
+    /// Stored type names (each owned by its `RecordedEvent` type).
+    public static let runStarted = ReportRunStarted.storedType
+    public static let ruleSetActivated = RuleSetActivated.storedType
+    public static let pageFetched = MetricPageFetched.storedType
+    public static let fetchFailed = MetricFetchFailed.storedType
+    public static let intervalDerived = IntervalDerivedPayload.storedType
+    public static let generated = ReportGenerated.storedType
+    public static let runFailed = ReportRunFailed.storedType
 
     /// The stream of a run's own events.
     public static func runStream(_ runID: UUID) -> String { "run:\(runID.uuidString.lowercased())" }
@@ -21,7 +21,8 @@ public enum ReportEvent {
 }
 
 /// A campaign-hour as derived, the payload of `IntervalDerived`.
-public struct IntervalDerivedPayload: Sendable, Hashable {
+public struct IntervalDerivedPayload: RecordedEvent, Hashable {
+    public static let storedType = "IntervalDerived"
     /// The campaign.
     public var campaignID: String
     /// The hour and its counts, source and verdict.

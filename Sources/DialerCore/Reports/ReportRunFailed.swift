@@ -3,7 +3,8 @@ import Foundation
 /// `ReportRunFailed`: a run in which no campaign could be fetched. It produced no report, so nothing is
 /// published or e-mailed; the failures stay in the log as `MetricFetchFailed` facts and this event says why
 /// the run as a whole failed, in words an operator can act on.
-public struct ReportRunFailed: Sendable, Hashable {
+public struct ReportRunFailed: RecordedEvent, Hashable {
+    public static let storedType = "ReportRunFailed"
     public var reportID: String
     public var runID: UUID
     /// The cause, secrets redacted: one line an operator can act on.

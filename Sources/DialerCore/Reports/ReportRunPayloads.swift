@@ -28,7 +28,8 @@ public struct ReportWindow: Sendable, Hashable {
 
 /// `ReportRunStarted`: the run's id, trigger, campaigns, window, time zone and rule set, and for a cron
 /// run its job and scheduled time.
-public struct ReportRunStarted: Sendable, Hashable {
+public struct ReportRunStarted: RecordedEvent, Hashable {
+    public static let storedType = "ReportRunStarted"
     public var runID: UUID
     /// The id the run's report will carry.
     public var reportID: String
@@ -101,7 +102,8 @@ public struct ReportRunStarted: Sendable, Hashable {
 }
 
 /// `MetricPageFetched`: one campaign's hourly report as CXone answered it, every row and field kept.
-public struct MetricPageFetched: Sendable, Hashable {
+public struct MetricPageFetched: RecordedEvent, Hashable {
+    public static let storedType = "MetricPageFetched"
     public var campaignID: String
     /// The window asked for.
     public var window: ReportWindow
@@ -143,14 +145,13 @@ public struct MetricPageFetched: Sendable, Hashable {
 
     /// The rows read as observed hours; a row that is not the documented shape is an error naming it.
     public func observedHours() throws -> [ObservedHour] {
-        try chunkedMap(count: rows.count, threshold: 8_192) { range in
-            try range.map { index in try ObservedHour(row: rows[index], field: "rows[\(index)]") }
-        }
+        try rows.indices.map { index in try ObservedHour(row: rows[index], field: "rows[\(index)]") }
     }
 }
 
 /// `MetricFetchFailed`: a campaign whose report could not be fetched or read, and why.
-public struct MetricFetchFailed: Sendable, Hashable {
+public struct MetricFetchFailed: RecordedEvent, Hashable {
+    public static let storedType = "MetricFetchFailed"
     public var campaignID: String
     public var window: ReportWindow
     /// What went wrong, secrets redacted.
@@ -193,7 +194,8 @@ public struct MetricFetchFailed: Sendable, Hashable {
 
 /// `ReportGenerated`: the report's id, the log point it was built as of, its rule set, and the SHA-256
 /// and size of its canonical JSON.
-public struct ReportGenerated: Sendable, Hashable {
+public struct ReportGenerated: RecordedEvent, Hashable {
+    public static let storedType = "ReportGenerated"
     public var reportID: String
     public var runID: UUID
     /// The report is the projection of the log through this sequence.
@@ -248,7 +250,8 @@ public struct ReportGenerated: Sendable, Hashable {
 }
 
 /// `RuleSetActivated`: a rule set's whole content and its hash, recorded once per distinct content.
-public struct RuleSetActivated: Sendable, Hashable {
+public struct RuleSetActivated: RecordedEvent, Hashable {
+    public static let storedType = "RuleSetActivated"
     public var ruleSet: RuleSet
 
     /// The activation of `ruleSet`.

@@ -35,7 +35,7 @@ public struct CompletionProjection: Sendable {
     public static func read(_ snapshot: any EventSnapshot, throughSeq: UInt64) throws -> CompletionProjection {
         var latestJob: [String: String] = [:]
         try snapshot.scanInPlace(EventQuery(type: ScheduleEvent.windowsPlanned, throughSeq: throughSeq)) { view in
-            let plan = try SchedulePlanned(json: try JSONParser.parse(Array(view.payloadBytes)))
+            let plan = try SchedulePlanned(view)
             latestJob[plan.campaignID] = plan.job
             return true
         }

@@ -19,9 +19,9 @@ public struct Contact: Sendable, Hashable {
     }
 }
 
-/// What is wrong with a contact list: every problem, each with its line, so a whole file can be fixed in
-/// one pass. Nothing is submitted from a list that has any.
-public struct ContactListError: Error, Sendable, Equatable, CustomStringConvertible {
+/// What is wrong with a contact list (`DialerCoreError.invalidContacts`): every problem, each with its line,
+/// so a whole file can be fixed in one pass. Nothing is submitted from a list that has any.
+public struct ContactListProblems: Sendable, Equatable, CustomStringConvertible {
     /// One problem: the line, the field and why.
     public struct Problem: Sendable, Equatable {
         public var line: Int

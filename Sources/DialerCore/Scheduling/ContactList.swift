@@ -15,12 +15,13 @@ public struct ContactList: Sendable {
     /// Reads `bytes`; JSON when the first non-blank byte is `[`, else CSV. `file` names it in errors.
     public init(bytes: [UInt8], file: String) throws {
         if let line = Self.firstLineNotUTF8(bytes) {
-            throw ContactListError(file: file, problems: [.init(line: line, field: "file", reason: "is not UTF-8")])
+            throw DialerCoreError.invalidContacts(
+                ContactListProblems(file: file, problems: [.init(line: line, field: "file", reason: "is not UTF-8")]))
         }
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         let rows =
             first == UInt8(ascii: "[") ? try Self.jsonRows(bytes, file: file) : try Self.csvRows(bytes, file: file)
-        var problems: [ContactListError.Problem] = []
+        var problems: [ContactListProblems.Problem] = []
         var seen: [String: Int] = [:]
         var contacts: [Contact] = []
         for row in rows {
@@ -55,7 +56,9 @@ public struct ContactList: Sendable {
             contacts.append(Contact(id: id, timeZone: zone, attributes: attributes, line: row.line))
         }
         if rows.isEmpty { problems.append(.init(line: 1, field: "contacts", reason: "the list has no contacts")) }
-        guard problems.isEmpty else { throw ContactListError(file: file, problems: problems) }
+        guard problems.isEmpty else {
+            throw DialerCoreError.invalidContacts(ContactListProblems(file: file, problems: problems))
+        }
         self.contacts = contacts
     }
 
@@ -75,8 +78,9 @@ public struct ContactList: Sendable {
         var quoted = false
         var closedQuote = false
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        func stray(_ reason: String) -> ContactListError {
-            ContactListError(file: file, problems: [.init(line: line, field: "csv", reason: reason)])
+        func stray(_ reason: String) -> DialerCoreError {
+            .invalidContacts(
+                ContactListProblems(file: file, problems: [.init(line: line, field: "csv", reason: reason)]))
         }
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
@@ -122,14 +126,17 @@ public struct ContactList: Sendable {
             index += 1
         }
         if quoted {
-            throw ContactListError(
-                file: file, problems: [.init(line: recordLine, field: "csv", reason: "a quoted field is never closed")])
+            throw DialerCoreError.invalidContacts(
+                ContactListProblems(
+                    file: file,
+                    problems: [.init(line: recordLine, field: "csv", reason: "a quoted field is never closed")]))
         }
         if !field.isEmpty || !fields.isEmpty { endRecord() }
         guard let header = records.first else { return [] }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        func refuseHeader(_ reason: String) -> ContactListError {
-            ContactListError(file: file, problems: [.init(line: header.line, field: "header", reason: reason)])
+        func refuseHeader(_ reason: String) -> DialerCoreError {
+            .invalidContacts(
+                ContactListProblems(file: file, problems: [.init(line: header.line, field: "header", reason: reason)]))
         }
         if let twice = names.enumerated().first(where: { names[..<$0.offset].contains($0.element) }) {
             throw refuseHeader("names the column \"\(twice.element)\" twice")
@@ -138,13 +145,14 @@ public struct ContactList: Sendable {
             throw refuseHeader("names the time zone column twice (timezone and time_zone)")
         }
         guard names.contains("id"), names.contains("timezone") || names.contains("time_zone") else {
-            throw ContactListError(
-                file: file,
-                problems: [
-                    .init(line: header.line, field: "header", reason: "must name the columns id and timezone")
-                ])
+            throw DialerCoreError.invalidContacts(
+                ContactListProblems(
+                    file: file,
+                    problems: [
+                        .init(line: header.line, field: "header", reason: "must name the columns id and timezone")
+                    ]))
         }
-        var problems: [ContactListError.Problem] = []
+        var problems: [ContactListProblems.Problem] = []
         let rows = records.dropFirst().map { record -> Row in
             if record.fields.count != names.count {
                 problems.append(
@@ -156,7 +164,9 @@ public struct ContactList: Sendable {
             for (name, value) in zip(names, record.fields) { fields[name] = value }
             return Row(fields: fields, line: record.line)
         }
-        guard problems.isEmpty else { throw ContactListError(file: file, problems: problems) }
+        guard problems.isEmpty else {
+            throw DialerCoreError.invalidContacts(ContactListProblems(file: file, problems: problems))
+        }
         return rows
     }
 
@@ -166,14 +176,16 @@ public struct ContactList: Sendable {
         do {
             value = try JSONParser.parse(bytes)
         } catch DialerCoreError.invalidJSON(let offset, let reason) {
-            throw ContactListError(
-                file: file, problems: [.init(line: line(at: offset, in: bytes), field: "json", reason: reason)])
+            throw DialerCoreError.invalidContacts(
+                ContactListProblems(
+                    file: file, problems: [.init(line: line(at: offset, in: bytes), field: "json", reason: reason)]))
         }
         guard case .array(let items) = value else {
-            throw ContactListError(file: file, problems: [.init(line: 1, field: "json", reason: "must be an array")])
+            throw DialerCoreError.invalidContacts(
+                ContactListProblems(file: file, problems: [.init(line: 1, field: "json", reason: "must be an array")]))
         }
         let lines = elementLines(bytes)
-        var problems: [ContactListError.Problem] = []
+        var problems: [ContactListProblems.Problem] = []
         let rows = items.enumerated().map { index, item -> Row in
             let line = index < lines.count ? lines[index] : 1
             guard case .object(let members) = item else {
@@ -191,7 +203,9 @@ public struct ContactList: Sendable {
             }
             return Row(fields: fields, line: line)
         }
-        guard problems.isEmpty else { throw ContactListError(file: file, problems: problems) }
+        guard problems.isEmpty else {
+            throw DialerCoreError.invalidContacts(ContactListProblems(file: file, problems: problems))
+        }
         return rows
     }
 

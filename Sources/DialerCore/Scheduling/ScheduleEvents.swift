@@ -3,18 +3,19 @@ import Foundation
 /// The scheduling worker's event types and streams. A job's events all go to `schedule:JOB`, correlated
 /// with the job's id.
 public enum ScheduleEvent {
-    public static let jobStarted = "ScheduleJobStarted"
-    public static let windowsPlanned = "ScheduleWindowsPlanned"
-    public static let submissionRequested = "ScheduleSubmissionRequested"
-    public static let submitted = "ScheduleSubmitted"
-    public static let submissionFailed = "ScheduleSubmissionFailed"
-    public static let analyticsSampled = "AnalyticsSampled"
-    public static let completed = "CampaignCompleted"
-    public static let monitorTimedOut = "CampaignMonitorTimedOut"
-    public static let webhookRequested = "WebhookRequested"
-    public static let webhookAttempted = "WebhookAttempted"
-    public static let webhookDelivered = "WebhookDelivered"
-    public static let webhookAbandoned = "WebhookAbandoned"
+    /// Stored type names (each owned by its `RecordedEvent` type).
+    public static let jobStarted = ScheduleJobStarted.storedType
+    public static let windowsPlanned = SchedulePlanned.storedType
+    public static let submissionRequested = ScheduleSubmissionRequested.storedType
+    public static let submitted = ScheduleSubmitted.storedType
+    public static let submissionFailed = ScheduleSubmissionFailed.storedType
+    public static let analyticsSampled = AnalyticsSampled.storedType
+    public static let completed = CampaignCompleted.storedType
+    public static let monitorTimedOut = CampaignMonitorTimedOut.storedType
+    public static let webhookRequested = WebhookRequested.storedType
+    public static let webhookAttempted = WebhookAttempted.storedType
+    public static let webhookDelivered = WebhookDelivered.storedType
+    public static let webhookAbandoned = WebhookAbandoned.storedType
 
     /// Every type, in the order a job records them.
     public static let types = [
@@ -26,9 +27,10 @@ public enum ScheduleEvent {
     public static func stream(_ job: String) -> String { "schedule:\(job)" }
 }
 
-/// `ScheduleJobStarted` and `ScheduleWindowsPlanned` in one: what the job was asked for and the windows it
-/// planned (and those outside calling hours), recorded once per job.
-public struct SchedulePlanned: Sendable, Hashable {
+/// `ScheduleWindowsPlanned`: what the job was asked for and the windows it planned (and those outside
+/// calling hours), recorded once per job.
+public struct SchedulePlanned: RecordedEvent, Hashable {
+    public static let storedType = "ScheduleWindowsPlanned"
     public var job: String
     public var campaignID: String
     public var cron: String

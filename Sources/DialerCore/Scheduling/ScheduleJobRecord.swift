@@ -58,9 +58,8 @@ public struct ScheduleJobRecord: Sendable, Equatable {
             if type == ScheduleEvent.completed { ending = .completed }
             if type == ScheduleEvent.monitorTimedOut { ending = .timedOut }
         case ScheduleEvent.webhookRequested:
-            let read = PayloadReader(payload, field: "payload")
-            guard let body = payload["body"] else { throw read.fail("body", "is required") }
-            webhook = Webhook(deliveryID: try read.string("delivery_id"), body: body)
+            let requested = try WebhookRequested(json: payload, field: "payload")
+            webhook = Webhook(deliveryID: requested.deliveryID, body: requested.body)
         case ScheduleEvent.webhookAttempted:
             webhook?.attempts += 1
         case ScheduleEvent.webhookDelivered:
@@ -88,7 +87,9 @@ public struct ScheduleJobRecord: Sendable, Equatable {
     {
         var record = ScheduleJobRecord()
         try snapshot.scanInPlace(EventQuery(stream: ScheduleEvent.stream(job), throughSeq: throughSeq)) { view in
-            try record.apply(type: view.type, payload: try JSONParser.parse(Array(view.payloadBytes)))
+            try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                try record.apply(type: view.type, payload: try JSONParser.parse(Array(view.payloadBytes)))
+            }
             return true
         }
         return record

@@ -155,9 +155,7 @@ public final class CronRunner: Service, Sendable {
     @discardableResult
     private func record(_ tick: CronTickHandled) async throws -> Bool {
         let result = try await store.append([
-            EventDraft(
-                type: CronTickHandled.type, stream: CronTickHandled.stream(tick.job), payload: tick.json,
-                idempotencyKey: tick.idempotencyKey)
+            EventDraft(tick, stream: CronTickHandled.stream(tick.job), idempotencyKey: tick.idempotencyKey)
         ])
         if case .appended = result[0] { return true }
         return false
@@ -171,7 +169,7 @@ public final class CronRunner: Service, Sendable {
             var latest: Timestamp?
             let query = EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true, limit: 1)
             try snapshot.scanInPlace(query) { view in
-                latest = try CronTickHandled(json: JSONParser.parse(Array(view.payloadBytes))).scheduledAt
+                latest = try CronTickHandled(view).scheduledAt
                 return false
             }
             return latest

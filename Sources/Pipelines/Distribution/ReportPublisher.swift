@@ -161,7 +161,7 @@ public struct ReportPublisher: Sendable {
         }
         guard
             let appended = try await record(
-                PublicationEvent.uploadRequested, intent.json, report, key: key,
+                intent, report, key: key,
                 causedBy: report.generatedID)
         else {
             // Another process planned it first: follow its plan.
@@ -189,7 +189,7 @@ public struct ReportPublisher: Sendable {
                 size: bytes.count, contentType: format.mediaType, linkExpiresIn: plan.linkExpiresIn,
                 recipients: plan.recipients, representation: format)
             if let appended = try await record(
-                PublicationEvent.uploadRequested, intent.json, report, key: intent.idempotencyKey,
+                intent, report, key: intent.idempotencyKey,
                 causedBy: publication.requestedID)
             {
                 publication.companions[address, default: Publication.Companion()].requested = intent
@@ -247,7 +247,7 @@ public struct ReportPublisher: Sendable {
                 reportID: plan.reportID, address: address, eTag: head.eTag, sha256: plan.sha256, size: plan.size,
                 representation: plan.representation)
             try await record(
-                PublicationEvent.uploaded, uploaded.json, report, key: uploaded.idempotencyKey, causedBy: causedBy)
+                uploaded, report, key: uploaded.idempotencyKey, causedBy: causedBy)
             logger.info(
                 "report uploaded",
                 metadata: [
@@ -256,9 +256,10 @@ public struct ReportPublisher: Sendable {
             return .success(uploaded)
         } catch {
             let failed = ReportUploadFailed(
-                reportID: plan.reportID, address: address, reason: "\(error)", status: (error as? S3Error)?.status,
+                reportID: plan.reportID, address: address, reason: "\(error)",
+                status: (error as? DeliveryError)?.s3?.status,
                 representation: plan.representation)
-            try await record(PublicationEvent.uploadFailed, failed.json, report, causedBy: causedBy)
+            try await record(failed, report, causedBy: causedBy)
             logger.error(
                 "report upload failed",
                 metadata: [
@@ -297,13 +298,13 @@ public struct ReportPublisher: Sendable {
                 expiresAt: nil)
         if recorded == nil {
             publication.linkRequestedID = try await record(
-                PublicationEvent.linkRequested, request.json, report, key: request.idempotencyKey(issued: false),
+                ReportLinkRequested(request), report, key: request.idempotencyKey(issued: false),
                 causedBy: publication.requestedID)
         }
         let link = try settings.objects.link(key: key, expires: .seconds(request.expiresIn), at: request.signedAt)
         request.expiresAt = link.expiresAt
         try await record(
-            PublicationEvent.linkIssued, request.json, report, key: request.idempotencyKey(issued: true),
+            ReportLinkIssued(request), report, key: request.idempotencyKey(issued: true),
             causedBy: publication.linkRequestedID)
         publication.linkIssued = request
         return request
@@ -336,7 +337,7 @@ public struct ReportPublisher: Sendable {
                 reply: "the attempt stopped before the server's answer was recorded; not sent again",
                 attempt: number)
             try await record(
-                unknown.type, unknown.json, report, key: unknown.idempotencyKey, causedBy: state!.requestedID)
+                unknown.event, report, key: unknown.idempotencyKey, causedBy: state!.requestedID)
             return (unknown, nil)
         case .send(let number): attempt = number
         }
@@ -357,13 +358,13 @@ public struct ReportPublisher: Sendable {
                 messageID: message.messageID, bodySHA256: SHA256Digest.of(Array(message.encodedBody.utf8)))
             drafts.append(
                 draft(
-                    PublicationEvent.emailRequested, intent.json, report, key: intent.idempotencyKey,
+                    intent, report, key: intent.idempotencyKey,
                     causedBy: publication.linkRequestedID))
         }
         let intentID = state?.requestedID ?? drafts.first.flatMap(\.id)
         drafts.append(
             draft(
-                PublicationEvent.emailAttempted, claim.json, report, key: claim.idempotencyKey,
+                claim, report, key: claim.idempotencyKey,
                 causedBy: intentID))
         guard case .appended = try await store.append(drafts).last else {
             return (nil, "attempt \(attempt) was claimed by another process at the same time")
@@ -375,7 +376,7 @@ public struct ReportPublisher: Sendable {
                 reportID: reportID, recipient: recipient, messageID: message.messageID, result: .accepted,
                 reply: receipt.serverReply, attempt: attempt)
         } catch {
-            let smtp = error as? SMTPError
+            let smtp = (error as? DeliveryError)?.smtp
             let setup = smtp?.isSetupFailure ?? true
             let result: ReportEmailOutcome.Result =
                 smtp?.messageWritten == true ? .unknown : smtp?.isPermanent == true && !setup ? .refused : .notSent
@@ -385,7 +386,7 @@ public struct ReportPublisher: Sendable {
             logger.error("report e-mail failed", metadata: ["recipient": "\(recipient)", "error": "\(error)"])
         }
         try await record(
-            outcome.type, outcome.json, report, key: outcome.idempotencyKey, causedBy: drafts.last.flatMap(\.id))
+            outcome.event, report, key: outcome.idempotencyKey, causedBy: drafts.last.flatMap(\.id))
         guard outcome.result == .notSent else { return (outcome, nil) }
         let setup = outcome.setupFailed ? "; the mail setup failed: fix it and publish again" : ""
         return (outcome, "not sent (attempt \(attempt))\(setup): \(outcome.reply)")
@@ -401,22 +402,22 @@ public struct ReportPublisher: Sendable {
     }
 
     /// One effect event of the report's run, caused by event `causedBy`, with its id set.
-    private func draft(_ type: String, _ payload: JSONValue, _ report: RecordedReport, key: String?, causedBy: UUID?)
+    private func draft(_ event: some RecordedEvent, _ report: RecordedReport, key: String?, causedBy: UUID?)
         -> EventDraft
     {
         let runID = report.generated.runID
         return EventDraft(
-            type: type, stream: ReportEvent.runStream(runID), payload: payload, correlationID: runID,
-            causationID: causedBy, idempotencyKey: key, id: UUID())
+            event, stream: ReportEvent.runStream(runID), correlationID: runID, causationID: causedBy,
+            idempotencyKey: key, id: UUID())
     }
 
     /// Appends one effect event to the report's run; returns its id, or nil when its idempotency key was
     /// already there.
     @discardableResult
     private func record(
-        _ type: String, _ payload: JSONValue, _ report: RecordedReport, key: String? = nil, causedBy: UUID?
+        _ event: some RecordedEvent, _ report: RecordedReport, key: String? = nil, causedBy: UUID?
     ) async throws -> UUID? {
-        let draft = draft(type, payload, report, key: key, causedBy: causedBy)
+        let draft = draft(event, report, key: key, causedBy: causedBy)
         if case .appended = try await store.append([draft])[0] { return draft.id }
         return nil
     }

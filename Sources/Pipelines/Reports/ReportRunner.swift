@@ -25,7 +25,7 @@ public struct ReportOutcome: Sendable {
 }
 
 /// A run in which no campaign could be fetched: recorded as `ReportRunFailed`, with no report.
-public struct ReportRunFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ReportRunFailure: CategorizedError, Equatable {
     /// The id the report would have had.
     public var reportID: String
     /// The cause in words an operator can act on.
@@ -37,6 +37,9 @@ public struct ReportRunFailure: Error, Sendable, Equatable, CustomStringConverti
     public var refusedAsAsked: Bool
 
     public var description: String { "no campaign could be fetched: \(reason)" }
+
+    /// Invalid `campaign_ids` when CXone refused every campaign as asked; else CXone is unavailable.
+    public var category: ErrorCategory { refusedAsAsked ? .invalid(field: "campaign_ids") : .unavailable }
 }
 
 /// A dialer report run: records the start and the rule set, fetches every campaign (bounded concurrency,
@@ -82,19 +85,17 @@ public struct ReportRunner: Sendable {
         let activation = RuleSetActivated(request.ruleSet)
         var drafts = [
             EventDraft(
-                type: ReportEvent.ruleSetActivated, stream: ReportEvent.ruleSetStream(request.ruleSet.id),
-                payload: activation.json, correlationID: runID, idempotencyKey: activation.idempotencyKey),
-            EventDraft(
-                type: ReportEvent.runStarted, stream: ReportEvent.runStream(runID), payload: started.json,
-                correlationID: runID, id: startedID),
+                activation, stream: ReportEvent.ruleSetStream(request.ruleSet.id), correlationID: runID,
+                idempotencyKey: activation.idempotencyKey),
+            EventDraft(started, stream: ReportEvent.runStream(runID), correlationID: runID, id: startedID),
         ]
         if let recipients = request.publishTo {
             let publication = ReportPublicationRequested(
                 reportID: started.reportID, runID: runID, recipients: recipients)
             drafts.append(
                 EventDraft(
-                    type: PublicationEvent.requested, stream: ReportEvent.runStream(runID), payload: publication.json,
-                    correlationID: runID, causationID: startedID, idempotencyKey: publication.idempotencyKey))
+                    publication, stream: ReportEvent.runStream(runID), correlationID: runID, causationID: startedID,
+                    idempotencyKey: publication.idempotencyKey))
         }
         _ = try await store.append(drafts)
         logger.info(
@@ -157,9 +158,7 @@ public struct ReportRunner: Sendable {
             logger.warning("campaign report failed", metadata: ["campaign": "\(campaign)", "reason": "\(reason)"])
             let payload = MetricFetchFailed(
                 campaignID: campaign, window: request.window, reason: reason, status: status, attempts: attempts)
-            return EventDraft(
-                type: ReportEvent.fetchFailed, stream: stream, payload: payload.json, correlationID: runID,
-                causationID: startedID)
+            return EventDraft(payload, stream: stream, correlationID: runID, causationID: startedID)
         }
         let fetched: MetricPage
         do {
@@ -175,9 +174,7 @@ public struct ReportRunner: Sendable {
             campaignID: campaign, window: request.window, path: fetched.request, status: fetched.status,
             rows: fetched.rows)
         let pageID = makeID()
-        let pageDraft = EventDraft(
-            type: ReportEvent.pageFetched, stream: stream, payload: page.json, correlationID: runID,
-            causationID: startedID, id: pageID)
+        let pageDraft = EventDraft(page, stream: stream, correlationID: runID, causationID: startedID, id: pageID)
         let intervals: [DerivedInterval]
         do {
             intervals = try page.derive(under: request.ruleSet)
@@ -187,11 +184,9 @@ public struct ReportRunner: Sendable {
         }
         let derived = intervals.map { interval in
             EventDraft(
-                type: ReportEvent.intervalDerived, stream: stream,
-                payload: IntervalDerivedPayload(
+                IntervalDerivedPayload(
                     campaignID: campaign, interval: interval, ruleSet: request.ruleSet.id,
-                    ruleSetHash: request.ruleSet.hash
-                ).payload, correlationID: runID, causationID: pageID)
+                    ruleSetHash: request.ruleSet.hash), stream: stream, correlationID: runID, causationID: pageID)
         }
         return ([pageDraft] + derived, nil)
     }
@@ -213,9 +208,7 @@ public struct ReportRunner: Sendable {
             reportID: run.started.reportID, runID: runID, asOfSeq: asOf, ruleSet: run.ruleSet, document: document,
             failed: run.started.campaigns.filter { !run.reportedCampaigns.contains($0) })
         let appended = try await store.append([
-            EventDraft(
-                type: ReportEvent.generated, stream: ReportEvent.runStream(runID), payload: generated.json,
-                correlationID: runID, causationID: startedID)
+            EventDraft(generated, stream: ReportEvent.runStream(runID), correlationID: runID, causationID: startedID)
         ])
         logger.info(
             "report generated",
@@ -238,8 +231,8 @@ public struct ReportRunner: Sendable {
             reportID: run.started.reportID, runID: run.started.runID, reason: reason, failed: campaigns)
         _ = try await store.append([
             EventDraft(
-                type: ReportEvent.runFailed, stream: ReportEvent.runStream(run.started.runID), payload: failed.json,
-                correlationID: run.started.runID, causationID: startedID)
+                failed, stream: ReportEvent.runStream(run.started.runID), correlationID: run.started.runID,
+                causationID: startedID)
         ])
         logger.warning(
             "report run failed: no campaign could be fetched",

@@ -156,21 +156,12 @@ public struct ScheduleWorker: Sendable {
             job: job, campaignID: request.campaignID, cron: request.planner.expression,
             contactsSHA256: request.contactsSHA256, contactCount: request.contacts.contacts.count,
             expected: request.expected, plannedAfter: plannedAfter, windows: windows.windows, outside: windows.outside)
-        var started = plan.json
-        if case .object(var fields) = started {
-            fields["windows"] = nil
-            fields["outside_calling_hours"] = nil
-            started = .object(fields)
-        }
         let correlation = Self.correlation(job)
         let stream = ScheduleEvent.stream(job)
         let results = try await store.append([
             EventDraft(
-                type: ScheduleEvent.jobStarted, stream: stream, payload: started, correlationID: correlation,
-                idempotencyKey: Self.jobKey(job)),
-            EventDraft(
-                type: ScheduleEvent.windowsPlanned, stream: stream, payload: plan.json, correlationID: correlation,
-                idempotencyKey: "schedule-plan:\(job)"),
+                ScheduleJobStarted(plan), stream: stream, correlationID: correlation, idempotencyKey: Self.jobKey(job)),
+            EventDraft(plan, stream: stream, correlationID: correlation, idempotencyKey: "schedule-plan:\(job)"),
         ])
         if case .existing = results[1] { return try await recorded(job: job, for: request) }
         let zones = Set(plan.windows.map(\.timeZone)).count
@@ -218,8 +209,7 @@ public struct ScheduleWorker: Sendable {
         intent.request = window.requestBody
         let appended = try await store.append([
             EventDraft(
-                type: ScheduleEvent.submissionRequested, stream: stream, payload: intent.json,
-                correlationID: correlation, idempotencyKey: key)
+                ScheduleSubmissionRequested(intent), stream: stream, correlationID: correlation, idempotencyKey: key)
         ])
         if case .existing = appended[0] {
             progress("resubmitting \(window.timeZone) with its recorded key (no outcome was recorded)")
@@ -232,7 +222,7 @@ public struct ScheduleWorker: Sendable {
             outcome.status = receipt.status
             _ = try await store.append([
                 EventDraft(
-                    type: ScheduleEvent.submitted, stream: stream, payload: outcome.json, correlationID: correlation,
+                    ScheduleSubmitted(outcome), stream: stream, correlationID: correlation,
                     idempotencyKey: outcome.outcomeKey)
             ])
             progress(
@@ -244,9 +234,7 @@ public struct ScheduleWorker: Sendable {
             outcome.status = (error as? CXoneError)?.lastStatus
             outcome.reason = "\(error)"
             _ = try await store.append([
-                EventDraft(
-                    type: ScheduleEvent.submissionFailed, stream: stream, payload: outcome.json,
-                    correlationID: correlation)
+                EventDraft(ScheduleSubmissionFailed(outcome), stream: stream, correlationID: correlation)
             ])
             progress("submission failed for \(window.timeZone): \(error)")
             return .failure(SubmissionFailure(reason: "\(error)"))
@@ -276,9 +264,7 @@ public struct ScheduleWorker: Sendable {
                     poll: poll,
                     pages: result.pages.map(\.rows))
                 _ = try await store.append([
-                    EventDraft(
-                        type: ScheduleEvent.analyticsSampled, stream: stream, payload: sample.json,
-                        correlationID: correlation)
+                    EventDraft(AnalyticsSampled(sample), stream: stream, correlationID: correlation)
                 ])
                 progress("poll \(poll): \(Int(completed)) of \(plan.expected) calls completed")
             } catch {
@@ -291,10 +277,11 @@ public struct ScheduleWorker: Sendable {
                 let end = CampaignProgress(
                     job: plan.job, campaignID: plan.campaignID, completed: completed, expected: plan.expected)
                 _ = try await store.append([
-                    EventDraft(
-                        type: done ? ScheduleEvent.completed : ScheduleEvent.monitorTimedOut, stream: stream,
-                        payload: end.json, correlationID: correlation,
-                        idempotencyKey: done ? "completed:\(plan.job)" : nil)
+                    done
+                        ? EventDraft(
+                            CampaignCompleted(end), stream: stream, correlationID: correlation,
+                            idempotencyKey: "completed:\(plan.job)")
+                        : EventDraft(CampaignMonitorTimedOut(end), stream: stream, correlationID: correlation)
                 ])
                 progress(done ? "campaign completed" : "monitoring timed out after \(request.timeout)")
                 return (completed, done)
@@ -353,12 +340,11 @@ public struct ScheduleWorker: Sendable {
         ]
         let appended = try await store.append([
             EventDraft(
-                type: ScheduleEvent.webhookRequested, stream: ScheduleEvent.stream(plan.job),
-                payload: [
-                    "delivery_id": .string(deliveryID), "job": .string(plan.job),
-                    "url": .string(WebhookSender.redacted(url)), "body": body,
-                    "body_sha256": .string(SHA256Digest.of(try CanonicalJSON(body).bytes).hex),
-                ], correlationID: correlation, idempotencyKey: "webhook:\(plan.job)")
+                WebhookRequested(
+                    deliveryID: deliveryID, job: plan.job, url: WebhookSender.redacted(url), body: body,
+                    bodySHA256: SHA256Digest.of(try CanonicalJSON(body).bytes)),
+                stream: ScheduleEvent.stream(plan.job), correlationID: correlation,
+                idempotencyKey: "webhook:\(plan.job)")
         ])
         guard case .existing = appended[0] else { return ScheduleJobRecord.Webhook(deliveryID: deliveryID, body: body) }
         // Another run requested it first: carry on its request.

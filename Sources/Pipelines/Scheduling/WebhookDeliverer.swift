@@ -50,33 +50,24 @@ public struct WebhookDeliverer: Sendable {
         var attempt = firstAttempt
         while true {
             let result = try await sender.attempt(url: url, id: id, body: body, secret: secret)
-            var fields: [String: JSONValue] = [
-                "delivery_id": .string(id), "attempt": .int(Int64(attempt)),
-                "url": .string(WebhookSender.redacted(url)),
-                "body_sha256": .string(bodySHA.hex), "duration_ms": .int(result.duration.milliseconds),
-                "status": result.status.map { .int(Int64($0)) } ?? .null,
-            ]
-            if let error = result.error { fields["error"] = .string(error) }
-            try await record(ScheduleEvent.webhookAttempted, .object(fields), stream, correlation)
+            try await record(
+                WebhookAttempted(
+                    deliveryID: id, attempt: attempt, url: WebhookSender.redacted(url), bodySHA256: bodySHA,
+                    durationMilliseconds: result.duration.milliseconds, status: result.status, error: result.error),
+                stream, correlation)
             let verdict = schedule.verdict(
                 attempt: attempt, status: result.status,
                 retryAfter: result.retryAfter, random: random)
             switch verdict {
             case .delivered:
                 try await record(
-                    ScheduleEvent.webhookDelivered,
-                    [
-                        "delivery_id": .string(id), "attempts": .int(Int64(attempt)),
-                        "status": .int(Int64(result.status ?? 0)),
-                    ],
-                    stream, correlation)
+                    WebhookDelivered(deliveryID: id, attempts: attempt, status: result.status ?? 0), stream,
+                    correlation)
                 logger.info("webhook delivered", metadata: ["delivery_id": "\(id)", "attempts": "\(attempt)"])
                 return Outcome(delivered: true, attempts: attempt, reason: nil)
             case .abandon(let reason):
                 try await record(
-                    ScheduleEvent.webhookAbandoned,
-                    ["delivery_id": .string(id), "attempts": .int(Int64(attempt)), "reason": .string(reason)],
-                    stream, correlation)
+                    WebhookAbandoned(deliveryID: id, attempts: attempt, reason: reason), stream, correlation)
                 logger.error("webhook abandoned", metadata: ["delivery_id": "\(id)", "reason": "\(reason)"])
                 return Outcome(delivered: false, attempts: attempt, reason: reason)
             case .retry(let delay):
@@ -94,9 +85,7 @@ public struct WebhookDeliverer: Sendable {
         }
     }
 
-    private func record(_ type: String, _ payload: JSONValue, _ stream: String, _ correlation: UUID?) async throws {
-        _ = try await store.append([
-            EventDraft(type: type, stream: stream, payload: payload, correlationID: correlation)
-        ])
+    private func record(_ event: some RecordedEvent, _ stream: String, _ correlation: UUID?) async throws {
+        _ = try await store.append([EventDraft(event, stream: stream, correlationID: correlation)])
     }
 }

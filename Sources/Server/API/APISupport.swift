@@ -10,7 +10,8 @@ struct APIError: Error {
     var status: HTTPResponse.Status = .badRequest
 }
 
-/// Turns `APIError` into its JSON answer.
+/// Turns errors into JSON answers: `APIError` with its own status, and every module's error by its category.
+/// The one place that maps an `ErrorCategory` to an HTTP status.
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
@@ -31,11 +32,26 @@ struct APIErrorMiddleware: RouterMiddleware {
             // The rest of a refused body is not worth reading: the connection ends after the answer.
             if error.status == .contentTooLarge { response.headers[.connection] = "close" }
             return response
-        } catch let error as DialerCoreError {
-            if case .invalidField(let field, let reason) = error {
-                return ErrorBody.response(.unprocessableContent, error: "unprocessable", reason: reason, field: field)
+        } catch let error as any CategorizedError {
+            return Self.response(error)
+        }
+    }
+
+    /// The answer to `error`: 422 naming the field, 404, 409, 500 for a damaged log (the body says where), or
+    /// 503 when a service the work needs could not do it.
+    static func response(_ error: any CategorizedError) -> Response {
+        switch error.category {
+        case .invalid(let field):
+            let reason = (error as? DialerCoreError).flatMap {
+                if case .invalidField(_, let reason) = $0 { reason } else { nil }
             }
-            throw error
+            return ErrorBody.response(
+                .unprocessableContent, error: "unprocessable", reason: reason ?? error.description, field: field)
+        case .notFound: return ErrorBody.response(.notFound, error: "not_found", reason: error.description)
+        case .conflict: return ErrorBody.response(.conflict, error: "conflict", reason: error.description)
+        case .corrupt: return ErrorBody.response(.internalServerError, error: "corrupt", reason: error.description)
+        case .unavailable:
+            return ErrorBody.response(.serviceUnavailable, error: "unavailable", reason: error.description)
         }
     }
 }

@@ -29,7 +29,9 @@ struct ReadRoutes: Sendable {
             var more = false
             let publications = try RecordedReport.publications(snapshot: snapshot)
             try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated, afterSeq: after)) { view in
-                let payload = try JSONParser.parse(Array(view.payloadBytes))
+                let payload = try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
+                    try JSONParser.parse(Array(view.payloadBytes))
+                }
                 guard payload["run_id"] != nil else { return true }
                 if items.count == limit {
                     more = true
@@ -59,12 +61,7 @@ struct ReadRoutes: Sendable {
     private func report(_ id: String, _ request: Request) async throws -> Response {
         let format = try ReportNegotiation.format(
             override: try Query(request).string("format"), accept: request.headers[.accept])
-        let report: RecordedReport
-        do {
-            report = try await RecordedReport.read(reportID: id, store: store)
-        } catch DialerCoreError.invalidField(let field, let reason) where field == "report" {
-            return ErrorBody.response(.notFound, error: "not_found", reason: reason)
-        }
+        let report = try await RecordedReport.read(reportID: id, store: store)
         var response = JSONResponse.bytes(try report.bytes(format))
         response.headers[.contentType] = format.mediaType
         response.headers[.vary] = "Accept"

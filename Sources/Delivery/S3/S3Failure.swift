@@ -1,8 +1,9 @@
+import DialerCore
 import Foundation
 
-/// An S3 request that did not succeed: the operation, the bucket and key, the HTTP status and S3's error code
+/// An S3 request that did not succeed (`DeliveryError.s3`): the operation, the bucket and key, the HTTP status and S3's error code
 /// and message from the XML body. Never holds the secret, the session token or a signature.
-public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
+public struct S3Failure: Sendable, Equatable, CustomStringConvertible {
     /// What went wrong.
     public enum Kind: Sendable, Equatable {
         /// S3 answered with a status that is not a success.
@@ -44,7 +45,7 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// An error for a failed answer, its code and message read from S3's XML error body, `secrets` removed.
+    /// The failure of an answer, its code and message read from S3's XML error body, `secrets` removed.
     init(operation: String, bucket: String, key: String?, status: Int, body: [UInt8], secrets: [String]) {
         let text = String(decoding: body.prefix(64 << 10), as: UTF8.self)
         self.init(
@@ -53,7 +54,7 @@ public struct S3Error: Error, Sendable, Equatable, CustomStringConvertible {
             message: Self.element("Message", in: text).map { Self.redact($0, secrets) })
     }
 
-    /// An error with every part given.
+    /// A failure with every part given.
     init(operation: String, bucket: String, key: String?, kind: Kind, code: String? = nil, message: String? = nil) {
         self.operation = operation
         self.bucket = bucket
