@@ -2,9 +2,16 @@ import Foundation
 import Synchronization
 
 /// The in-memory twin of the LMDB log: same contract, for unit tests of pure logic and for projectors. Its
-/// work is a short lock and a copy, so it runs on the caller's task.
+/// work is a short lock and a copy, so it runs on the caller's task. It maintains the catalogue's views
+/// as the LMDB log does: their rows change with the events, under the same lock.
 public final class InMemoryEventStore: EventStore {
-    private let state = Mutex<[Envelope]>([])
+    private struct Log {
+        var events: [Envelope] = []
+        /// Each view's rows by name, always folded through the last event.
+        var views: [String: [[UInt8]: [UInt8]]] = [:]
+    }
+
+    private let state = Mutex(Log())
     private let clock: @Sendable () -> Timestamp
 
     /// An empty store that stamps events with `clock`.
@@ -13,23 +20,39 @@ public final class InMemoryEventStore: EventStore {
     public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
         try Task.checkCancellation()
         let batch = try ValidatedBatch(drafts)
-        return state.withLock { events in
-            let head = events.last.map(LogHead.init(after:)) ?? .empty
+        return try state.withLock { log in
+            let head = log.events.last.map(LogHead.init(after:)) ?? .empty
             let sealed = batch.seal(after: head, now: clock()) { key in
-                events.first { $0.idempotencyKey == key }?.seq
+                log.events.first { $0.idempotencyKey == key }?.seq
             }
-            events.append(contentsOf: sealed.appended)
+            var views = log.views
+            for projector in ViewCatalog.all
+            where sealed.appended.contains(where: { projector.types.contains($0.type) }) {
+                let rows = OverlayRows(entries: views[projector.name] ?? [:])
+                for event in sealed.appended { try event.withView { try projector.fold($0, into: rows) } }
+                views[projector.name] = rows.entries
+            }
+            log.events.append(contentsOf: sealed.appended)
+            log.views = views
             return sealed.results
         }
     }
 
     public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
         try Task.checkCancellation()
-        return try body(Snapshot(events: state.withLock { $0 }))
+        let log = state.withLock { $0 }
+        return try body(Snapshot(events: log.events, views: log.views))
     }
 
     private struct Snapshot: EventSnapshot {
         let events: [Envelope]
+        let views: [String: [[UInt8]: [UInt8]]]
+
+        func storedView(_ name: String) -> StoredView? {
+            guard let projector = ViewCatalog.projector(named: name) else { return nil }
+            return StoredView(
+                version: projector.version, checkpoint: lastSequence(), rows: OverlayRows(entries: views[name] ?? [:]))
+        }
 
         func lastSequence() -> UInt64 { events.last?.seq ?? 0 }
 

@@ -158,18 +158,27 @@ public struct RecordedRun: Sendable {
         return found
     }
 
-    /// The `ReportGenerated` of `reportID` through `throughSeq` (nil for the newest report), with its sequence.
-    /// Synthetic ones (`dialer-ledger sample`, without a `run_id`) are no run's report and are passed over.
+    /// The `ReportGenerated` of `reportID` through `throughSeq` (nil for the newest report), with its sequence:
+    /// a report by id is found through the report directory. Synthetic ones (`dialer-ledger sample`, without
+    /// a `run_id`) are no run's report and are passed over.
     public static func report(_ reportID: String?, snapshot: any EventSnapshot, throughSeq: UInt64) throws
+        -> (ReportGenerated, UInt64)?
+    {
+        guard let reportID else { return try newestReport(snapshot: snapshot, throughSeq: throughSeq) }
+        guard let seq = try ReportDirectory.generatedSeq(reportID, snapshot: snapshot, throughSeq: throughSeq),
+            let event = try snapshot.envelope(at: seq)
+        else { return nil }
+        return (try ReportGenerated(json: try JSONParser.parse(event.payload.bytes), field: "seq \(seq) payload"), seq)
+    }
+
+    private static func newestReport(snapshot: any EventSnapshot, throughSeq: UInt64) throws
         -> (ReportGenerated, UInt64)?
     {
         var found: (ReportGenerated, UInt64)?
         let query = EventQuery(type: ReportEvent.generated, throughSeq: throughSeq, newestFirst: true)
         try snapshot.scanInPlace(query) { view in
             let json = try payload(view)
-            guard reportID == nil || json["report_id"]?.stringValue == reportID, json["run_id"] != nil else {
-                return true
-            }
+            guard json["run_id"] != nil else { return true }
             found = (try ReportGenerated(json: json, field: "seq \(view.seq) payload"), view.seq)
             return false
         }
