@@ -89,6 +89,8 @@ public final class LMDBEventStore: EventStore {
                     try txn.put(
                         dbs.byTime, key: IndexKey.time(sealer.recordedAt, seq: head.seq + 1), value: [], append: true)
                 }
+                try LogViews.foldAppended(
+                    types: drafts.map(\.type), results: sealer.results, txn, dbs, head: sealer.head.seq)
                 return sealer.results
             }
         }

@@ -39,7 +39,8 @@ final class LMDBViewRows: ViewRows {
         try reader().withCursor(dbi) { cursor in
             var positioned: Bool
             if !descending {
-                positioned = try cursor.seek(atLeast: range.lower)
+                // LMDB refuses an empty key: the first row is where an empty lower bound starts.
+                positioned = range.lower.isEmpty ? try cursor.first() : try cursor.seek(atLeast: range.lower)
             } else if let upper = range.upper {
                 positioned = try cursor.seek(atLeast: upper) ? try cursor.previous() : try cursor.last()
             } else {
