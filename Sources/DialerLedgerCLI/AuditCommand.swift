@@ -1,6 +1,7 @@
 import ArgumentParser
 import DialerCore
 import Foundation
+import Pipelines
 
 /// `dialer-ledger audit`: what was sent, to whom, when, and what came of it.
 struct AuditCommand: AsyncParsableCommand {
@@ -32,7 +33,7 @@ struct AuditCommand: AsyncParsableCommand {
             filter.type = type
             filter.from = try from.map { try Timestamp(parsing: $0, in: .gmt, field: "--from") }
             filter.to = try to.map { try Timestamp(parsing: $0, in: .gmt, field: "--to") }
-            let rows = try await data.openLog(.readOnly).withSnapshot { [filter] snapshot in
+            let rows = try await data.application().store.withSnapshot { [filter] snapshot in
                 try AuditTrail.read(snapshot, filter: filter)
             }
             print(Self.render(rows, format), terminator: "")

@@ -27,9 +27,10 @@ struct PublishOptions: ParsableArguments {
             "Recipients of the link, comma-separated (default: the configured ones).", valueName: "ADDRESSES"))
     var email: String?
 
-    /// The publication settings for data folder `dataFolder`.
-    func load(dataFolder: String) throws -> PublishSettings {
-        try settings.load(dataFolder: dataFolder).publishSettings(
-            dataFolder: dataFolder, recipients: email.map(splitList))
+    /// The settings for data folder `dataFolder`, with `--email` as the recipients when given.
+    func load(dataFolder: String) throws -> ServiceConfiguration {
+        var configuration = try settings.load(dataFolder: dataFolder)
+        if let email { configuration.recipients = splitList(email) }
+        return configuration
     }
 }

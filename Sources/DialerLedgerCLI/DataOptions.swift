@@ -2,6 +2,9 @@ import ArgumentParser
 import DialerCore
 import EventLog
 import Foundation
+import Logging
+import Pipelines
+import ServiceLifecycle
 
 /// `--data DIR`: the folder holding the log and every other piece of state.
 struct DataOptions: ParsableArguments {
@@ -23,6 +26,24 @@ struct DataOptions: ParsableArguments {
     /// Opens the log; commands that only read never create one.
     func openLog(_ access: LMDBEventStore.Access) throws -> LMDBEventStore {
         try LMDBEventStore(path: logPath, access: access)
+    }
+
+    /// The application over this data folder, as `needs` say: the LMDB log in DIR/log, the CXone tenant the
+    /// environment names (else the embedded simulator), `server` when serving; the system clock, `logger`.
+    func application(
+        _ configuration: ServiceConfiguration = ServiceConfiguration(), needs: ApplicationNeeds = [],
+        logger: Logger = commandLogger(verbose: false),
+        server: (@Sendable (LedgerApplication) -> any Service)? = nil
+    ) async throws -> LedgerApplication {
+        let path = logPath
+        let parts = ApplicationParts(
+            dataFolder: folder,
+            openStore: { writable, now in
+                try LMDBEventStore(path: path, access: writable ? .readWrite : .readOnly, clock: now)
+            },
+            connectCXone: { try await CXoneTenant.from(environment: ProcessInfo.processInfo.environment) },
+            server: server, logger: logger)
+        return try await buildApplication(configuration: configuration, parts: parts, needs: needs)
     }
 }
 

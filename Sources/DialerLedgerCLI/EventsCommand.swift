@@ -1,6 +1,6 @@
 import ArgumentParser
 import DialerCore
-import EventLog
+import Pipelines
 
 /// `dialer-ledger events`: look into a log, one canonical JSON envelope per line.
 struct EventsCommand: AsyncParsableCommand {
@@ -21,7 +21,7 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             guard count >= 0 else { throw ValidationError("--count: must be 0 or more, got \(count)") }
             try await reportingErrors {
-                let log = try data.openLog(.readOnly)
+                let log = try await data.application().store
                 let events = try await log.withSnapshot { snapshot in
                     var events: [Envelope] = []
                     try snapshot.scan(try filters.query(in: snapshot, newestFirst: true, limit: count)) {
@@ -47,7 +47,7 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let log = try data.openLog(.readOnly)
+                let log = try await data.application().store
                 try await log.withSnapshot { snapshot in
                     var query = try filters.query(in: snapshot, limit: limit)
                     query.afterSeq = max(query.afterSeq, after)
@@ -69,7 +69,7 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let log = try data.openLog(.readOnly)
+                let log = try await data.application().store
                 guard let envelope = try await log.envelope(at: seq) else {
                     throw DialerCoreError.invalidField(
                         field: "SEQ", reason: "no event \(seq); the log holds 1…\(try await log.lastSequence())")
@@ -87,7 +87,7 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let log = try data.openLog(.readOnly)
+                let log = try await data.application().store
                 let total = try await log.withSnapshot { snapshot in
                     let query = try filters.query(in: snapshot)
                     if query.stream == nil, query.type == nil {

@@ -41,8 +41,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let other = try rules.map(loadRuleSet)
-            let log = try data.openLog(.readOnly)
-            let lookup = try await log.withSnapshot { snapshot in
+            let lookup = try await data.application().store.withSnapshot { snapshot in
                 try ReportReplay.replay(
                     report, asOf: try asOf.map { try AsOf(parsing: $0, field: "--as-of") }, rules: other,
                     snapshot: snapshot

@@ -63,44 +63,37 @@ struct ReportRunCommand: AsyncParsableCommand {
             request.timeZone = tz
             request.ruleSet = try loadRuleSet(rules)
             try request.validate(ReportLimits())
-            let settings = try publish ? publishing.load(dataFolder: data.folder) : nil
+            let configuration = try publish ? publishing.load(dataFolder: data.folder) : nil
             // A file named with --config is read and checked even when nothing here uses it.
-            if !publish, publishing.settings.config != nil { _ = try publishing.settings.load(dataFolder: data.folder) }
-            request.publishTo = settings?.recipients
-            let log = try data.openLog(.readWrite)
-            let logger = commandLogger(verbose: verbose)
-            let connection = try await CXoneConnection.open(
-                environment: ProcessInfo.processInfo.environment, logger: logger)
-            printError(connection.description)
-            let outcome: ReportOutcome
-            do {
-                let runner = ReportRunner(
-                    store: log, source: connection.client, now: { SystemCXoneClock().now() }, logger: logger)
-                outcome = try await runner.run(request)
-            } catch let failure as ReportRunFailure {
-                await connection.close()
-                printError(
-                    "dialer-ledger: report \(failure.reportID) failed, nothing published: \(failure)")
-                throw ExitCode(4)
-            } catch {
-                await connection.close()
-                throw error
-            }
-            await connection.close()
-            let path = out ?? "\(data.folder)/reports/\(outcome.generated.reportID).json"
-            try write(outcome.document, to: path)
-            let summary = ReportSummary(outcome.run, generated: outcome.generated)
-            let lines =
-                summary.lines + [
-                    "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
-                    "  recorded in \(data.logPath) (ReportGenerated at seq \(outcome.generatedSeq)); "
-                        + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
-                ]
-            for line in lines { path == "-" ? printError(line) : print(line) }
-            if let settings {
-                let publisher = ReportPublisher(
-                    store: log, settings: settings, now: { SystemCXoneClock().now() }, logger: logger)
-                try await publishAll(publisher, reportID: outcome.generated.reportID, toStandardError: path == "-")
+            if !publish, publishing.settings.config != nil { _ = try publishing.load(dataFolder: data.folder) }
+            let app = try await data.application(
+                configuration ?? ServiceConfiguration(),
+                needs: publish ? [.writing, .cxone, .publishing] : [.writing, .cxone],
+                logger: commandLogger(verbose: verbose))
+            request.publishTo = app.publishing?.recipients
+            printError(app.tenant!.description)
+            try await app.run { app in
+                let outcome: ReportOutcome
+                do {
+                    outcome = try await app.reports!.run(request)
+                } catch let failure as ReportRunFailure {
+                    printError("dialer-ledger: report \(failure.reportID) failed, nothing published: \(failure)")
+                    throw ExitCode(4)
+                }
+                let path = out ?? "\(data.folder)/reports/\(outcome.generated.reportID).json"
+                try write(outcome.document, to: path)
+                let summary = ReportSummary(outcome.run, generated: outcome.generated)
+                let lines =
+                    summary.lines + [
+                        "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
+                        "  recorded in \(data.logPath) (ReportGenerated at seq \(outcome.generatedSeq)); "
+                            + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
+                    ]
+                for line in lines { path == "-" ? printError(line) : print(line) }
+                if publish {
+                    try await publishAll(
+                        app.publisher(), reportID: outcome.generated.reportID, toStandardError: path == "-")
+                }
             }
         }
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CXone
 import DialerCore
 import Foundation
 import Pipelines
@@ -26,12 +25,10 @@ struct ReportPublishCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let settings = try publishing.load(dataFolder: data.folder)
-            let log = try data.openLog(.readWrite)
-            let publisher = ReportPublisher(
-                store: log, settings: settings, now: { SystemCXoneClock().now() },
+            let app = try await data.application(
+                try publishing.load(dataFolder: data.folder), needs: [.writing, .publishing],
                 logger: commandLogger(verbose: verbose))
-            try await publishAll(publisher, reportID: report, toStandardError: false)
+            try await app.run { app in try await publishAll(app.publisher(), reportID: report, toStandardError: false) }
         }
     }
 }

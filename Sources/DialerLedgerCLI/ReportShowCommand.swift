@@ -22,7 +22,7 @@ struct ReportShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let lookup = try await data.openLog(.readOnly).withSnapshot { snapshot in
+            let lookup = try await data.application().store.withSnapshot { snapshot in
                 try ReportReplay.replay(id, asOf: nil, rules: nil, snapshot: snapshot)
             }
             guard case .replayed(let replay) = lookup else {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DialerCore
-import EventLog
+import Pipelines
 
 /// `dialer-ledger sample`: appends realistic synthetic report-run events.
 struct SampleCommand: AsyncParsableCommand {
@@ -43,7 +43,7 @@ struct SampleCommand: AsyncParsableCommand {
             let day = try Timestamp(parsing: firstDay, in: .gmt, field: "--first-day").milliseconds / 86_400_000
             let sample = SampleEvents(
                 tag: tag, campaigns: campaignList, batchSize: batchSize, firstDay: day, effects: effects)
-            let log = try data.openLog(.readWrite)
+            let log = try await data.application(needs: .writing).store
             var appended = 0
             var existing = 0
             for batch in 0..<batches {

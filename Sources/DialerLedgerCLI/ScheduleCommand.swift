@@ -1,5 +1,4 @@
 import ArgumentParser
-import CXone
 import Delivery
 import DialerCore
 import Foundation
@@ -101,24 +100,11 @@ struct ScheduleRunCommand: AsyncParsableCommand {
                 request.webhook = (url, try WebhookSecret(secret))
             }
             try request.validate()
-            let log = try data.openLog(.readWrite)
-            let logger = commandLogger(verbose: verbose)
-            let connection = try await CXoneConnection.open(environment: environment, logger: logger)
-            printError(connection.description)
-            let now: @Sendable () -> Timestamp = { SystemCXoneClock().now() }
-            let worker = ScheduleWorker(
-                store: log, cxone: connection.client,
-                webhooks: WebhookDeliverer(
-                    store: log, sender: WebhookSender(now: now), logger: logger, progress: { print($0) }),
-                now: now, logger: logger, progress: { print($0) })
-            let outcome: ScheduleOutcome
-            do {
-                outcome = try await worker.run(request, job: job)
-            } catch {
-                await connection.close()
-                throw error
+            let app = try await data.application(needs: [.writing, .cxone], logger: commandLogger(verbose: verbose))
+            printError(app.tenant!.description)
+            let outcome = try await app.run { app in
+                try await app.scheduleWorker(progress: { print($0) }).run(request, job: job)
             }
-            await connection.close()
             let webhookLine = outcome.webhook.map { $0.delivered ? "webhook delivered; " : "webhook not delivered; " }
             print(
                 "job \(outcome.job): \(outcome.submitted.count) of \(outcome.plan.windows.count) schedules submitted, "
@@ -150,8 +136,8 @@ struct ScheduleStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let log = try data.openLog(.readOnly)
-            let projection = try await log.withSnapshot { snapshot in
+            let app = try await data.application()
+            let projection = try await app.store.withSnapshot { snapshot in
                 let through =
                     try asOf.map { try AsOf(parsing: $0, field: "--as-of").resolve(in: snapshot) }
                     ?? snapshot.lastSequence()

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CXone
 import Delivery
 import DialerCore
 import Foundation
@@ -33,8 +32,8 @@ struct WebhooksRedeliverCommand: AsyncParsableCommand {
             guard let secretText = webhookSecret ?? environment["WEBHOOK_SECRET"].flatMap({ $0.isEmpty ? nil : $0 })
             else { throw ValidationError("--webhook-secret: give whsec_… (or set WEBHOOK_SECRET)") }
             let secret = try WebhookSecret(secretText)
-            let log = try data.openLog(.readWrite)
-            let recorded = try await log.withSnapshot { snapshot -> (JSONValue, String, Int)? in
+            let app = try await data.application(needs: .writing, logger: commandLogger(verbose: verbose))
+            let recorded = try await app.store.withSnapshot { snapshot -> (JSONValue, String, Int)? in
                 var found: (JSONValue, String)?
                 try snapshot.scanInPlace(EventQuery(type: ScheduleEvent.webhookRequested)) { view in
                     let payload = try JSONParser.parse(Array(view.payloadBytes))
@@ -52,12 +51,8 @@ struct WebhooksRedeliverCommand: AsyncParsableCommand {
             guard let (payload, stream, attempts) = recorded, let body = payload["body"],
                 let recordedURL = payload["url"]?.stringValue
             else { throw ValidationError("\(deliveryID): no such webhook delivery in \(data.logPath)") }
-            let now: @Sendable () -> Timestamp = { SystemCXoneClock().now() }
             // One attempt: a person asked for this one, and sees its outcome.
-            let deliverer = WebhookDeliverer(
-                store: log, sender: WebhookSender(now: now), schedule: WebhookRetrySchedule(delays: []),
-                logger: commandLogger(verbose: verbose))
-            let outcome = try await deliverer.deliver(
+            let outcome = try await app.webhookDeliverer(schedule: WebhookRetrySchedule(delays: [])).deliver(
                 id: deliveryID, url: url ?? recordedURL, body: try CanonicalJSON(body).bytes, secret: secret,
                 stream: stream, correlation: payload["job"]?.stringValue.map(ScheduleWorker.correlation),
                 firstAttempt: attempts + 1)

@@ -215,14 +215,17 @@ import Testing
     }
 }
 
-/// A simulator (seed 1, campaigns CAMPAIGN_001…010), a client, an LMDB log in a temporary folder, and a
-/// runner with a fixed clock and sequential ids.
+/// An application built by `buildApplication` over a simulator (seed 1, campaigns CAMPAIGN_001…010) and an LMDB
+/// log in a temporary folder, running while the test runs; and a runner with a fixed clock and sequential ids.
 struct ReportHarness {
+    let app: LedgerApplication
     let simulator: CXoneSimulator
-    let client: CXoneClient
-    let store: LMDBEventStore
+    var client: CXoneClient { app.cxone! }
+    var store: any EventStore { app.store }
     let runner: ReportRunner
 
+    /// A runner within `limits` whose report ids read the fixed instant `millisecond` (the goldens'), with
+    /// sequential ids.
     func runner(limits: ReportLimits = ReportLimits(), startingAt millisecond: Int64 = 1_796_000_000_000)
         -> ReportRunner
     {
@@ -246,10 +249,11 @@ struct ReportHarness {
         }
     }
 
-    /// Runs `body` with a fresh harness; `simulatorNow` fixes the simulated tenant's clock.
+    /// Runs `body` with a fresh harness; `simulatorNow` fixes the simulated tenant's clock and `clock` the
+    /// application's.
     static func with(
         retries: Int = 5, slowMilliseconds: Int = 0, simulatorNow: (@Sendable () -> Timestamp)? = nil,
-        _ body: (ReportHarness) async throws -> Void
+        clock: any CXoneClock = SystemCXoneClock(), _ body: (ReportHarness) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -263,24 +267,24 @@ struct ReportHarness {
             scopes: ["outbound:campaign:read"])
         configuration.retry.maxAttempts = retries
         configuration.retry.baseDelay = .milliseconds(1)
-        let client = CXoneClient(configuration: configuration)
-        let store = try LMDBEventStore(path: folder.appending("log"))
+        let tenant = CXoneTenant(configuration: configuration, description: "simulator") { await simulator.stop() }
+        let parts = ApplicationParts(
+            dataFolder: folder.path,
+            openStore: { writable, now in
+                try LMDBEventStore(path: folder.appending("log"), access: writable ? .readWrite : .readOnly, clock: now)
+            }, connectCXone: { tenant }, clock: clock, logger: quiet)
+        let app = try await buildApplication(
+            configuration: ServiceConfiguration(), parts: parts, needs: [.writing, .cxone])
         var limits = ReportLimits()
         limits.stagger = .milliseconds(1)
-        let harness = ReportHarness(
-            simulator: simulator, client: client, store: store,
-            runner: ReportRunner(
-                store: store, source: client, limits: limits, now: { Timestamp(milliseconds: 1_796_000_000_000) },
-                makeID: sequentialIDs(), logger: quiet))
-        do {
+        try await app.run { app in
+            let harness = ReportHarness(
+                app: app, simulator: simulator,
+                runner: ReportRunner(
+                    store: app.store, source: app.cxone!, limits: limits,
+                    now: { Timestamp(milliseconds: 1_796_000_000_000) }, makeID: sequentialIDs(), logger: quiet))
             try await body(harness)
-        } catch {
-            try? await client.shutdown()
-            await simulator.stop()
-            throw error
         }
-        try await client.shutdown()
-        await simulator.stop()
     }
 
     /// Ids 00000000-0000-0000-0000-000000000001, …2, … (after `start`) in the order asked for.

@@ -133,14 +133,9 @@ extension ScheduleWorkerTests {
         defer { receiver.stop() }
         try await withHarness { h, clock in
             // A short schedule: two attempts, both 503, then abandoned.
-            let short = ScheduleWorker(
-                store: h.store, cxone: h.client,
-                webhooks: WebhookDeliverer(
-                    store: h.store, sender: WebhookSender(now: { Timestamp(Date()) }),
-                    schedule: WebhookRetrySchedule(delays: [.seconds(1)]), sleep: { _ in }, random: { 0.5 },
-                    logger: ReportHarness.quiet),
-                now: clock.closure, sleep: { clock.advance(milliseconds: $0.milliseconds) }, logger: ReportHarness.quiet
-            )
+            let short = h.app.scheduleWorker(
+                webhooks: webhooks(
+                    h, schedule: WebhookRetrySchedule(delays: [.seconds(1)]), sleep: { _ in }, progress: Lines()))
             let first = try await short.run(try request(webhook: receiver.url))
             #expect(first.webhook?.delivered == false && first.webhook?.attempts == 2)
             // Abandoned is not finished: the rerun carries on the same job and delivers.

@@ -38,26 +38,46 @@ import Testing
     /// last window ends at 21:00Z).
     static let beforeWindows = Timestamp(milliseconds: 1_796_590_800_000)
 
-    /// A harness whose simulated tenant reads `clock`, the clock the worker reads.
-    func withHarness(_ body: (ReportHarness, ManualClock) async throws -> Void) async throws {
-        let clock = ManualClock(Self.beforeWindows)
-        try await ReportHarness.with(simulatorNow: clock.closure) { h in try await body(h, clock) }
+    /// A manual clock as an application's clock: waiting moves it on.
+    struct MovedBySleeping: CXoneClock {
+        let manual: ManualClock
+        func now() -> Timestamp { manual.now() }
+        func sleep(for duration: Duration) async throws { manual.advance(milliseconds: duration.milliseconds) }
     }
 
+    /// A harness whose application and simulated tenant read `clock`, which moves when the worker sleeps.
+    func withHarness(_ body: (ReportHarness, ManualClock) async throws -> Void) async throws {
+        let clock = ManualClock(Self.beforeWindows)
+        try await ReportHarness.with(simulatorNow: clock.closure, clock: MovedBySleeping(manual: clock)) { h in
+            try await body(h, clock)
+        }
+    }
+
+    /// Webhooks signed on the real clock (the receiver refuses timestamps more than 5 minutes off), retried on
+    /// `schedule` after `sleep` with fixed jitter.
+    func webhooks(
+        _ h: ReportHarness, schedule: WebhookRetrySchedule = .standard,
+        sleep: @escaping @Sendable (Duration) async throws -> Void, progress: Lines
+    ) -> WebhookDeliverer {
+        WebhookDeliverer(
+            store: h.store, sender: WebhookSender(now: { Timestamp(Date()) }), schedule: schedule, sleep: sleep,
+            random: { 0.5 }, logger: ReportHarness.quiet, progress: progress.append)
+    }
+
+    /// The application's worker; a fault (another CXone, sleeps that fail) makes one by hand around it.
     func worker(
         _ h: ReportHarness, clock: ManualClock, cxone: (any OutboundCampaigns)? = nil,
         sleep: (@Sendable (Duration) async throws -> Void)? = nil,
         webhookSleep: (@Sendable (Duration) async throws -> Void)? = nil, progress: Lines = Lines()
     ) -> ScheduleWorker {
-        let sleep = sleep ?? { clock.advance(milliseconds: $0.milliseconds) }
-        let webhookSleep = webhookSleep ?? sleep
+        let advance: @Sendable (Duration) async throws -> Void = { clock.advance(milliseconds: $0.milliseconds) }
+        let webhooks = webhooks(h, sleep: webhookSleep ?? sleep ?? advance, progress: progress)
+        guard cxone != nil || sleep != nil else {
+            return h.app.scheduleWorker(webhooks: webhooks, progress: progress.append)
+        }
         return ScheduleWorker(
-            store: h.store, cxone: cxone ?? h.client,
-            // Webhook timestamps come from the real clock: the receiver refuses ones more than 5 minutes off.
-            webhooks: WebhookDeliverer(
-                store: h.store, sender: WebhookSender(now: { Timestamp(Date()) }), sleep: webhookSleep, random: { 0.5 },
-                logger: ReportHarness.quiet, progress: progress.append),
-            now: clock.closure, sleep: sleep, logger: ReportHarness.quiet, progress: progress.append)
+            store: h.store, cxone: cxone ?? h.client, webhooks: webhooks, now: clock.closure, sleep: sleep ?? advance,
+            logger: ReportHarness.quiet, progress: progress.append)
     }
 
     /// Schedule submissions that reached CXone with a valid token (a 401 only means the token expired while
