@@ -27,6 +27,8 @@ public protocol EventSnapshot {
     func lastSequence(recordedAtOrBefore instant: Timestamp) throws -> UInt64
     /// The sequence of the event carrying idempotency key `key`, or nil.
     func sequence(forIdempotencyKey key: String) throws -> UInt64?
+    /// The view named `name` as the store keeps it, or nil when it keeps none (read through `viewRows`).
+    func storedView(_ name: String) throws -> StoredView?
 }
 
 /// What one draft of an appended batch became.

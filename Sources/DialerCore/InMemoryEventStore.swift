@@ -2,8 +2,11 @@ import Foundation
 
 /// The in-memory twin of the LMDB log: same contract, for unit tests of pure logic and for projectors. An
 /// actor (the core starts no threads and takes no locks); its work is short and runs on the caller's pool.
+/// It maintains the catalogue's views as the LMDB log does: their rows change with the events, atomically.
 public actor InMemoryEventStore: EventStore {
     private var events: [Envelope] = []
+    /// Each view's rows by name, always folded through the last event.
+    private var views: [String: [[UInt8]: [UInt8]]] = [:]
     private var ids: EventIDGenerator
     private let clock: @Sendable () -> Timestamp
 
@@ -22,17 +25,32 @@ public actor InMemoryEventStore: EventStore {
         let sealed = batch.seal(after: head, now: clock()) { key in
             events.first { $0.idempotencyKey == key }?.seq
         }
+        var folded = views
+        for projector in ViewCatalog.all
+        where sealed.appended.contains(where: { projector.types.contains($0.type) }) {
+            let rows = OverlayRows(entries: folded[projector.name] ?? [:])
+            for event in sealed.appended { try event.withView { try projector.fold($0, into: rows) } }
+            folded[projector.name] = rows.entries
+        }
         events.append(contentsOf: sealed.appended)
+        views = folded
         return sealed.results
     }
 
     public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
         try Task.checkCancellation()
-        return try body(Snapshot(events: events))
+        return try body(Snapshot(events: events, views: views))
     }
 
     private struct Snapshot: EventSnapshot {
         let events: [Envelope]
+        let views: [String: [[UInt8]: [UInt8]]]
+
+        func storedView(_ name: String) -> StoredView? {
+            guard let projector = ViewCatalog.projector(named: name) else { return nil }
+            return StoredView(
+                version: projector.version, checkpoint: lastSequence(), rows: OverlayRows(entries: views[name] ?? [:]))
+        }
 
         func lastSequence() -> UInt64 { events.last?.seq ?? 0 }
 

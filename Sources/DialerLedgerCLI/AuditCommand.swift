@@ -34,7 +34,7 @@ struct AuditCommand: AsyncParsableCommand {
             filter.from = try from.map { try Timestamp(parsing: $0, in: .gmt, field: "--from") }
             filter.to = try to.map { try Timestamp(parsing: $0, in: .gmt, field: "--to") }
             let rows = try await data.application().store.withSnapshot { [filter] snapshot in
-                try AuditTrail.read(snapshot, throughSeq: try snapshot.lastSequence(), filter: filter)
+                try AuditTrail.read(snapshot, filter: filter)
             }
             print(Self.render(rows, format), terminator: "")
         }

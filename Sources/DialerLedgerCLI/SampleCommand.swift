@@ -22,6 +22,8 @@ struct SampleCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("first-day"), help: ArgumentHelp("UTC date of the first run's day.", valueName: "DATE"))
     var firstDay = "2026-11-02"
+    @Flag(help: "Also record a scheduling job's effects in each batch (audit rows, completion counts).")
+    var effects = false
 
     func validate() throws {
         guard batches >= 0 else { throw ValidationError("--batches: must be 0 or more, got \(batches)") }
@@ -39,7 +41,8 @@ struct SampleCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let day = try Timestamp(parsing: firstDay, in: .gmt, field: "--first-day").milliseconds / 86_400_000
-            let sample = SampleEvents(tag: tag, campaigns: campaignList, batchSize: batchSize, firstDay: day)
+            let sample = SampleEvents(
+                tag: tag, campaigns: campaignList, batchSize: batchSize, firstDay: day, effects: effects)
             let log = try await data.application(needs: .writing).store
             var appended = 0
             var existing = 0

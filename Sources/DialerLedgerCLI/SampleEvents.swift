@@ -10,6 +10,8 @@ struct SampleEvents {
     let campaigns: [String]
     let batchSize: Int
     let firstDay: Int64
+    /// Whether each batch also records a scheduling job's effects (for the views' tests).
+    var effects = false
 
     /// The events of batch `batch`.
     func batch(_ batch: Int) -> [EventDraft] {
@@ -71,7 +73,44 @@ struct SampleEvents {
                     type: type, stream: stream, payload: payload, correlationID: runID,
                     idempotencyKey: "sample:\(tag):\(batch):\(index)"))
         }
-        return drafts
+        return effects ? drafts + scheduling(batch, campaign: campaign, day: dayStart) : drafts
+    }
+
+    /// A scheduling job of `campaign` as the worker records it, in four events: started with its plan,
+    /// a window submitted (batch by batch one in three fails), analytics sampled, and, every other batch,
+    /// completed: audit rows and completion counts, written in the batch's transaction.
+    private func scheduling(_ batch: Int, campaign: String, day start: Timestamp) -> [EventDraft] {
+        let job = "sched-\(campaign)-\(tag)-\(batch % 7)"
+        let stream = ScheduleEvent.stream(job)
+        let window = ScheduleWindow(
+            campaignID: campaign, timeZone: "UTC", fireTime: start, start: start,
+            end: Timestamp(milliseconds: start.milliseconds + 4 * 3_600_000), clipped: false, contactIDs: ["c\(batch)"])
+        let plan = SchedulePlanned(
+            job: job, campaignID: campaign, cron: "0 9 * * *", contactsSHA256: SHA256Digest.of([UInt8(batch % 256)]),
+            contactCount: 1, expected: 10, plannedAfter: start, windows: [window], outside: [])
+        let key = "\(job):\(batch)"
+        let submission =
+            batch % 3 == 0
+            ? (
+                ScheduleEvent.submissionFailed,
+                ScheduleSubmission(job: job, key: key, timeZone: "UTC", start: start, reason: "503")
+            )
+            : (
+                ScheduleEvent.submitted,
+                ScheduleSubmission(job: job, key: key, timeZone: "UTC", start: start, scheduleID: "s\(batch)")
+            )
+        let progress = CampaignProgress(job: job, campaignID: campaign, completed: Double(batch % 11), expected: 10)
+        var events: [(String, JSONValue)] = [
+            (ScheduleEvent.jobStarted, ["job": .string(job), "campaign_id": .string(campaign)]),
+            (ScheduleEvent.windowsPlanned, plan.json), (submission.0, submission.1.json),
+            (ScheduleEvent.analyticsSampled, progress.json),
+        ]
+        if batch % 2 == 1 { events.append((ScheduleEvent.completed, progress.json)) }
+        return events.enumerated().map { index, event in
+            EventDraft(
+                type: event.0, stream: stream, payload: event.1,
+                idempotencyKey: "sample:\(tag):\(batch):\(batchSize + index)")
+        }
     }
 
     /// One hour as CXone reports it, or nil for an hour without calls (CXone leaves those out).

@@ -35,8 +35,8 @@ public struct LogProblem: Sendable, Equatable, CustomStringConvertible {
 extension LMDBEventStore {
     /// Walks the whole chain and every index tree in one snapshot: gap-free sequence, decodable records,
     /// hashes that match their content, links to the previous hash, canonical payloads, monotone time,
-    /// each event in every index it belongs to, and each index entry well formed and agreeing with its
-    /// event. Stops at the first problem.
+    /// each event in every index it belongs to, each index entry well formed and agreeing with its
+    /// event, and every view's rows equal to a fresh fold of the log. Stops at the first problem.
     public func verify() async throws -> LogVerification {
         try await onReader { try self.verifyNow() }
     }
@@ -51,6 +51,7 @@ extension LMDBEventStore {
                     if report.problem == nil {
                         report.problem = try Self.verifyIndexes(txn, dbs, report)
                     }
+                    if report.problem == nil { report.problem = try Self.verifyViews(txn, dbs) }
                     return report
                 }
             } catch let status as LMDBStatus where status.isDamage {

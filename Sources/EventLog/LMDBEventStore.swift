@@ -7,7 +7,8 @@ import Foundation
 /// the batch's single write transaction. Safe for many tasks and many processes at once. Its blocking
 /// work runs on threads of its own, never on Swift's cooperative pool: appends one at a time on one
 /// writer thread (`log-writer-1`, where the durable commit waits for the disk), reads on a small pool
-/// (`log-reader-N`); transactions stay inside synchronous closures on those threads.
+/// (`log-reader-N`); transactions stay inside synchronous closures on those threads. The catalogue's views
+/// are kept in the same environment and changed in each append's transaction (`LogViews`).
 public final class LMDBEventStore: EventStore {
     /// How a log is opened.
     public enum Access: Sendable {
@@ -25,7 +26,7 @@ public final class LMDBEventStore: EventStore {
     /// How many reader threads each open log has: enough for the server's concurrent reads on a small
     /// machine, few enough to leave LMDB's reader slots to other processes.
     static let readerThreads = 4
-    private let writer = StoreThreads(name: "log-writer", count: 1)
+    let writer = StoreThreads(name: "log-writer", count: 1)
     private let readers = StoreThreads(name: "log-reader", count: readerThreads)
 
     /// Opens the log in folder `path`, creating it when `access` is `.readWrite`. `initialMapSize` is
@@ -73,6 +74,7 @@ public final class LMDBEventStore: EventStore {
         return try translatingErrors {
             try environment.write { txn in
                 let head = try Self.head(txn, dbs)
+                try LogViews.catchUp(txn, dbs, head: head.seq)
                 var sealer = ChainSealer(after: head, now: clock(), count: drafts.count)
                 for index in 0..<board.count {
                     try board.chunk(index).store(sealing: &sealer, txn, dbs) { key in
@@ -87,6 +89,8 @@ public final class LMDBEventStore: EventStore {
                     try txn.put(
                         dbs.byTime, key: IndexKey.time(sealer.recordedAt, seq: head.seq + 1), value: [], append: true)
                 }
+                try LogViews.foldAppended(
+                    types: drafts.map(\.type), results: sealer.results, txn, dbs, head: sealer.head.seq)
                 return sealer.results
             }
         }

@@ -6,13 +6,17 @@ final class LMDBSnapshot: EventSnapshot {
     private let txnPointer: OpaquePointer
     private let dbs: LogDatabases
     private var isOpen = true
+    private var openRows: [LMDBViewRows] = []
 
     init(txn: OpaquePointer, databases: LogDatabases) {
         txnPointer = txn
         dbs = databases
     }
 
-    func close() { isOpen = false }
+    func close() {
+        isOpen = false
+        for rows in openRows { rows.close() }
+    }
 
     private func txn() throws -> LMDBReadTransaction {
         guard isOpen else { throw DialerCoreError.snapshotClosed }
@@ -45,6 +49,15 @@ final class LMDBSnapshot: EventSnapshot {
         return try txn().withValue(dbs.byIdempotencyKey, key: Array(normalized.utf8)) {
             $0.flatMap(IndexKey.trailingSeq)
         }
+    }
+
+    func storedView(_ name: String) throws -> StoredView? {
+        guard let views = dbs.views, views.slots[name] != nil else { return nil }
+        let reader = try txn()
+        guard let meta = try LogViews.meta(reader, views, name) else { return nil }
+        let rows = LMDBViewRows(txn: txnPointer, dbi: views.slots[name]![meta.slot], writable: false)
+        openRows.append(rows)
+        return StoredView(version: meta.version, checkpoint: meta.checkpoint, rows: rows)
     }
 
     func scanInPlace(_ query: EventQuery, _ visit: (EnvelopeView) throws -> Bool) throws {

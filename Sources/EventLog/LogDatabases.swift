@@ -1,4 +1,5 @@
 import CLMDB
+import DialerCore
 
 /// The named LMDB databases of one log.
 struct LogDatabases: Sendable {
@@ -11,6 +12,8 @@ struct LogDatabases: Sendable {
     let byTime: MDB_dbi
     let byIdempotencyKey: MDB_dbi
     let meta: MDB_dbi
+    /// The views' databases; nil for a log opened read-only before any program kept views in it.
+    var views: ViewDatabases?
 
     init(_ handles: [MDB_dbi]) {
         precondition(handles.count == Self.names.count)
@@ -20,6 +23,28 @@ struct LogDatabases: Sendable {
         byTime = handles[3]
         byIdempotencyKey = handles[4]
         meta = handles[5]
+    }
+}
+
+/// The databases of the maintained views: `views` holds each view's slot, version and checkpoint (its
+/// last folded sequence); each view has two slots, `view:NAME:0` and `view:NAME:1`, one serving and one
+/// where `views rebuild` refolds it before the two are swapped.
+struct ViewDatabases: Sendable {
+    /// Names in opening order.
+    static let names = ["views"] + ViewCatalog.all.flatMap { ["view:\($0.name):0", "view:\($0.name):1"] }
+
+    let meta: MDB_dbi
+    /// Each view's two slots, by view name.
+    let slots: [String: [MDB_dbi]]
+
+    init(_ handles: [MDB_dbi]) {
+        precondition(handles.count == Self.names.count)
+        meta = handles[0]
+        var slots: [String: [MDB_dbi]] = [:]
+        for (index, projector) in ViewCatalog.all.enumerated() {
+            slots[projector.name] = [handles[1 + 2 * index], handles[2 + 2 * index]]
+        }
+        self.slots = slots
     }
 }
 

@@ -59,11 +59,12 @@ enum LogFolder {
     static func openEnvironment(path: String, access: LMDBEventStore.Access, mapSize: Int) throws -> LMDBEnvironment {
         let readOnly = access == .readOnly
         do {
-            return try LMDBEnvironment(path: path, mapSize: mapSize, readOnly: readOnly, noLock: false, maxDatabases: 8)
+            return try LMDBEnvironment(
+                path: path, mapSize: mapSize, readOnly: readOnly, noLock: false, maxDatabases: 16)
         } catch let status where readOnly && isPermission(status.code) {
             // Read-only media: no lock file can be made, and no writer can be there either.
             do {
-                return try LMDBEnvironment(path: path, mapSize: mapSize, readOnly: true, noLock: true, maxDatabases: 8)
+                return try LMDBEnvironment(path: path, mapSize: mapSize, readOnly: true, noLock: true, maxDatabases: 16)
             } catch {
                 throw translate(error, path: path)
             }
@@ -77,8 +78,9 @@ enum LogFolder {
     {
         do {
             if let handles = try env.openDatabases(LogDatabases.names, create: false) {
-                let dbs = LogDatabases(handles)
+                var dbs = LogDatabases(handles)
                 try env.read { txn in try checkFormat(txn, dbs, path: path) }
+                dbs.views = try openViewDatabases(env, access: access)
                 return dbs
             }
             let entries = try env.mainDatabaseEntryCount()
@@ -89,7 +91,7 @@ enum LogFolder {
             guard let handles = try env.openDatabases(LogDatabases.names, create: true) else {
                 throw EventLogError.storage(path: path, reason: "databases could not be created")
             }
-            let dbs = LogDatabases(handles)
+            var dbs = LogDatabases(handles)
             try env.write { txn in
                 if try txn.contains(dbs.meta, key: LogFormat.nameKey) {
                     try checkFormat(txn, dbs, path: path)
@@ -98,10 +100,19 @@ enum LogFolder {
                     try txn.put(dbs.meta, key: LogFormat.versionKey, value: IndexKey.seq(UInt64(LogFormat.version)))
                 }
             }
+            dbs.views = try openViewDatabases(env, access: access)
             return dbs
         } catch {
             throw translate(error, path: path)
         }
+    }
+
+    /// The views' databases, created when writable (a log from before views gets them here, empty: the
+    /// next append folds them); nil when read-only and missing.
+    private static func openViewDatabases(_ env: LMDBEnvironment, access: LMDBEventStore.Access) throws
+        -> ViewDatabases?
+    {
+        try env.openDatabases(ViewDatabases.names, create: access == .readWrite).map(ViewDatabases.init)
     }
 
     private static func checkFormat(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: LogDatabases, path: String)

@@ -108,7 +108,7 @@ import Testing
             try await runner.tick()
             await runner.waitForRuns()
             let (reportID, publication) = try #require(
-                try await h.store.withSnapshot { try RecordedReport.publications(snapshot: $0) }.first)
+                try await h.store.withSnapshot { try ReportDirectory.publications(snapshot: $0) }.first)
             #expect(publication.isComplete(maxEmailAttempts: 3))
             #expect(publication.publicationRequested?.recipients == ["team@example.com"], "recorded with the run")
             #expect(publication.requested?.recipients == ["team@example.com"])

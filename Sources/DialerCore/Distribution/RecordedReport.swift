@@ -36,19 +36,7 @@ public struct RecordedReport: Sendable {
                     reason: "report \(reportID) rebuilt from the log does not match its recorded SHA-256 "
                         + generated.sha256.hex)
             }
-            var publication = Publication()
-            let types = Set(PublicationEvent.types)
-            try snapshot.scanInPlace(EventQuery(stream: ReportEvent.runStream(generated.runID), throughSeq: last)) {
-                view in
-                if types.contains(view.type) {
-                    try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
-                        try publication.apply(
-                            type: view.type, payload: try JSONParser.parse(Array(view.payloadBytes)),
-                            reportID: reportID, seq: view.seq, id: view.id)
-                    }
-                }
-                return true
-            }
+            let publication = try ReportDirectory.publication(reportID, snapshot: snapshot)
             return (generated, try snapshot.envelope(at: generatedSeq)?.id, run.started, document, content, publication)
         }()
     }
@@ -56,36 +44,5 @@ public struct RecordedReport: Sendable {
     /// The report as `format`: the chart JSON as recorded, or the page or CSV rendered from the same content.
     public func bytes(_ format: ReportFormat) throws -> [UInt8] {
         try format.render(chart: document, content: content)
-    }
-
-    /// The id of every generated report, read through the `ReportGenerated` type index.
-    public static func generatedIDs(snapshot: any EventSnapshot) throws -> Set<String> {
-        var ids: Set<String> = []
-        try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated)) { view in
-            let payload = try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
-                try JSONParser.parse(Array(view.payloadBytes))
-            }
-            if let id = payload["report_id"]?.stringValue { ids.insert(id) }
-            return true
-        }
-        return ids
-    }
-
-    /// Every report's publication, read through the publication event types' indexes (a few events per
-    /// report, however long its run), by report id.
-    public static func publications(snapshot: any EventSnapshot) throws -> [String: Publication] {
-        var publications: [String: Publication] = [:]
-        for type in PublicationEvent.types {
-            try snapshot.scanInPlace(EventQuery(type: type)) { view in
-                try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
-                    let payload = try JSONParser.parse(Array(view.payloadBytes))
-                    guard let reportID = payload["report_id"]?.stringValue else { return }
-                    try publications[reportID, default: Publication()].apply(
-                        type: view.type, payload: payload, reportID: reportID, seq: view.seq, id: view.id)
-                }
-                return true
-            }
-        }
-        return publications
     }
 }

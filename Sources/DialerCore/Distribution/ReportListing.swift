@@ -44,7 +44,6 @@ public enum ReportListing {
                 return true
             }
         }
-        let publications = try RecordedReport.publications(snapshot: snapshot)
         return try ended.sorted { $0.seq > $1.seq }.prefix(limit).map { run in
             let (reportID, runID, failed, reason): (String, UUID, [String], String?)
             if run.failed {
@@ -67,7 +66,7 @@ public enum ReportListing {
                 reportID: reportID, seq: run.seq, recordedAt: run.recordedAt, started: started, failed: failed,
                 runFailure: reason,
                 publication: PublicationStatus(
-                    publications[reportID] ?? Publication(), maxEmailAttempts: maxEmailAttempts))
+                    try ReportDirectory.publication(reportID, snapshot: snapshot), maxEmailAttempts: maxEmailAttempts))
         }
     }
 }

@@ -150,9 +150,20 @@ public struct RecordedRun: Sendable {
         return found
     }
 
-    /// The `ReportGenerated` of `reportID` through `throughSeq` (nil for the newest report), with its sequence.
-    /// Synthetic ones (`dialer-ledger sample`, without a `run_id`) are no run's report and are passed over.
+    /// The `ReportGenerated` of `reportID` through `throughSeq` (nil for the newest report), with its sequence:
+    /// a report by id is found through the report directory. Synthetic ones (`dialer-ledger sample`, without
+    /// a `run_id`) are no run's report and are passed over.
     public static func report(_ reportID: String?, snapshot: any EventSnapshot, throughSeq: UInt64) throws
+        -> (ReportGenerated, UInt64)?
+    {
+        guard let reportID else { return try newestReport(snapshot: snapshot, throughSeq: throughSeq) }
+        guard let seq = try ReportDirectory.generatedSeq(reportID, snapshot: snapshot, throughSeq: throughSeq),
+            let event = try snapshot.envelope(at: seq)
+        else { return nil }
+        return (try ReportGenerated(stored: try JSONParser.parse(event.payload.bytes), seq: seq), seq)
+    }
+
+    private static func newestReport(snapshot: any EventSnapshot, throughSeq: UInt64) throws
         -> (ReportGenerated, UInt64)?
     {
         var found: (ReportGenerated, UInt64)?
@@ -161,9 +172,7 @@ public struct RecordedRun: Sendable {
             let json = try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
                 try JSONParser.parse(Array(view.payloadBytes))
             }
-            guard reportID == nil || json["report_id"]?.stringValue == reportID, json["run_id"] != nil else {
-                return true
-            }
+            guard json["run_id"] != nil else { return true }
             found = (try ReportGenerated(stored: json, seq: view.seq), view.seq)
             return false
         }

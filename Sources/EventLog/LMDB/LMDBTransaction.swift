@@ -78,6 +78,11 @@ struct LMDBWriteTransaction: ~Copyable, LMDBReading {
         fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: count))
     }
 
+    /// Removes every entry of `dbi` (the database stays).
+    func clear(_ dbi: MDB_dbi) throws {
+        try LMDBStatus.check(mdb_drop(txn, dbi, 0), "mdb_drop")
+    }
+
     /// Removes `key`; true if it was there.
     @discardableResult
     func delete(_ dbi: MDB_dbi, key: [UInt8]) throws -> Bool {

@@ -98,8 +98,8 @@ public struct ReportPublisher: Sendable {
     /// or started and cut short), oldest first; a report that cannot be published is reported, not thrown.
     public func reconcile() async throws -> [PublishResult] {
         let unfinished = try await store.withSnapshot { snapshot in
-            let generated = try RecordedReport.generatedIDs(snapshot: snapshot)
-            return try RecordedReport.publications(snapshot: snapshot).filter { reportID, publication in
+            let generated = Set(try ReportDirectory.reportIDs(snapshot: snapshot))
+            return try ReportDirectory.publications(snapshot: snapshot).filter { reportID, publication in
                 generated.contains(reportID) && !publication.isComplete(maxEmailAttempts: settings.maxEmailAttempts)
             }.keys.sorted()
         }

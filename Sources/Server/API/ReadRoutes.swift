@@ -27,7 +27,6 @@ struct ReadRoutes: Sendable {
         let (items, more) = try await store.withSnapshot { snapshot in
             var items: [JSONValue] = []
             var more = false
-            let publications = try RecordedReport.publications(snapshot: snapshot)
             try snapshot.scanInPlace(EventQuery(type: ReportEvent.generated, afterSeq: after)) { view in
                 let payload = try DialerCoreError.readingStored(seq: view.seq, type: view.type) {
                     try JSONParser.parse(Array(view.payloadBytes))
@@ -43,7 +42,11 @@ struct ReadRoutes: Sendable {
                 for key in ["report_id", "run_id", "as_of_seq", "rule_set", "sha256", "size", "failed"] {
                     fields[key] = payload[key]
                 }
-                let publication = payload["report_id"]?.stringValue.flatMap { publications[$0] } ?? Publication()
+                let publication =
+                    try payload["report_id"]?.stringValue.map {
+                        try ReportDirectory.publication($0, snapshot: snapshot)
+                    }
+                    ?? Publication()
                 fields["publication"] =
                     PublicationStatus(publication, maxEmailAttempts: PublishSettings.defaultMaxEmailAttempts).json
                 items.append(.object(fields))
@@ -87,7 +90,7 @@ struct ReadRoutes: Sendable {
             throw APIError(field: "format", reason: "must be json or csv")
         }
         let matching = try await store.withSnapshot { [filter] snapshot in
-            try AuditTrail.read(snapshot, throughSeq: try snapshot.lastSequence(), filter: filter)
+            try AuditTrail.read(snapshot, filter: filter, limit: limit + 1)
         }
         let page = Array(matching.prefix(limit))
         let next = matching.count > limit ? page.last.map { JSONValue.int(Int64($0.seq)) } ?? .null : .null
@@ -108,11 +111,11 @@ struct ReadRoutes: Sendable {
                 throw APIError(field: "as_of", reason: "\(error)")
             }
         }
-        let (projection, through) = try await store.withSnapshot { snapshot in
+        let (row, through) = try await store.withSnapshot { snapshot in
             let through = try asOf?.resolve(in: snapshot) ?? snapshot.lastSequence()
-            return (try CompletionProjection.read(snapshot, throughSeq: through), through)
+            return (try CompletionProjection.read(snapshot, campaign: campaign, throughSeq: through), through)
         }
-        guard let row = projection.campaigns[campaign] else {
+        guard let row else {
             return ErrorBody.response(
                 .notFound, error: "not_found", reason: "no scheduling job for \(campaign) as of seq \(through)")
         }

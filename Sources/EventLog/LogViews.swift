@@ -1,0 +1,112 @@
+import CLMDB
+import DialerCore
+
+/// The maintained views of an LMDB log, inside its write transactions: each view's rows and checkpoint
+/// change in the transaction that appends the events they come from, and a view found behind the log
+/// (events appended by a program that keeps no views) or folded by another version is caught up there first.
+enum LogViews {
+    /// Where a view stands: the slot serving it, the projector version that folded it, its checkpoint.
+    struct Meta: Equatable {
+        var slot: Int
+        var version: UInt32
+        var checkpoint: UInt64
+
+        init(slot: Int, version: UInt32, checkpoint: UInt64) {
+            self.slot = slot
+            self.version = version
+            self.checkpoint = checkpoint
+        }
+
+        init?(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count == 13, bytes[0] < 2 else { return nil }
+            slot = Int(bytes[0])
+            version = bytes[1..<5].reduce(0) { $0 << 8 | UInt32($1) }
+            checkpoint = bytes[5..<13].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+
+        var bytes: [UInt8] {
+            [UInt8(slot)] + withUnsafeBytes(of: version.bigEndian, Array.init) + IndexKey.seq(checkpoint)
+        }
+    }
+
+    static func meta(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: ViewDatabases, _ name: String) throws
+        -> Meta?
+    {
+        try txn.withValue(dbs.meta, key: Array(name.utf8)) { $0.flatMap(Meta.init) }
+    }
+
+    static func putMeta(_ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ name: String, _ meta: Meta)
+        throws
+    {
+        try txn.put(dbs.meta, key: Array(name.utf8), value: meta.bytes)
+    }
+
+    /// Rows of slot `slot` of `name`, open for the length of `body`.
+    static func withRows<R>(
+        _ txn: OpaquePointer, _ dbs: ViewDatabases, _ name: String, slot: Int, writable: Bool,
+        _ body: (LMDBViewRows) throws -> R
+    ) throws -> R {
+        let rows = LMDBViewRows(txn: txn, dbi: dbs.slots[name]![slot], writable: writable)
+        defer { rows.close() }
+        return try body(rows)
+    }
+
+    /// Folds into `projector`'s view the events after `after` through `through`, reading them in `txn`.
+    static func fold(
+        _ projector: any ViewProjector, after: UInt64, through: UInt64, _ txn: borrowing LMDBWriteTransaction,
+        _ dbs: LogDatabases, slot: Int
+    ) throws {
+        guard after < through, let views = dbs.views else { return }
+        let snapshot = LMDBSnapshot(txn: txn.txn, databases: dbs)
+        defer { snapshot.close() }
+        try withRows(txn.txn, views, projector.name, slot: slot, writable: true) { rows in
+            try snapshot.fold(projector, after: after, through: through, into: rows)
+        }
+    }
+
+    /// Brings every view to `head` before a batch is appended: a view without a record, or folded by another
+    /// version of its projector, is emptied and folded from seq 1; one behind the log folds the rest.
+    static func catchUp(_ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64) throws {
+        guard let views = dbs.views else { return }
+        for projector in ViewCatalog.all {
+            var meta = try meta(txn, views, projector.name) ?? Meta(slot: 0, version: 0, checkpoint: 0)
+            guard meta.version != projector.version || meta.checkpoint != head else { continue }
+            if meta.version != projector.version || meta.checkpoint > head {
+                try txn.clear(views.slots[projector.name]![meta.slot])
+                meta = Meta(slot: meta.slot, version: projector.version, checkpoint: 0)
+            }
+            try fold(projector, after: meta.checkpoint, through: head, txn, dbs, slot: meta.slot)
+            meta.checkpoint = head
+            try putMeta(txn, views, projector.name, meta)
+        }
+    }
+
+    /// Folds a batch just stored (`types` of its drafts, `results` of sealing them) into every view and
+    /// moves each checkpoint to `head`: only events of a type some view reads are read back.
+    static func foldAppended(
+        types: [String], results: [AppendResult], _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases,
+        head: UInt64
+    ) throws {
+        guard let views = dbs.views else { return }
+        var folded: [UInt64] = []
+        for (type, result) in zip(types, results) where ViewCatalog.types.contains(type) {
+            if case .appended(let event) = result { folded.append(event.seq) }
+        }
+        for projector in ViewCatalog.all {
+            guard var meta = try meta(txn, views, projector.name) else { continue }
+            if !folded.isEmpty {
+                try withRows(txn.txn, views, projector.name, slot: meta.slot, writable: true) { rows in
+                    for seq in folded {
+                        var interner = StringInterner?.none
+                        try txn.withValue(dbs.events, key: IndexKey.seq(seq)) { raw in
+                            guard let raw else { return }
+                            try projector.fold(try EnvelopeRecord.view(raw, seq: seq, interner: &interner), into: rows)
+                        }
+                    }
+                }
+            }
+            meta.checkpoint = head
+            try putMeta(txn, views, projector.name, meta)
+        }
+    }
+}
