@@ -16,6 +16,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("walk"), help: .private) var walk = false
 
     func run() async throws {
+        try reportingErrors {
+            if let url = try data.postgresStore() {
+                throw ValidationError("--store: verify walks the LMDB log in the data folder, not \(url)")
+            }
+        }
         guard walk else { return try walkInChild() }
         var verification = LogVerification()
         try await reportingErrors {
