@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +41,14 @@ let package = Package(
         .target(
             name: "EventLog",
             dependencies: ["CLMDB", "DialerCore"]
+        ),
+        .target(
+            name: "PostgresLog",
+            dependencies: [
+                "DialerCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "CXone",
@@ -103,6 +112,7 @@ let package = Package(
             dependencies: [
                 "DialerCore",
                 "EventLog",
+                "PostgresLog",
                 "CXoneSimulator",
                 "CXone",
                 "Delivery",
@@ -128,7 +138,14 @@ let package = Package(
         ),
         .target(name: "DialerTesting", dependencies: ["DialerCore"]),
         .testTarget(name: "DialerCoreTests", dependencies: ["DialerCore", "DialerTesting"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "DialerCore", "DialerTesting"]),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: [
+                "EventLog", "PostgresLog", "DialerCore", "DialerTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "CXoneTests",
             dependencies: [

@@ -33,8 +33,10 @@ struct AuditCommand: AsyncParsableCommand {
             filter.type = type
             filter.from = try from.map { try Timestamp(parsing: $0, in: .gmt, field: "--from") }
             filter.to = try to.map { try Timestamp(parsing: $0, in: .gmt, field: "--to") }
-            let rows = try await data.application().store.withSnapshot { [filter] snapshot in
-                try AuditTrail.read(snapshot, filter: filter)
+            let rows = try await data.withLog { log in
+                try await log.withSnapshot { [filter] snapshot in
+                    try AuditTrail.read(snapshot, filter: filter)
+                }
             }
             print(Self.render(rows, format), terminator: "")
         }

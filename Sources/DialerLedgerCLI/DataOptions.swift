@@ -4,12 +4,21 @@ import EventLog
 import Foundation
 import Logging
 import Pipelines
+import PostgresLog
 import ServiceLifecycle
 
-/// `--data DIR`: the folder holding the log and every other piece of state.
+/// `--data DIR`: the folder holding the log and every other piece of state; `--store URL`: the log in
+/// PostgreSQL instead of the LMDB log in the data folder.
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Data folder.", valueName: "DIR"))
     var data: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The event log in PostgreSQL (postgres://USER@HOST:PORT/DB) instead of the LMDB log in the data folder.",
+            valueName: "URL"))
+    var store: String?
 
     /// The data folder: `--data`, else `$DIALER_LEDGER_DATA`, else `./.dialer-ledger`.
     var folder: String {
@@ -23,27 +32,58 @@ struct DataOptions: ParsableArguments {
     /// The log folder inside the data folder.
     var logPath: String { folder + "/log" }
 
-    /// Opens the log; commands that only read never create one.
-    func openLog(_ access: LMDBEventStore.Access) throws -> LMDBEventStore {
-        try LMDBEventStore(path: logPath, access: access)
+    /// The PostgreSQL log `--store` or `$DIALER_LEDGER_STORE` names; nil for the LMDB log in the data folder.
+    func postgresStore() throws -> PostgresStoreURL? {
+        let environment = ProcessInfo.processInfo.environment["DIALER_LEDGER_STORE"]
+        guard let text = store ?? environment.flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        return try PostgresStoreURL(text)
     }
 
-    /// The application over this data folder, as `needs` say: the LMDB log in DIR/log, the CXone tenant the
-    /// environment names (else the embedded simulator), `server` when serving; the system clock, `logger`.
+    /// Where the log is, for messages: the PostgreSQL URL (without a password) or the LMDB log's folder.
+    var logDescription: String { ((try? postgresStore()) ?? nil)?.description ?? logPath }
+
+    /// Opens the LMDB log for `command`, which works on LMDB only (refused with `--store`); commands that
+    /// only read never create one.
+    func openLog(_ access: LMDBEventStore.Access, for command: String) throws -> LMDBEventStore {
+        try refuseStore(for: command)
+        return try LMDBEventStore(path: logPath, access: access)
+    }
+
+    /// Refuses `--store` for `command`, which works on the LMDB log only.
+    func refuseStore(for command: String) throws {
+        if let url = try postgresStore() {
+            throw ValidationError("--store: \(command) works on the LMDB log in the data folder, not \(url)")
+        }
+    }
+
+    /// The application over this data folder, as `needs` say: the log `--store` names (else the LMDB log in
+    /// DIR/log), the CXone tenant the environment names (else the embedded simulator), `server` when serving;
+    /// the system clock, `logger`.
     func application(
         _ configuration: ServiceConfiguration = ServiceConfiguration(), needs: ApplicationNeeds = [],
         logger: Logger = commandLogger(verbose: false),
         server: (@Sendable (LedgerApplication) -> any Service)? = nil
     ) async throws -> LedgerApplication {
         let path = logPath
+        let postgres = try postgresStore()
         let parts = ApplicationParts(
             dataFolder: folder,
             openStore: { writable, now in
-                try LMDBEventStore(path: path, access: writable ? .readWrite : .readOnly, clock: now)
+                // PostgreSQL's log is a service: the application runs its connection pool first.
+                if let postgres { return PostgresEventStore(url: postgres, clock: now, logger: logger) }
+                return try LMDBEventStore(path: path, access: writable ? .readWrite : .readOnly, clock: now)
             },
             connectCXone: { try await CXoneTenant.from(environment: ProcessInfo.processInfo.environment) },
             server: server, logger: logger)
         return try await buildApplication(configuration: configuration, parts: parts, needs: needs)
+    }
+}
+
+extension DataOptions {
+    /// Runs `body` on the log of an application built with `needs`, while the application (and so a
+    /// PostgreSQL log's connection pool) runs.
+    func withLog<R>(needs: ApplicationNeeds = [], _ body: (any EventStore) async throws -> R) async throws -> R {
+        try await application(needs: needs).run { try await body($0.store) }
     }
 }
 

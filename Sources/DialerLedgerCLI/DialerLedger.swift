@@ -22,7 +22,7 @@ struct DialerLedger: AsyncParsableCommand {
         subcommands: [
             ReportCommand.self, ReplayCommand.self, VerifyCommand.self, EventsCommand.self, SimulateCommand.self,
             ScheduleCommand.self, WebhooksCommand.self, AuditCommand.self, CronCommand.self, S3Command.self,
-            ServeCommand.self, ViewsCommand.self,
+            ServeCommand.self, ViewsCommand.self, LogCommand.self,
             SampleCommand.self,
         ]
     )

@@ -21,17 +21,18 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             guard count >= 0 else { throw ValidationError("--count: must be 0 or more, got \(count)") }
             try await reportingErrors {
-                let log = try await data.application().store
-                let events = try await log.withSnapshot { snapshot in
-                    var events: [Envelope] = []
-                    try snapshot.scan(try filters.query(in: snapshot, newestFirst: true, limit: count)) {
-                        events.append($0)
-                        return true
+                try await data.withLog { log in
+                    let events = try await log.withSnapshot { snapshot in
+                        var events: [Envelope] = []
+                        try snapshot.scan(try filters.query(in: snapshot, newestFirst: true, limit: count)) {
+                            events.append($0)
+                            return true
+                        }
+                        return events
                     }
-                    return events
+                    format.printHeader()
+                    for event in events.reversed() { format.print(event) }
                 }
-                format.printHeader()
-                for event in events.reversed() { format.print(event) }
             }
         }
     }
@@ -47,14 +48,15 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let log = try await data.application().store
-                try await log.withSnapshot { snapshot in
-                    var query = try filters.query(in: snapshot, limit: limit)
-                    query.afterSeq = max(query.afterSeq, after)
-                    format.printHeader()
-                    try snapshot.scan(query) {
-                        format.print($0)
-                        return true
+                try await data.withLog { log in
+                    try await log.withSnapshot { snapshot in
+                        var query = try filters.query(in: snapshot, limit: limit)
+                        query.afterSeq = max(query.afterSeq, after)
+                        format.printHeader()
+                        try snapshot.scan(query) {
+                            format.print($0)
+                            return true
+                        }
                     }
                 }
             }
@@ -69,12 +71,13 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let log = try await data.application().store
-                guard let envelope = try await log.envelope(at: seq) else {
-                    throw DialerCoreError.invalidField(
-                        field: "SEQ", reason: "no event \(seq); the log holds 1…\(try await log.lastSequence())")
+                try await data.withLog { log in
+                    guard let envelope = try await log.envelope(at: seq) else {
+                        throw DialerCoreError.invalidField(
+                            field: "SEQ", reason: "no event \(seq); the log holds 1…\(try await log.lastSequence())")
+                    }
+                    print(envelope.jsonLine)
                 }
-                print(envelope.jsonLine)
             }
         }
     }
@@ -87,21 +90,22 @@ struct EventsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let log = try await data.application().store
-                let total = try await log.withSnapshot { snapshot in
-                    let query = try filters.query(in: snapshot)
-                    if query.stream == nil, query.type == nil {
-                        let through = min(query.throughSeq, try snapshot.lastSequence())
-                        return through > query.afterSeq ? through - query.afterSeq : 0
+                try await data.withLog { log in
+                    let total = try await log.withSnapshot { snapshot in
+                        let query = try filters.query(in: snapshot)
+                        if query.stream == nil, query.type == nil {
+                            let through = min(query.throughSeq, try snapshot.lastSequence())
+                            return through > query.afterSeq ? through - query.afterSeq : 0
+                        }
+                        var counted: UInt64 = 0
+                        try snapshot.scanInPlace(query) { _ in
+                            counted += 1
+                            return true
+                        }
+                        return counted
                     }
-                    var counted: UInt64 = 0
-                    try snapshot.scanInPlace(query) { _ in
-                        counted += 1
-                        return true
-                    }
-                    return counted
+                    print(total)
                 }
-                print(total)
             }
         }
     }

@@ -41,11 +41,13 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let other = try rules.map(loadRuleSet)
-            let lookup = try await data.application().store.withSnapshot { snapshot in
-                try ReportReplay.replay(
-                    report, asOf: try asOf.map { try AsOf(parsing: $0, field: "--as-of") }, rules: other,
-                    snapshot: snapshot
-                ) { printError("replay: \($1) events of \($0) read…") }
+            let lookup = try await data.withLog { log in
+                try await log.withSnapshot { snapshot in
+                    try ReportReplay.replay(
+                        report, asOf: try asOf.map { try AsOf(parsing: $0, field: "--as-of") }, rules: other,
+                        snapshot: snapshot
+                    ) { printError("replay: \($1) events of \($0) read…") }
+                }
             }
             guard case .replayed(let replay) = lookup else {
                 if case .noReport(let point) = lookup {

@@ -86,7 +86,7 @@ struct ReportRunCommand: AsyncParsableCommand {
                 let lines =
                     summary.lines + [
                         "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
-                        "  recorded in \(data.logPath) (ReportGenerated at seq \(outcome.generatedSeq)); "
+                        "  recorded in \(data.logDescription) (ReportGenerated at seq \(outcome.generatedSeq)); "
                             + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
                     ]
                 for line in lines { path == "-" ? printError(line) : print(line) }

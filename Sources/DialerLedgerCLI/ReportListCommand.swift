@@ -22,9 +22,11 @@ struct ReportListCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit: must be 1 to 10000") }
-            let entries = try await data.application().store.withSnapshot { snapshot in
-                try ReportListing.recent(
-                    snapshot: snapshot, limit: limit, maxEmailAttempts: PublishSettings.defaultMaxEmailAttempts)
+            let entries = try await data.withLog { log in
+                try await log.withSnapshot { snapshot in
+                    try ReportListing.recent(
+                        snapshot: snapshot, limit: limit, maxEmailAttempts: PublishSettings.defaultMaxEmailAttempts)
+                }
             }
             print(Self.render(entries, format), terminator: "")
         }

@@ -22,8 +22,10 @@ struct ReportShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let lookup = try await data.application().store.withSnapshot { snapshot in
-                try ReportReplay.replay(id, asOf: nil, rules: nil, snapshot: snapshot)
+            let lookup = try await data.withLog { log in
+                try await log.withSnapshot { snapshot in
+                    try ReportReplay.replay(id, asOf: nil, rules: nil, snapshot: snapshot)
+                }
             }
             guard case .replayed(let replay) = lookup else {
                 throw ValidationError("ID: no report \"\(id)\" in the log; `dialer-ledger report list` shows them")

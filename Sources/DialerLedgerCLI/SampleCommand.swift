@@ -43,18 +43,19 @@ struct SampleCommand: AsyncParsableCommand {
             let day = try Timestamp(parsing: firstDay, in: .gmt, field: "--first-day").milliseconds / 86_400_000
             let sample = SampleEvents(
                 tag: tag, campaigns: campaignList, batchSize: batchSize, firstDay: day, effects: effects)
-            let log = try await data.application(needs: .writing).store
-            var appended = 0
-            var existing = 0
-            for batch in 0..<batches {
-                for result in try await log.append(sample.batch(batch)) {
-                    if case .appended = result { appended += 1 } else { existing += 1 }
+            try await data.withLog(needs: .writing) { log in
+                var appended = 0
+                var existing = 0
+                for batch in 0..<batches {
+                    for result in try await log.append(sample.batch(batch)) {
+                        if case .appended = result { appended += 1 } else { existing += 1 }
+                    }
                 }
+                print(
+                    "sample \"\(tag)\": appended \(appended) events in \(batches) batches"
+                        + (existing > 0 ? " (\(existing) already in the log)" : "")
+                        + "; log holds \(try await log.lastSequence()) events at \(data.logDescription)")
             }
-            print(
-                "sample \"\(tag)\": appended \(appended) events in \(batches) batches"
-                    + (existing > 0 ? " (\(existing) already in the log)" : "")
-                    + "; log holds \(try await log.lastSequence()) events at \(data.logPath)")
         }
     }
 }

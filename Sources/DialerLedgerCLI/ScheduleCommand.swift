@@ -136,12 +136,13 @@ struct ScheduleStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let app = try await data.application()
-            let projection = try await app.store.withSnapshot { snapshot in
-                let through =
-                    try asOf.map { try AsOf(parsing: $0, field: "--as-of").resolve(in: snapshot) }
-                    ?? snapshot.lastSequence()
-                return try CompletionProjection.read(snapshot, throughSeq: through)
+            let projection = try await data.withLog { log in
+                try await log.withSnapshot { snapshot in
+                    let through =
+                        try asOf.map { try AsOf(parsing: $0, field: "--as-of").resolve(in: snapshot) }
+                        ?? snapshot.lastSequence()
+                    return try CompletionProjection.read(snapshot, throughSeq: through)
+                }
             }
             let rows = projection.campaigns.values.filter { campaign == nil || $0.campaignID == campaign }
                 .sorted { $0.campaignID < $1.campaignID }

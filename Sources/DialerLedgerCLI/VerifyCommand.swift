@@ -16,10 +16,13 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("walk"), help: .private) var walk = false
 
     func run() async throws {
+        try reportingErrors {
+            try data.refuseStore(for: "verify")
+        }
         guard walk else { return try walkInChild() }
         var verification = LogVerification()
         try await reportingErrors {
-            let log = try data.openLog(.readOnly)
+            let log = try data.openLog(.readOnly, for: "verify")
             verification = try await log.verify()
         }
         if let problem = verification.problem {

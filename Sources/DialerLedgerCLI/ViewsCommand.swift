@@ -28,7 +28,7 @@ struct ViewsRebuildCommand: AsyncParsableCommand {
             if let view, !names.contains(view) {
                 throw ValidationError("--view: \(view) is not a view (\(names.joined(separator: ", ")))")
             }
-            let log = try data.openLog(.readWrite)
+            let log = try data.openLog(.readWrite, for: "views rebuild")
             for name in view.map({ [$0] }) ?? names {
                 let rebuilt = try await log.rebuildView(name) { folded, total in
                     printError(

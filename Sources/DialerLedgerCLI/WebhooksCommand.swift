@@ -33,34 +33,36 @@ struct WebhooksRedeliverCommand: AsyncParsableCommand {
             else { throw ValidationError("--webhook-secret: give whsec_… (or set WEBHOOK_SECRET)") }
             let secret = try WebhookSecret(secretText)
             let app = try await data.application(needs: .writing, logger: commandLogger(verbose: verbose))
-            let recorded = try await app.store.withSnapshot { snapshot -> (WebhookRequested, String, Int)? in
-                var found: (WebhookRequested, String)?
-                try snapshot.scanInPlace(EventQuery(type: ScheduleEvent.webhookRequested)) { view in
-                    let requested = try WebhookRequested(view)
-                    if requested.deliveryID == deliveryID { found = (requested, view.stream) }
-                    return found == nil
+            try await app.run { app in
+                let recorded = try await app.store.withSnapshot { snapshot -> (WebhookRequested, String, Int)? in
+                    var found: (WebhookRequested, String)?
+                    try snapshot.scanInPlace(EventQuery(type: ScheduleEvent.webhookRequested)) { view in
+                        let requested = try WebhookRequested(view)
+                        if requested.deliveryID == deliveryID { found = (requested, view.stream) }
+                        return found == nil
+                    }
+                    guard let (requested, stream) = found else { return nil }
+                    var attempts = 0
+                    try snapshot.scanInPlace(EventQuery(stream: stream)) { view in
+                        if view.type == ScheduleEvent.webhookAttempted { attempts += 1 }
+                        return true
+                    }
+                    return (requested, stream, attempts)
                 }
-                guard let (requested, stream) = found else { return nil }
-                var attempts = 0
-                try snapshot.scanInPlace(EventQuery(stream: stream)) { view in
-                    if view.type == ScheduleEvent.webhookAttempted { attempts += 1 }
-                    return true
+                guard let (requested, stream, attempts) = recorded else {
+                    throw ValidationError("\(deliveryID): no such webhook delivery in \(data.logDescription)")
                 }
-                return (requested, stream, attempts)
+                // One attempt: a person asked for this one, and sees its outcome.
+                let outcome = try await app.webhookDeliverer(schedule: WebhookRetrySchedule(delays: [])).deliver(
+                    id: deliveryID, url: url ?? requested.url, body: try CanonicalJSON(requested.body).bytes,
+                    secret: secret, stream: stream, correlation: ScheduleWorker.correlation(requested.job),
+                    firstAttempt: attempts + 1)
+                print(
+                    outcome.delivered
+                        ? "\(deliveryID) delivered (attempt \(outcome.attempts))"
+                        : "\(deliveryID) abandoned after attempt \(outcome.attempts): \(outcome.reason ?? "")")
+                if !outcome.delivered { throw ExitCode(3) }
             }
-            guard let (requested, stream, attempts) = recorded else {
-                throw ValidationError("\(deliveryID): no such webhook delivery in \(data.logPath)")
-            }
-            // One attempt: a person asked for this one, and sees its outcome.
-            let outcome = try await app.webhookDeliverer(schedule: WebhookRetrySchedule(delays: [])).deliver(
-                id: deliveryID, url: url ?? requested.url, body: try CanonicalJSON(requested.body).bytes,
-                secret: secret, stream: stream, correlation: ScheduleWorker.correlation(requested.job),
-                firstAttempt: attempts + 1)
-            print(
-                outcome.delivered
-                    ? "\(deliveryID) delivered (attempt \(outcome.attempts))"
-                    : "\(deliveryID) abandoned after attempt \(outcome.attempts): \(outcome.reason ?? "")")
-            if !outcome.delivered { throw ExitCode(3) }
         }
     }
 }

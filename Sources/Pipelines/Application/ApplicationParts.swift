@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// log, the CXone tenant, the HTTP server), with the one clock and the one logger every part gets.
 public struct ApplicationParts: Sendable {
     /// Opens the event log, stamping recorded times with the clock given; read-only when `writable` is false
-    /// (a command that only reads never creates a log).
+    /// (a command that only reads never creates a log). A log that is also a `Service` (PostgreSQL's, whose
+    /// connection pool runs) becomes the application's first service, so it must be run to be used.
     public typealias StoreOpener =
         @Sendable (_ writable: Bool, _ now: @escaping @Sendable () -> Timestamp) throws ->
         any EventStore

@@ -116,7 +116,8 @@ public func buildApplication(
     let clock = parts.clock
     let now: @Sendable () -> Timestamp = { clock.now() }
     let publishing = try needs.contains(.publishing) ? configuration.publishSettings(dataFolder: parts.dataFolder) : nil
-    let store = MeteredEventStore(try parts.openStore(needs.contains(.writing), now))
+    let opened = try parts.openStore(needs.contains(.writing), now)
+    let store = MeteredEventStore(opened)
     var tenant: CXoneTenant?
     var cxone: CXoneClient?
     if needs.contains(.cxone) {
@@ -136,6 +137,8 @@ public func buildApplication(
     var application = LedgerApplication(
         configuration: configuration, dataFolder: parts.dataFolder, store: store, clock: clock, logger: parts.logger,
         tenant: tenant, cxone: cxone, publishing: publishing, reports: reports, cronRunner: cronRunner)
+    // A log with a lifetime of its own (PostgreSQL's connection pool) starts first and stops last.
+    if let service = opened as? any Service { application.services.append(service) }
     if let cxone, let tenant { application.services.append(CXoneLifetime(client: cxone, tenant: tenant)) }
     if serving, let server = parts.server { application.services.append(server(application)) }
     if let cronRunner { application.services.append(cronRunner) }

@@ -1,0 +1,132 @@
+import DialerCore
+import Foundation
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The append-only event log in PostgreSQL, for several processes on one log: envelopes in columns of
+/// `dialer_ledger.events` with the canonical payload as hashed, appends serialised on a head row so the
+/// sequence stays gap-free and the hash chain single across writers, sealed by the same `ChainSealer` as
+/// the LMDB log, and consistent reads in `REPEATABLE READ READ ONLY` transactions. A `Service`: its `run()`
+/// drives the connection pool, so it runs in the application's `ServiceGroup`, before anything that uses it.
+public final class PostgresEventStore: EventStore, Service {
+    /// Where the log lives.
+    public let url: PostgresStoreURL
+    let client: PostgresClient
+    let logger: Logger
+    private let clock: @Sendable () -> Timestamp
+    /// How long an append waits for the head row held by another writer before it gives up.
+    let lockTimeoutMilliseconds: Int64
+    /// The threads that run snapshot closures, which block on the server's replies: never Swift's
+    /// cooperative threads. As many as the LMDB log's readers; running from `init` to `deinit`.
+    let readers = NIOThreadPool(numberOfThreads: 4)
+
+    /// A store on the log at `url`, stamping `recorded_at` with `clock`; nothing connects until `run()`.
+    /// `maximumConnections` bounds the pool (each snapshot and each append holds one connection).
+    public init(
+        url: PostgresStoreURL, clock: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
+        lockTimeoutMilliseconds: Int64 = 5_000, maximumConnections: Int = 20, logger: Logger
+    ) {
+        var configuration = url.clientConfiguration
+        configuration.options.maximumConnections = maximumConnections
+        // Every statement of the store's sessions waits at most this long for a lock: the head row's.
+        configuration.options.additionalStartupParameters = [("lock_timeout", "\(lockTimeoutMilliseconds)")]
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        readers.start()
+        (self.url, self.clock, self.lockTimeoutMilliseconds, self.logger) = (
+            url, clock, lockTimeoutMilliseconds, logger
+        )
+    }
+
+    deinit { readers.shutdownGracefully { _ in } }
+
+    /// Drives the connection pool until the task is cancelled or the service group shuts down gracefully.
+    public func run() async throws { await client.run() }
+
+    /// Creates the log's schema, or migrates an older one to this program's version; refuses a newer one.
+    /// Returns the version found (0 for none). Safe to run from several processes at once.
+    public func initialize() async throws -> Int32 {
+        try await inTransaction("BEGIN") { connection in
+            try await PostgresLogSchema.migrate(on: connection, store: url.description, logger: logger)
+        }
+    }
+
+    public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
+        guard !drafts.isEmpty else { return [] }
+        try Task.checkCancellation()
+        // Handed over from here: an unstructured task, so cancelling the caller neither interrupts the
+        // transaction nor leaves its outcome unknown.
+        return try await Task { try await self.appendNow(drafts) }.value
+    }
+
+    private func appendNow(_ drafts: [EventDraft]) async throws -> [AppendResult] {
+        // Validating and encoding a large batch is most of an append's work: off the cooperative pool.
+        let batch = try await readers.runIfActive { try ValidatedBatch(drafts) }
+        return try await inTransaction("BEGIN") { connection in
+            let head = try await lockHead(connection)
+            let keys = batch.items.compactMap(\.idempotencyKey)
+            let existing = keys.isEmpty ? [:] : try await sequences(forKeys: keys, connection)
+            let sealed = batch.seal(after: head, now: clock()) { existing[$0] }
+            if let last = sealed.appended.last {
+                try await connection.query(EventRow.insert(sealed.appended), logger: logger)
+                try await connection.query(
+                    """
+                    UPDATE dialer_ledger.head SET seq = \(Int64(last.seq)), hash = \(ByteBuffer(bytes: last.hash.bytes)),
+                        recorded_at = 'epoch'::timestamptz + \(last.recordedAt.milliseconds)::bigint * interval '1 millisecond'
+                    """, logger: logger)
+            }
+            return sealed.results
+        }
+    }
+
+    /// Locks the head row for this transaction (waiting at most the lock timeout) and reads it, checking
+    /// the schema's version in the same statement.
+    private func lockHead(_ connection: PostgresConnection) async throws -> LogHead {
+        let row = try await connection.query(
+            """
+            SELECT h.seq, h.hash, (extract(epoch FROM h.recorded_at) * 1000)::bigint, f.version
+            FROM dialer_ledger.head h, dialer_ledger.format f FOR UPDATE OF h
+            """, logger: logger
+        ).decodeFirst((Int64, ByteBuffer, Int64, Int32).self)
+        guard let (seq, hash, recordedAt, version) = row, let digest = SHA256Digest(bytes: hash.readableBytesView)
+        else { throw PostgresLogError.noLog(store: url.description) }
+        _ = try PostgresLogSchema.checked(version, store: url.description)
+        return LogHead(seq: UInt64(seq), hash: digest, recordedAt: Timestamp(milliseconds: recordedAt))
+    }
+
+    /// The sequences of those of `keys` already in the log.
+    private func sequences(forKeys keys: [String], _ connection: PostgresConnection) async throws -> [String: UInt64] {
+        var found: [String: UInt64] = [:]
+        let rows = try await connection.query(
+            "SELECT idempotency_key, seq FROM dialer_ledger.events WHERE idempotency_key = ANY(\(keys))", logger: logger
+        )
+        for try await (key, seq) in rows.decode((String, Int64).self) { found[key] = UInt64(seq) }
+        return found
+    }
+
+    /// Runs `body` in a transaction on one pooled connection, opened with `begin`: committed if `body`
+    /// returns, rolled back if it throws; server errors come out as `PostgresLogError`s.
+    func inTransaction<R: Sendable>(
+        _ begin: PostgresQuery, _ body: (PostgresConnection) async throws -> R
+    ) async throws -> R {
+        let leased = Mutex(false)
+        do {
+            return try await client.withConnection { connection in
+                leased.withLock { $0 = true }
+                try await connection.query(begin, logger: logger)
+                do {
+                    let result = try await body(connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch  where !leased.withLock({ $0 }) && !(error is CancellationError) {
+            throw PostgresLogError.unreachable(store: url.description)
+        } catch {
+            throw PostgresLogError.from(error, store: url.description, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        }
+    }
+}
