@@ -61,7 +61,11 @@ public final class PostgresEventStore: EventStore, Service {
 
     private func appendNow(_ drafts: [EventDraft]) async throws -> [AppendResult] {
         // Validating and encoding a large batch is most of an append's work: off the cooperative pool.
-        let batch = try await readers.runIfActive { try ValidatedBatch(drafts) }
+        let batch = try await readers.runIfActive {
+            var system = SystemRandomNumberGenerator()
+            var ids = EventIDGenerator(seededBy: &system)
+            return try ValidatedBatch(drafts, ids: &ids)
+        }
         return try await inTransaction("BEGIN") { connection in
             let head = try await lockHead(connection)
             let keys = batch.items.compactMap(\.idempotencyKey)

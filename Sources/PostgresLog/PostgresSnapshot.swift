@@ -75,6 +75,9 @@ final class PostgresSnapshot: EventSnapshot {
         try sequence("SELECT seq FROM dialer_ledger.head") ?? 0
     }
 
+    /// None yet: the PostgreSQL log keeps no views, so readers fold each view from the log.
+    func storedView(_ name: String) throws -> StoredView? { nil }
+
     func envelope(at seq: UInt64) throws -> Envelope? {
         guard seq <= UInt64(Int64.max) else { return nil }
         return try rows(

@@ -112,132 +112,136 @@ private struct LaggingSnapshot: EventSnapshot {
 }
 
 @Suite struct ViewContractTests {
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.keepingViews)
     func viewsKeptInTheAppendsEqualAFreshFold(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make(clock: ManualClock())
-        defer { cleanup() }
-        var mix = ViewEventMix(seed: 7)
-        for round in 0..<60 {
-            _ = try await store.append(mix.batch())
-            guard round % 10 == 9 else { continue }
+        try await kind.withStore(clock: ManualClock()) { store in
+            var mix = ViewEventMix(seed: 7)
+            for round in 0..<60 {
+                _ = try await store.append(mix.batch())
+                guard round % 10 == 9 else { continue }
+                try await store.withSnapshot { snapshot in
+                    let head = try snapshot.lastSequence()
+                    for projector in ViewCatalog.all {
+                        let checkpoint = try snapshot.storedView(projector.name)?.checkpoint
+                        #expect(checkpoint == head, "\(projector.name)")
+                    }
+                    #expect(try viewDifference(snapshot) == nil, "round \(round)")
+                }
+            }
+            let rows = try await store.withSnapshot { try AuditTrail.read($0) }
+            #expect(rows.count > 20, "the mix made audit rows")
+        }
+    }
+
+    @Test(arguments: StoreKind.keepingViews)
+    func aViewBehindTheLogIsServedWithTheRestFoldedOverIt(kind: StoreKind) async throws {
+        try await kind.withStore(clock: ManualClock()) { store in
+            var mix = ViewEventMix(seed: 11)
+            for _ in 0..<30 { _ = try await store.append(mix.batch()) }
             try await store.withSnapshot { snapshot in
                 let head = try snapshot.lastSequence()
-                for projector in ViewCatalog.all {
-                    let checkpoint = try snapshot.storedView(projector.name)?.checkpoint
-                    #expect(checkpoint == head, "\(projector.name)")
-                }
-                #expect(try viewDifference(snapshot) == nil, "round \(round)")
-            }
-        }
-        let rows = try await store.withSnapshot { try AuditTrail.read($0) }
-        #expect(rows.count > 20, "the mix made audit rows")
-    }
-
-    @Test(arguments: StoreKind.allCases)
-    func aViewBehindTheLogIsServedWithTheRestFoldedOverIt(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make(clock: ManualClock())
-        defer { cleanup() }
-        var mix = ViewEventMix(seed: 11)
-        for _ in 0..<30 { _ = try await store.append(mix.batch()) }
-        try await store.withSnapshot { snapshot in
-            let head = try snapshot.lastSequence()
-            for checkpoint in [0, head / 3, head - 1] {
-                let lagging = LaggingSnapshot(base: snapshot, checkpoint: checkpoint)
-                for projector in ViewCatalog.all {
-                    let served = try lagging.viewRows(projector)
-                    #expect(try served.firstDifference(from: try snapshot.viewRows(projector)) == nil)
-                }
-                #expect(
-                    try CompletionProjection.read(lagging, throughSeq: head).campaigns
-                        == CompletionProjection.read(snapshot, throughSeq: head).campaigns)
-            }
-        }
-    }
-
-    @Test(arguments: StoreKind.allCases)
-    func asOfReadsAnswerAsTheLogDidThen(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make(clock: ManualClock())
-        let (prefixStore, prefixCleanup) = try kind.make(clock: ManualClock())
-        defer {
-            cleanup()
-            prefixCleanup()
-        }
-        var mix = ViewEventMix(seed: 3)
-        for round in 0..<40 {
-            let batch = mix.batch()
-            _ = try await store.append(batch)
-            if round < 25 { _ = try await prefixStore.append(batch) }
-        }
-        let point = try await prefixStore.lastSequence()
-        let asOf = try await store.withSnapshot { try CompletionProjection.read($0, throughSeq: point).campaigns }
-        let then = try await prefixStore.withSnapshot { try CompletionProjection.read($0, throughSeq: point).campaigns }
-        #expect(asOf == then)
-        #expect(!asOf.isEmpty)
-        for report in (0..<5).map({ "rpt-\($0)" }) {
-            let seqAsOf = try await store.withSnapshot {
-                try ReportDirectory.generatedSeq(report, snapshot: $0, throughSeq: point)
-            }
-            let seqThen = try await prefixStore.withSnapshot {
-                try ReportDirectory.generatedSeq(report, snapshot: $0, throughSeq: point)
-            }
-            #expect(seqAsOf == seqThen, "\(report)")
-        }
-    }
-
-    @Test(arguments: StoreKind.allCases)
-    func auditPagesByCampaignTypeAndTimeAreTheRowsAFilterKeeps(kind: StoreKind) async throws {
-        let clock = ManualClock()
-        let (store, cleanup) = try kind.make(clock: clock)
-        defer { cleanup() }
-        var mix = ViewEventMix(seed: 5)
-        for _ in 0..<50 {
-            _ = try await store.append(mix.batch())
-            clock.advance(milliseconds: 1_000)
-        }
-        let all = try await store.withSnapshot { try AuditTrail.read($0) }
-        let start = clock.now().milliseconds - 50_000
-        for campaign in [nil, "C0", "C9"] {
-            for type in [nil, ScheduleEvent.submitted, PublicationEvent.requested] {
-                for (from, to) in [(nil, nil), (start + 10_000, start + 30_000), (start + 49_000, nil)]
-                    as [(Int64?, Int64?)]
-                {
-                    var filter = AuditTrail.Filter()
-                    filter.campaign = campaign
-                    filter.type = type
-                    filter.from = from.map(Timestamp.init(milliseconds:))
-                    filter.to = to.map(Timestamp.init(milliseconds:))
-                    filter.afterSeq = 5
-                    let expected = all.filter { row in
-                        row.seq > 5 && (campaign.map { row.campaigns.contains($0) } ?? true)
-                            && (type.map { row.type == $0 } ?? true) && (from.map { row.at.milliseconds >= $0 } ?? true)
-                            && (to.map { row.at.milliseconds < $0 } ?? true)
-                    }
-                    let page = try await store.withSnapshot { [filter] in
-                        try AuditTrail.read($0, filter: filter, limit: 7)
+                for checkpoint in [0, head / 3, head - 1] {
+                    let lagging = LaggingSnapshot(base: snapshot, checkpoint: checkpoint)
+                    for projector in ViewCatalog.all {
+                        let served = try lagging.viewRows(projector)
+                        #expect(try served.firstDifference(from: try snapshot.viewRows(projector)) == nil)
                     }
                     #expect(
-                        page == Array(expected.prefix(7)), "\(String(describing: campaign)) \(String(describing: type))"
-                    )
+                        try CompletionProjection.read(lagging, throughSeq: head).campaigns
+                            == CompletionProjection.read(snapshot, throughSeq: head).campaigns)
                 }
             }
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func anEventAViewCannotFoldIsItsFailureAsAFoldFromTheLogWouldBe(kind: StoreKind) async throws {
-        let (store, cleanup) = try kind.make(clock: ManualClock())
-        defer { cleanup() }
-        var mix = ViewEventMix(seed: 9)
-        _ = try await store.append(mix.batch())
-        _ = try await store.append([
-            EventDraft(type: ScheduleEvent.submitted, stream: "schedule:x", payload: ["job": 1])
-        ])
-        _ = try await store.append(mix.batch())
-        let failure = try await store.withSnapshot { snapshot in
-            #expect(throws: DialerCoreError.self) { try AuditTrail.read(snapshot) }
-            #expect(throws: DialerCoreError.self) { try CompletionProjection.read(snapshot, throughSeq: .max) }
-            return try viewDifference(snapshot)
+    @Test(arguments: StoreKind.keepingViews)
+    func asOfReadsAnswerAsTheLogDidThen(kind: StoreKind) async throws {
+        try await kind.withStore(clock: ManualClock()) { store in
+            try await kind.withStore(clock: ManualClock()) { prefixStore in
+                var mix = ViewEventMix(seed: 3)
+                for round in 0..<40 {
+                    let batch = mix.batch()
+                    _ = try await store.append(batch)
+                    if round < 25 { _ = try await prefixStore.append(batch) }
+                }
+                let point = try await prefixStore.lastSequence()
+                let asOf = try await store.withSnapshot {
+                    try CompletionProjection.read($0, throughSeq: point).campaigns
+                }
+                let then = try await prefixStore.withSnapshot {
+                    try CompletionProjection.read($0, throughSeq: point).campaigns
+                }
+                #expect(asOf == then)
+                #expect(!asOf.isEmpty)
+                for report in (0..<5).map({ "rpt-\($0)" }) {
+                    let seqAsOf = try await store.withSnapshot {
+                        try ReportDirectory.generatedSeq(report, snapshot: $0, throughSeq: point)
+                    }
+                    let seqThen = try await prefixStore.withSnapshot {
+                        try ReportDirectory.generatedSeq(report, snapshot: $0, throughSeq: point)
+                    }
+                    #expect(seqAsOf == seqThen, "\(report)")
+                }
+            }
         }
-        #expect(failure == nil, "the failure is recorded as a fold records it")
+    }
+
+    @Test(arguments: StoreKind.keepingViews)
+    func auditPagesByCampaignTypeAndTimeAreTheRowsAFilterKeeps(kind: StoreKind) async throws {
+        let clock = ManualClock()
+        try await kind.withStore(clock: clock) { store in
+            var mix = ViewEventMix(seed: 5)
+            for _ in 0..<50 {
+                _ = try await store.append(mix.batch())
+                clock.advance(milliseconds: 1_000)
+            }
+            let all = try await store.withSnapshot { try AuditTrail.read($0) }
+            let start = clock.now().milliseconds - 50_000
+            for campaign in [nil, "C0", "C9"] {
+                for type in [nil, ScheduleEvent.submitted, PublicationEvent.requested] {
+                    for (from, to) in [(nil, nil), (start + 10_000, start + 30_000), (start + 49_000, nil)]
+                        as [(Int64?, Int64?)]
+                    {
+                        var filter = AuditTrail.Filter()
+                        filter.campaign = campaign
+                        filter.type = type
+                        filter.from = from.map(Timestamp.init(milliseconds:))
+                        filter.to = to.map(Timestamp.init(milliseconds:))
+                        filter.afterSeq = 5
+                        let expected = all.filter { row in
+                            row.seq > 5 && (campaign.map { row.campaigns.contains($0) } ?? true)
+                                && (type.map { row.type == $0 } ?? true)
+                                && (from.map { row.at.milliseconds >= $0 } ?? true)
+                                && (to.map { row.at.milliseconds < $0 } ?? true)
+                        }
+                        let page = try await store.withSnapshot { [filter] in
+                            try AuditTrail.read($0, filter: filter, limit: 7)
+                        }
+                        #expect(
+                            page == Array(expected.prefix(7)),
+                            "\(String(describing: campaign)) \(String(describing: type))"
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.keepingViews)
+    func anEventAViewCannotFoldIsItsFailureAsAFoldFromTheLogWouldBe(kind: StoreKind) async throws {
+        try await kind.withStore(clock: ManualClock()) { store in
+            var mix = ViewEventMix(seed: 9)
+            _ = try await store.append(mix.batch())
+            _ = try await store.append([
+                EventDraft(type: ScheduleEvent.submitted, stream: "schedule:x", payload: ["job": 1])
+            ])
+            _ = try await store.append(mix.batch())
+            let failure = try await store.withSnapshot { snapshot in
+                #expect(throws: DialerCoreError.self) { try AuditTrail.read(snapshot) }
+                #expect(throws: DialerCoreError.self) { try CompletionProjection.read(snapshot, throughSeq: .max) }
+                return try viewDifference(snapshot)
+            }
+            #expect(failure == nil, "the failure is recorded as a fold records it")
+        }
     }
 }
