@@ -44,7 +44,9 @@ struct CLI: Sendable {
 
     /// Runs the command to its end, its output appended to `log`; throws when it exits other than 0.
     func run(_ arguments: [String], log: String) async throws {
-        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log) {
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+        }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         defer { try? output.close() }
         try output.seekToEnd()
@@ -56,7 +58,7 @@ struct CLI: Sendable {
     /// `dialer-ledger serve` on a free loopback port over the log in `folder`, with one read key.
     func serve(folder: String, readKey: String) async throws -> Server {
         let log = folder + "/serve.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)

@@ -58,7 +58,8 @@ struct API: Sendable {
     /// The JSON object `path` answers.
     func json(_ path: String) async throws -> [String: Any] {
         let answer = try await get(path)
-        guard let object = try JSONSerialization.jsonObject(with: Data(buffer: answer.body)) as? [String: Any] else {
+        guard let object = try JSONSerialization.jsonObject(with: Data(answer.body.readableBytesView)) as? [String: Any]
+        else {
             throw Refusal(path: path, status: 200, body: "not a JSON object")
         }
         return object
@@ -100,7 +101,7 @@ struct Raw: Sendable {
     /// `count` entries of `stream` (0: all; `-`: the events themselves) after `afterSeq`, `repeat` times.
     func read(stream: String, afterSeq: UInt64, count: Int, repeat: Int) async throws -> Figure {
         let file = NSTemporaryDirectory() + "/raw-lmdb-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let status = try await exitStatus(
             of: binary, ["read", logFolder, stream, "\(afterSeq)", "\(count)", "\(`repeat`)"],

@@ -58,9 +58,9 @@ struct ViewsLog {
         }
 
         var summary: String {
-            "\(rounds) rounds, each `sample` \(batches) × \(batchSize) events, then a report run of one campaign "
-                + "(\(ViewsLog.campaigns.joined(separator: ", ")) in turn) published with `--publish`, then a "
-                + "scheduling job for that campaign (embedded simulator, contacts in 6 zones)"
+            "\(rounds) rounds, each for one campaign (\(ViewsLog.campaigns.joined(separator: ", ")) in turn): "
+                + "`sample` \(batches) × \(batchSize) events, then a report run published with `--publish`, then a "
+                + "scheduling job (embedded simulator, contacts in 6 zones)"
         }
 
         /// Round `round`: its sample stretch, its report run and its scheduling job.
@@ -74,7 +74,7 @@ struct ViewsLog {
             try await cli.run(
                 [
                     "sample", "--data", folder, "--tag", "views-\(round)", "--batches", "\(batches)", "--batch-size",
-                    "\(batchSize)",
+                    "\(batchSize)", "--campaigns", campaign,
                 ], log: log)
             try await cli.run(
                 [
@@ -87,7 +87,7 @@ struct ViewsLog {
                 [
                     "schedule", "run", "--data", folder, "--campaign", campaign, "--cron",
                     "\(round % 60) \(9 + round / 60 % 8) * * *", "--contacts", contacts, "--expected", "8",
-                    "--poll-interval", "200ms", "--timeout", "2m",
+                    "--poll-interval", "1s", "--timeout", "2m",
                 ], log: log)
         }
     }
