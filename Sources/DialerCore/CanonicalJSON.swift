@@ -186,7 +186,7 @@ public struct CanonicalJSONWriter {
     }
 
     /// Writes already-canonical JSON bytes as is.
-    public mutating func writeRaw(bytes raw: [UInt8]) { bytes.append(contentsOf: raw) }
+    public mutating func writeRaw(bytes raw: some Collection<UInt8>) { bytes.append(contentsOf: raw) }
 
     /// Writes a UUID as a quoted lowercase string.
     public mutating func write(uuid: UUID) {
