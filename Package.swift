@@ -136,6 +136,15 @@ let package = Package(
             dependencies: ["DialerCore", "EventLog", "Pipelines", "CXone"],
             path: "Benchmarks/ReportBench"
         ),
+        .executableTarget(
+            name: "ViewsBench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ViewsBench"
+        ),
         .target(name: "DialerTesting", dependencies: ["DialerCore"]),
         .testTarget(name: "DialerCoreTests", dependencies: ["DialerCore", "DialerTesting"]),
         .testTarget(

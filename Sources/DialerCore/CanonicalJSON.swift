@@ -185,8 +185,8 @@ public struct CanonicalJSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Writes already-canonical JSON bytes as is.
-    public mutating func writeRaw(bytes raw: [UInt8]) { bytes.append(contentsOf: raw) }
+    /// Writes already-canonical JSON bytes as is (inlinable, so callers in other modules get it specialized).
+    @inlinable public mutating func writeRaw(bytes raw: some Collection<UInt8>) { bytes.append(contentsOf: raw) }
 
     /// Writes a UUID as a quoted lowercase string.
     public mutating func write(uuid: UUID) {

@@ -55,7 +55,7 @@ public struct Envelope: Sendable, Hashable {
         var w = CanonicalJSONWriter(capacity: payload.bytes.count + 420)
         Self.writeCanonicalHead(
             causationID: causationID, correlationID: correlationID, hash: includingHash ? hash : nil, id: id,
-            idempotencyKey: idempotencyKey, payload: payload, to: &w)
+            idempotencyKey: idempotencyKey, payload: payload.bytes, to: &w)
         Self.writeCanonicalTail(
             prevHash: prevHash, recordedAt: recordedAt, seq: seq, stream: stream, type: type, version: version, to: &w)
         return w.bytes
@@ -65,7 +65,7 @@ public struct Envelope: Sendable, Hashable {
     /// of which depend on the log's head, so writers hash this part before taking the write lock.
     static func writeCanonicalHead(
         causationID: UUID?, correlationID: UUID?, hash: SHA256Digest?, id: UUID, idempotencyKey: String?,
-        payload: CanonicalJSON, to w: inout CanonicalJSONWriter
+        payload: some Collection<UInt8>, to w: inout CanonicalJSONWriter
     ) {
         w.writeRaw("{\"causation_id\":")
         write(causationID, to: &w)
@@ -80,7 +80,7 @@ public struct Envelope: Sendable, Hashable {
         w.writeRaw(",\"idempotency_key\":")
         if let idempotencyKey { w.write(string: idempotencyKey) } else { w.writeRaw("null") }
         w.writeRaw(",\"payload\":")
-        w.writeRaw(bytes: payload.bytes)
+        w.writeRaw(bytes: payload)
     }
 
     /// The rest of the canonical envelope, from `prev_hash` to the closing brace.

@@ -52,6 +52,16 @@ public struct EnvelopeView {
     /// The idempotency key, decoded.
     public var idempotencyKey: String? { idempotencyKeyBytes.map { String(decoding: $0, as: UTF8.self) } }
 
+    /// Writes the envelope's canonical JSON, the bytes `Envelope.canonicalBytes()` gives, read in place
+    /// (no owned copy made).
+    public func writeCanonical(to w: inout CanonicalJSONWriter) {
+        Envelope.writeCanonicalHead(
+            causationID: causationID, correlationID: correlationID, hash: hash, id: id,
+            idempotencyKey: idempotencyKey, payload: payloadBytes, to: &w)
+        Envelope.writeCanonicalTail(
+            prevHash: prevHash, recordedAt: recordedAt, seq: seq, stream: stream, type: type, version: version, to: &w)
+    }
+
     /// An owned copy.
     public var envelope: Envelope {
         Envelope(

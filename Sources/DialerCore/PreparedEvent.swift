@@ -39,7 +39,7 @@ public struct PreparedEvent: Sendable {
         scratch.bytes.removeAll(keepingCapacity: true)
         Envelope.writeCanonicalHead(
             causationID: causationID, correlationID: correlationID, hash: nil, id: id,
-            idempotencyKey: idempotencyKey, payload: payload, to: &scratch)
+            idempotencyKey: idempotencyKey, payload: payload.bytes, to: &scratch)
         var hasher = SHA256Hasher()
         hasher.update(scratch.bytes)
         headHash = hasher

@@ -29,6 +29,14 @@ import Testing
         #expect(try JSONParser.parse(envelope.jsonLine)["hash"] == .string(envelope.hash.hex))
     }
 
+    @Test func aViewWritesTheEnvelopesCanonicalBytesInPlace() throws {
+        let envelope = try sealed()
+        var w = CanonicalJSONWriter()
+        w.writeRaw("[")
+        envelope.withView { $0.writeCanonical(to: &w) }
+        #expect(w.bytes == Array("[".utf8) + envelope.canonicalBytes())
+    }
+
     @Test func anyChangedFieldChangesTheHash() throws {
         let original = try sealed()
         var changed = original

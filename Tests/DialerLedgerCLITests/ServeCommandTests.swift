@@ -140,12 +140,16 @@ import Testing
         let bad = try await get(base + "/audit?limit=0", key: reader)
         #expect(bad.status == 400)
         #expect(try JSONParser.parse(Array(bad.body.utf8))["field"]?.stringValue == "limit")
-        let events = try JSONParser.parse(Array(try await get(base + "/events?limit=3", key: reader).body.utf8))
+        let eventsAnswer = try await get(base + "/events?limit=3", key: reader)
+        let events = try JSONParser.parse(Array(eventsAnswer.body.utf8))
         guard case .array(let envelopes)? = events["events"] else {
             Issue.record("no events array")
             return
         }
         #expect(envelopes.compactMap { $0["seq"]?.intValue } == [1, 2, 3] && events["next_after"]?.intValue == 3)
+        // The page holds each event's canonical envelope, the bytes its hash covers, as `events list` prints them.
+        let listed = try await tool.run(["events", "list", "--data", folder.path, "--limit", "3"]).lines
+        #expect(eventsAnswer.body == #"{"events":["# + listed.joined(separator: ",") + #"],"next_after":3}"# + "\n")
         #expect(try await get(base + "/campaigns/CAMPAIGN_001/completion", key: reader).status == 404)
 
         // The seed's ad-hoc report: a run key runs and records it; a read key may not.

@@ -129,16 +129,14 @@ struct ReadRoutes: Sendable {
         ])
     }
 
-    /// `GET /api/v1/events?after=SEQ&limit=N&type=T&stream=S`: canonical envelopes, oldest first.
+    /// `GET /api/v1/events?after=SEQ&limit=N&type=T&stream=S`: canonical envelopes, oldest first, the page
+    /// written on the store's reader thread (`EventPage`).
     private func events(_ request: Request) async throws -> Response {
         let query = try Query(request)
         let after = try query.seq("after") ?? 0
         let limit = try query.limit()
-        let envelopes = try await store.events(
-            EventQuery(stream: query.string("stream"), type: query.string("type"), afterSeq: after, limit: limit + 1))
-        let page = envelopes.prefix(limit)
-        let items = try page.map { try JSONParser.parse($0.canonicalBytes()) }
-        let next = envelopes.count > limit ? page.last.map { JSONValue.int(Int64($0.seq)) } ?? .null : .null
-        return JSONResponse.ok(["events": .array(items), "next_after": next])
+        let events = EventQuery(
+            stream: query.string("stream"), type: query.string("type"), afterSeq: after, limit: limit + 1)
+        return JSONResponse.bytes(try await store.withSnapshot { try EventPage.bytes($0, events, limit: limit) })
     }
 }
