@@ -20,12 +20,26 @@ final class StoreThreads: @unchecked Sendable {
         for index in 1...max(count, 1) {
             let threadName = "\(name)-\(index)"
             Thread.detachNewThread { [self] in
-                // Named by the thread itself: a new Linux thread otherwise keeps its creator's name.
+                // Named by the thread itself (a new Linux thread otherwise keeps its creator's name), and
+                // marked as the store's in a thread-specific slot that `currentThreadName` reads.
                 Thread.current.name = threadName
+                pthread_setspecific(Self.nameKey, Unmanaged.passRetained(threadName as NSString).toOpaque())
                 serve()
             }
         }
     }
+
+    /// The name of the store thread that calls this (`log-writer-1`, …), or nil on any other thread.
+    static var currentThreadName: String? {
+        pthread_getspecific(nameKey).map { Unmanaged<NSString>.fromOpaque($0).takeUnretainedValue() as String }
+    }
+
+    /// The thread-specific slot holding a store thread's name, released when the thread ends.
+    private static let nameKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { Unmanaged<NSString>.fromOpaque($0!).release() }
+        return key
+    }()
 
     /// How many jobs wait for a thread.
     var queuedCount: Int {

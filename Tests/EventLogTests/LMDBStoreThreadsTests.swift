@@ -20,7 +20,7 @@ import Testing
         let (held, heldSignal) = AsyncStream.makeStream(of: Void.self)
 
         func now() -> Timestamp {
-            threads.withLock { $0.append(Thread.current.name ?? "unnamed") }
+            threads.withLock { $0.append(StoreThreads.currentThreadName ?? "not a store thread") }
             if holding.withLock({ $0 }) {
                 heldSignal.yield()
                 release.wait()
@@ -39,7 +39,7 @@ import Testing
         let (store, folder) = try store(clock)
         defer { folder.remove() }
         _ = try await store.append([Self.draft])
-        let reader = try await store.withSnapshot { _ in Thread.current.name ?? "unnamed" }
+        let reader = try await store.withSnapshot { _ in StoreThreads.currentThreadName ?? "not a store thread" }
         #expect(clock.threads.withLock { $0 } == ["log-writer-1"])
         #expect(reader.hasPrefix("log-reader-"))
     }
