@@ -56,7 +56,7 @@ enum EventRow {
                 INSERT INTO dialer_ledger.events (seq, id, type, version, stream, correlation_id, causation_id,
                     idempotency_key, payload, prev_hash, hash, recorded_at)
                 SELECT seq, id, type, version, stream, NULLIF(correlation_id, '')::uuid,
-                    NULLIF(causation_id, '')::uuid, NULLIF(idempotency_key, ''), payload, prev_hash, hash, \(instant("$12"))
+                    NULLIF(causation_id, '')::uuid, NULLIF(idempotency_key, ''), payload, prev_hash, hash, \(instant("recorded_at"))
                 FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[],
                     $8::text[], $9::text[], $10::bytea[], $11::bytea[], $12::bigint[])
                     AS batch (seq, id, type, version, stream, correlation_id, causation_id, idempotency_key, payload,

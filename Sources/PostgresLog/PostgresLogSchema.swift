@@ -87,12 +87,16 @@ public enum PostgresLogSchema {
         return found
     }
 
-    /// The version of the schema found, refused when foreign or newer than this program's.
+    /// The version of the schema found (an older one is what `migrate` migrates), refused when foreign or
+    /// newer than this program's.
     static func foundVersion(on connection: PostgresConnection, store: String, logger: Logger) async throws -> Int32 {
         let row = try await connection.query("SELECT name, version FROM dialer_ledger.format", logger: logger)
             .decodeFirst((String, Int32).self)
         guard let (name, found) = row, name == formatName else { throw PostgresLogError.noLog(store: store) }
-        return try checked(found, store: store)
+        guard found <= version else {
+            throw PostgresLogError.newerSchema(store: store, found: found, supported: version)
+        }
+        return found
     }
 
     /// `found` if this program reads that version, else the error saying why not.
