@@ -42,20 +42,6 @@ struct DataOptions: ParsableArguments {
     /// Where the log is, for messages: the PostgreSQL URL (without a password) or the LMDB log's folder.
     var logDescription: String { ((try? postgresStore()) ?? nil)?.description ?? logPath }
 
-    /// Opens the LMDB log for `command`, which works on LMDB only (refused with `--store`); commands that
-    /// only read never create one.
-    func openLog(_ access: LMDBEventStore.Access, for command: String) throws -> LMDBEventStore {
-        try refuseStore(for: command)
-        return try LMDBEventStore(path: logPath, access: access)
-    }
-
-    /// Refuses `--store` for `command`, which works on the LMDB log only.
-    func refuseStore(for command: String) throws {
-        if let url = try postgresStore() {
-            throw ValidationError("--store: \(command) works on the LMDB log in the data folder, not \(url)")
-        }
-    }
-
     /// The application over this data folder, as `needs` say: the log `--store` names (else the LMDB log in
     /// DIR/log), the CXone tenant the environment names (else the embedded simulator), `server` when serving;
     /// the system clock, `logger`.

@@ -28,21 +28,22 @@ struct ViewsRebuildCommand: AsyncParsableCommand {
             if let view, !names.contains(view) {
                 throw ValidationError("--view: \(view) is not a view (\(names.joined(separator: ", ")))")
             }
-            let log = try data.openLog(.readWrite, for: "views rebuild")
-            for name in view.map({ [$0] }) ?? names {
-                let rebuilt = try await log.rebuildView(name) { folded, total in
-                    printError(
-                        "views rebuild: \(name) \(ReportText.grouped(Int64(folded))) / \(ReportText.grouped(Int64(total))) events"
-                    )
-                }
-                if let key = rebuilt.firstDifference {
-                    print(
-                        "\(name): rebuilt through seq \(rebuilt.throughSeq); differed from the kept rows at key \(key)")
-                } else {
-                    print("\(name): rebuilt through seq \(rebuilt.throughSeq); equal to the kept rows")
+            try await data.withStoredLog(access: .readWrite) { log in
+                for name in view.map({ [$0] }) ?? names {
+                    let rebuilt = try await log.rebuildView(name, batchSize: 100_000) { folded, total in
+                        printError(
+                            "views rebuild: \(name) \(ReportText.grouped(Int64(folded))) / \(ReportText.grouped(Int64(total))) events"
+                        )
+                    }
+                    if let key = rebuilt.firstDifference {
+                        print(
+                            "\(name): rebuilt through seq \(rebuilt.throughSeq); differed from the kept rows at key \(key)"
+                        )
+                    } else {
+                        print("\(name): rebuilt through seq \(rebuilt.throughSeq); equal to the kept rows")
+                    }
                 }
             }
         }
     }
-
 }

@@ -1,16 +1,5 @@
 import DialerCore
 
-/// What `views rebuild` did to one view.
-public struct ViewRebuild: Sendable, Equatable {
-    /// The view's name.
-    public var view: String
-    /// The sequence it was refolded through.
-    public var throughSeq: UInt64
-    /// The first key where the refolded rows differed from the maintained ones (as `ViewKey.describe`
-    /// shows it), or nil when they were equal.
-    public var firstDifference: String?
-}
-
 extension LMDBEventStore {
     /// Refolds view `name` from seq 1 into its spare slot, `batchSize` events per write transaction
     /// (`progress` hears how many of how many events are folded after each), then, in one transaction,
@@ -66,23 +55,5 @@ extension LMDBEventStore {
         try await writer.run(cancellable: false) {
             try self.translatingErrors { try self.environment.write(body) }
         }
-    }
-
-    /// The first view whose rows, as a reader is served them, differ from a fresh fold of the log.
-    static func verifyViews(_ txn: borrowing LMDBReadTransaction, _ dbs: LogDatabases) throws -> LogProblem? {
-        let snapshot = LMDBSnapshot(txn: txn.txn, databases: dbs)
-        defer { snapshot.close() }
-        for projector in ViewCatalog.all {
-            let served = try snapshot.servedRows(projector)
-            let fresh = OverlayRows()
-            try snapshot.fold(projector, after: 0, through: try snapshot.lastSequence(), into: fresh)
-            if let key = try served.firstDifference(from: fresh) {
-                return LogProblem(
-                    seq: nil,
-                    reason:
-                        "view \(projector.name) differs from a fresh fold of the log at key \(ViewKey.describe(key))")
-            }
-        }
-        return nil
     }
 }

@@ -34,10 +34,10 @@ enum EventRow {
             prevHash: prevHash, hash: hash)
     }
 
-    /// One INSERT of `envelopes` (all recorded at one instant, as a batch is): each column bound as one array
-    /// and unnested, so the statement's size does not grow with the batch.
+    /// One INSERT of `envelopes`: each column bound as one array and unnested, so the statement's size does
+    /// not grow with the batch.
     static func insert(_ envelopes: [Envelope]) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: 11)
+        var binds = PostgresBindings(capacity: 12)
         binds.append(envelopes.map { Int64($0.seq) })
         binds.append(envelopes.map(\.id))
         binds.append(envelopes.map(\.type))
@@ -50,17 +50,17 @@ enum EventRow {
         binds.append(envelopes.map { String(decoding: $0.payload.bytes, as: UTF8.self) })
         binds.append(envelopes.map { ByteBuffer(bytes: $0.prevHash.bytes) })
         binds.append(envelopes.map { ByteBuffer(bytes: $0.hash.bytes) })
-        binds.append(envelopes.first?.recordedAt.milliseconds ?? 0)
+        binds.append(envelopes.map(\.recordedAt.milliseconds))
         return PostgresQuery(
             unsafeSQL: """
                 INSERT INTO dialer_ledger.events (seq, id, type, version, stream, correlation_id, causation_id,
                     idempotency_key, payload, prev_hash, hash, recorded_at)
                 SELECT seq, id, type, version, stream, NULLIF(correlation_id, '')::uuid,
-                    NULLIF(causation_id, '')::uuid, NULLIF(idempotency_key, ''), payload, prev_hash, hash, \(instant("$12"))
+                    NULLIF(causation_id, '')::uuid, NULLIF(idempotency_key, ''), payload, prev_hash, hash, \(instant("recorded_at"))
                 FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::text[],
-                    $8::text[], $9::text[], $10::bytea[], $11::bytea[])
+                    $8::text[], $9::text[], $10::bytea[], $11::bytea[], $12::bigint[])
                     AS batch (seq, id, type, version, stream, correlation_id, causation_id, idempotency_key, payload,
-                        prev_hash, hash)
+                        prev_hash, hash, recorded_at)
                 """, binds: binds)
     }
 }

@@ -71,21 +71,30 @@ public final class PostgresEventStore: EventStore, Service {
             let keys = batch.items.compactMap(\.idempotencyKey)
             let existing = keys.isEmpty ? [:] : try await sequences(forKeys: keys, connection)
             let sealed = batch.seal(after: head, now: clock()) { existing[$0] }
-            if let last = sealed.appended.last {
-                try await connection.query(EventRow.insert(sealed.appended), logger: logger)
-                try await connection.query(
-                    """
-                    UPDATE dialer_ledger.head SET seq = \(Int64(last.seq)), hash = \(ByteBuffer(bytes: last.hash.bytes)),
-                        recorded_at = 'epoch'::timestamptz + \(last.recordedAt.milliseconds)::bigint * interval '1 millisecond'
-                    """, logger: logger)
-            }
+            try await store(sealed.appended, after: head, connection)
             return sealed.results
+        }
+    }
+
+    /// Inserts `envelopes` (sealed after `head`, whose row this transaction holds), moves the head past them
+    /// and folds them into the views (caught up first if behind), in `connection`'s open transaction.
+    func store(_ envelopes: [Envelope], after head: LogHead, _ connection: PostgresConnection) async throws {
+        if let last = envelopes.last {
+            try await connection.query(EventRow.insert(envelopes), logger: logger)
+            try await connection.query(
+                """
+                UPDATE dialer_ledger.head SET seq = \(Int64(last.seq)), hash = \(ByteBuffer(bytes: last.hash.bytes)),
+                    recorded_at = 'epoch'::timestamptz + \(last.recordedAt.milliseconds)::bigint * interval '1 millisecond'
+                """, logger: logger)
+        }
+        try await readers.runIfActive { [logger] in
+            try PostgresViews(connection: connection, logger: logger).keep(head: head.seq, appended: envelopes)
         }
     }
 
     /// Locks the head row for this transaction (waiting at most the lock timeout) and reads it, checking
     /// the schema's version in the same statement.
-    private func lockHead(_ connection: PostgresConnection) async throws -> LogHead {
+    func lockHead(_ connection: PostgresConnection) async throws -> LogHead {
         let row = try await connection.query(
             """
             SELECT h.seq, h.hash, (extract(epoch FROM h.recorded_at) * 1000)::bigint, f.version
@@ -99,7 +108,7 @@ public final class PostgresEventStore: EventStore, Service {
     }
 
     /// The sequences of those of `keys` already in the log.
-    private func sequences(forKeys keys: [String], _ connection: PostgresConnection) async throws -> [String: UInt64] {
+    func sequences(forKeys keys: [String], _ connection: PostgresConnection) async throws -> [String: UInt64] {
         var found: [String: UInt64] = [:]
         let rows = try await connection.query(
             "SELECT idempotency_key, seq FROM dialer_ledger.events WHERE idempotency_key = ANY(\(keys))", logger: logger
@@ -113,24 +122,37 @@ public final class PostgresEventStore: EventStore, Service {
     func inTransaction<R: Sendable>(
         _ begin: PostgresQuery, _ body: (PostgresConnection) async throws -> R
     ) async throws -> R {
+        try await withConnection { try await transaction(begin, on: $0, body) }
+    }
+
+    /// Runs `body` with one pooled connection of its own; server errors come out as `PostgresLogError`s.
+    func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
         let leased = Mutex(false)
         do {
             return try await client.withConnection { connection in
                 leased.withLock { $0 = true }
-                try await connection.query(begin, logger: logger)
-                do {
-                    let result = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
-                    return result
-                } catch {
-                    try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+                return try await body(connection)
             }
         } catch  where !leased.withLock({ $0 }) && !(error is CancellationError) {
             throw PostgresLogError.unreachable(store: url.description)
         } catch {
             throw PostgresLogError.from(error, store: url.description, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
+        }
+    }
+
+    /// Runs `body` in a transaction on `connection`, opened with `begin`: committed if `body` returns, rolled
+    /// back if it throws.
+    func transaction<R: Sendable>(
+        _ begin: PostgresQuery, on connection: PostgresConnection, _ body: (PostgresConnection) async throws -> R
+    ) async throws -> R {
+        try await connection.query(begin, logger: logger)
+        do {
+            let result = try await body(connection)
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
     }
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 /// newer than it knows, and asks for `log init` on an older one.
 public enum PostgresLogSchema {
     /// The schema version this program writes and reads.
-    public static let version: Int32 = 1
+    public static let version: Int32 = 2
     /// The format marker's name, as the LMDB log's.
     static let formatName = "dialer-ledger"
 
@@ -49,7 +49,22 @@ public enum PostgresLogSchema {
             CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON dialer_ledger.events
                 FOR EACH STATEMENT EXECUTE FUNCTION dialer_ledger.refuse_change()
             """,
-        ]
+        ],
+        // 2: the maintained views, kept by the appends. Unlike the events, their rows change: updated,
+        // deleted, and swapped between two slots by `views rebuild`. A view without a state row is folded
+        // from seq 1 by the next append.
+        [
+            """
+            CREATE TABLE dialer_ledger.view_state (
+                name text PRIMARY KEY, slot integer NOT NULL CHECK (slot IN (0, 1)), version bigint NOT NULL,
+                checkpoint bigint NOT NULL)
+            """,
+            """
+            CREATE TABLE dialer_ledger.view_rows (
+                view text NOT NULL, slot integer NOT NULL CHECK (slot IN (0, 1)), key bytea NOT NULL,
+                value bytea NOT NULL, PRIMARY KEY (view, slot, key))
+            """,
+        ],
     ]
 
     /// Creates the schema or migrates it to `version` inside `connection`'s open transaction, serialised
@@ -72,12 +87,16 @@ public enum PostgresLogSchema {
         return found
     }
 
-    /// The version of the schema found, refused when foreign or newer than this program's.
+    /// The version of the schema found (an older one is what `migrate` migrates), refused when foreign or
+    /// newer than this program's.
     static func foundVersion(on connection: PostgresConnection, store: String, logger: Logger) async throws -> Int32 {
         let row = try await connection.query("SELECT name, version FROM dialer_ledger.format", logger: logger)
             .decodeFirst((String, Int32).self)
         guard let (name, found) = row, name == formatName else { throw PostgresLogError.noLog(store: store) }
-        return try checked(found, store: store)
+        guard found <= version else {
+            throw PostgresLogError.newerSchema(store: store, found: found, supported: version)
+        }
+        return found
     }
 
     /// `found` if this program reads that version, else the error saying why not.

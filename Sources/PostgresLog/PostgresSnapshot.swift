@@ -8,27 +8,33 @@ extension PostgresEventStore {
     /// server's replies, and all see the log as of the transaction's first statement, which runs before
     /// `body` starts. A task cancelled before its read starts gets `CancellationError`.
     public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
+        try await withPostgresSnapshot(body)
+    }
+
+    /// `withSnapshot`, its closure given the PostgreSQL snapshot itself.
+    func withPostgresSnapshot<R: Sendable>(_ body: @Sendable (PostgresSnapshot) throws -> R) async throws -> R {
         try Task.checkCancellation()
         return try await inTransaction("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY") { connection in
             let version = try await connection.query("SELECT version FROM dialer_ledger.format", logger: logger)
                 .decodeFirst(Int32.self)
             _ = try PostgresLogSchema.checked(version ?? 0, store: url.description)
-            return try await onReader({ [logger] in PostgresSnapshot(connection: connection, logger: logger) }, body)
+            return try await onReader(connection, body)
         }
     }
 
-    /// Runs `body` on a snapshot made by `open` on a reader thread, and closes the snapshot after.
-    private func onReader<R: Sendable>(
-        _ open: @escaping @Sendable () -> PostgresSnapshot, _ body: @Sendable (any EventSnapshot) throws -> R
+    /// Runs `body` on a reader thread with a snapshot on `connection` (in its open transaction), and closes
+    /// the snapshot after.
+    func onReader<R: Sendable>(
+        _ connection: PostgresConnection, _ body: @Sendable (PostgresSnapshot) throws -> R
     ) async throws -> R {
         try await withoutActuallyEscaping(body) { body in
             // The pool may keep its work item a moment after it completes; the box lets go of `body`
             // before then, as `withoutActuallyEscaping` requires.
             let box = Handover(body)
             defer { _ = box.take() }
-            return try await readers.runIfActive {
+            return try await readers.runIfActive { [logger] in
                 guard let body = box.take() else { throw CancellationError() }
-                let snapshot = open()
+                let snapshot = PostgresSnapshot(connection: connection, logger: logger)
                 defer { snapshot.close() }
                 return try body(snapshot)
             }
@@ -62,7 +68,7 @@ final class PostgresSnapshot: EventSnapshot {
 
     func close() { isOpen = false }
 
-    private func rows(_ query: PostgresQuery) throws -> PostgresQueryResult {
+    func rows(_ query: PostgresQuery) throws -> PostgresQueryResult {
         guard isOpen else { throw DialerCoreError.snapshotClosed }
         return try connection.query(query, logger: logger).wait()
     }
@@ -75,8 +81,26 @@ final class PostgresSnapshot: EventSnapshot {
         try sequence("SELECT seq FROM dialer_ledger.head") ?? 0
     }
 
-    /// None yet: the PostgreSQL log keeps no views, so readers fold each view from the log.
-    func storedView(_ name: String) throws -> StoredView? { nil }
+    /// The view's rows as the appends keep them, read by key in this snapshot; nil before any append kept it.
+    func storedView(_ name: String) throws -> StoredView? {
+        let state = try rows(
+            "SELECT slot, version, checkpoint FROM dialer_ledger.view_state WHERE name = \(name)"
+        ).first?.decode((Int32, Int64, Int64).self)
+        guard let (slot, version, checkpoint) = state else { return nil }
+        return StoredView(
+            version: UInt32(clamping: version), checkpoint: UInt64(checkpoint),
+            rows: PostgresViewRows(view: name, slot: slot) { try self.rows($0) })
+    }
+
+    /// The head row: the newest sequence, hash and time as the appends recorded them.
+    func headRow() throws -> (seq: UInt64, hash: [UInt8], recordedAt: Timestamp)? {
+        try rows(
+            "SELECT seq, hash, (extract(epoch FROM recorded_at) * 1000)::bigint FROM dialer_ledger.head"
+        ).first.map { row in
+            let (seq, hash, recordedAt) = try row.decode((Int64, ByteBuffer, Int64).self)
+            return (UInt64(seq), Array(hash.readableBytesView), Timestamp(milliseconds: recordedAt))
+        }
+    }
 
     func envelope(at seq: UInt64) throws -> Envelope? {
         guard seq <= UInt64(Int64.max) else { return nil }

@@ -15,10 +15,6 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
         PostgresTestServer.url == nil ? [.memory, .lmdb] : [.memory, .lmdb, .postgres]
     }
 
-    /// The stores that keep the maintained views in their own transactions (the PostgreSQL log serves
-    /// every view by folding it from the log until it keeps them too).
-    static let keepingViews: [StoreKind] = [.memory, .lmdb]
-
     /// Runs `body` with a fresh store on `clock` (PostgreSQL's in a database of its own, running), then
     /// removes it.
     func withStore(clock: ManualClock, _ body: (any EventStore) async throws -> Void) async throws {

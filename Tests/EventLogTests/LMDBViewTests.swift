@@ -1,7 +1,6 @@
 import DialerCore
 import DialerTesting
 import Foundation
-import Synchronization
 import Testing
 
 @testable import EventLog
@@ -109,14 +108,7 @@ import Testing
         try restore(state, in: store)
         let problem = try #require(try await store.verify().problem)
         #expect(problem.reason == "view audit differs from a fresh fold of the log at key \(ViewKey.describe(key))")
-        let heard = Mutex<[UInt64]>([])
-        let rebuilt = try await store.rebuildView("audit", batchSize: 10) { folded, _ in
-            heard.withLock { $0.append(folded) }
-        }
-        #expect(rebuilt.firstDifference == ViewKey.describe(key))
-        #expect(rebuilt.throughSeq == (try await store.lastSequence()))
-        #expect(heard.withLock { $0 }.last == rebuilt.throughSeq)
-        #expect(try await store.verify().problem == nil)
+        try await expectRebuildMends(store, "audit", differingAt: key)
         #expect(try await store.rebuildView("audit").firstDifference == nil)
     }
 }

@@ -2,6 +2,7 @@ import DialerCore
 import DialerTesting
 import EventLog
 import Foundation
+import Synchronization
 import Testing
 
 /// Random events of the types the views read, with some they do not.
@@ -112,7 +113,7 @@ private struct LaggingSnapshot: EventSnapshot {
 }
 
 @Suite struct ViewContractTests {
-    @Test(arguments: StoreKind.keepingViews)
+    @Test(arguments: StoreKind.allCases)
     func viewsKeptInTheAppendsEqualAFreshFold(kind: StoreKind) async throws {
         try await kind.withStore(clock: ManualClock()) { store in
             var mix = ViewEventMix(seed: 7)
@@ -133,7 +134,7 @@ private struct LaggingSnapshot: EventSnapshot {
         }
     }
 
-    @Test(arguments: StoreKind.keepingViews)
+    @Test(arguments: StoreKind.allCases)
     func aViewBehindTheLogIsServedWithTheRestFoldedOverIt(kind: StoreKind) async throws {
         try await kind.withStore(clock: ManualClock()) { store in
             var mix = ViewEventMix(seed: 11)
@@ -154,7 +155,7 @@ private struct LaggingSnapshot: EventSnapshot {
         }
     }
 
-    @Test(arguments: StoreKind.keepingViews)
+    @Test(arguments: StoreKind.allCases)
     func asOfReadsAnswerAsTheLogDidThen(kind: StoreKind) async throws {
         try await kind.withStore(clock: ManualClock()) { store in
             try await kind.withStore(clock: ManualClock()) { prefixStore in
@@ -186,7 +187,7 @@ private struct LaggingSnapshot: EventSnapshot {
         }
     }
 
-    @Test(arguments: StoreKind.keepingViews)
+    @Test(arguments: StoreKind.allCases)
     func auditPagesByCampaignTypeAndTimeAreTheRowsAFilterKeeps(kind: StoreKind) async throws {
         let clock = ManualClock()
         try await kind.withStore(clock: clock) { store in
@@ -227,7 +228,7 @@ private struct LaggingSnapshot: EventSnapshot {
         }
     }
 
-    @Test(arguments: StoreKind.keepingViews)
+    @Test(arguments: StoreKind.allCases)
     func anEventAViewCannotFoldIsItsFailureAsAFoldFromTheLogWouldBe(kind: StoreKind) async throws {
         try await kind.withStore(clock: ManualClock()) { store in
             var mix = ViewEventMix(seed: 9)
@@ -244,4 +245,15 @@ private struct LaggingSnapshot: EventSnapshot {
             #expect(failure == nil, "the failure is recorded as a fold records it")
         }
     }
+}
+
+/// Rebuilds view `name` of `store` ten events per transaction, expecting it to name `key` as where the kept
+/// rows differed, to report its progress from 0 up to the head, and to leave a sound log.
+func expectRebuildMends(_ store: any StoredLog, _ name: String, differingAt key: [UInt8]) async throws {
+    let heard = Mutex<[UInt64]>([])
+    let rebuilt = try await store.rebuildView(name, batchSize: 10) { folded, _ in heard.withLock { $0.append(folded) } }
+    let head = try await store.lastSequence()
+    #expect(rebuilt == ViewRebuild(view: name, throughSeq: head, firstDifference: ViewKey.describe(key)))
+    #expect(heard.withLock { $0 } == Array(stride(from: 0, through: head, by: 10)) + (head % 10 == 0 ? [] : [head]))
+    #expect(try await store.verify().problem == nil)
 }

@@ -52,17 +52,7 @@ public struct LedgerApplication: Service {
     /// Runs `task` while the services run, then stops them (the CXone client closed, an embedded simulator
     /// stopped) and returns what the task returned or rethrows what it threw.
     public func run<Value>(_ task: (LedgerApplication) async throws -> Value) async throws -> Value {
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: entries, logger: logger))
-        async let running: Void = group.run()
-        let outcome: Result<Value, any Error>
-        do {
-            outcome = .success(try await task(self))
-        } catch {
-            outcome = .failure(error)
-        }
-        await group.triggerGracefulShutdown()
-        try await running
-        return try outcome.get()
+        try await runningServices(services, logger: logger) { try await task(self) }
     }
 
     private var entries: [ServiceGroupConfiguration.ServiceConfiguration] { services.map { .init(service: $0) } }
@@ -143,4 +133,23 @@ public func buildApplication(
     if serving, let server = parts.server { application.services.append(server(application)) }
     if let cronRunner { application.services.append(cronRunner) }
     return application
+}
+
+/// Runs `task` while `services` run in one `ServiceGroup`, then shuts them down gracefully and returns what
+/// the task returned or rethrows what it threw: for a command's one task, or a maintenance command's log.
+public func runningServices<Value>(
+    _ services: [any Service], logger: Logger, _ task: () async throws -> Value
+) async throws -> Value {
+    let group = ServiceGroup(
+        configuration: ServiceGroupConfiguration(services: services.map { .init(service: $0) }, logger: logger))
+    async let running: Void = group.run()
+    let outcome: Result<Value, any Error>
+    do {
+        outcome = .success(try await task())
+    } catch {
+        outcome = .failure(error)
+    }
+    await group.triggerGracefulShutdown()
+    try await running
+    return try outcome.get()
 }
