@@ -19,6 +19,7 @@ import Testing
         let sound = try await tool.run(["verify", "--data", folder.path])
         #expect(sound.status == 0)
         #expect(sound.stdout.hasPrefix("log sound: 162 events (seq 1…162), 9 streams, 4 types, 162 idempotency keys"))
+        #expect(sound.stdout.contains("; views audit, completion, reports equal a fresh fold; at "))
 
         // Batch 3, position 5 is seq 3 * 27 + 5 + 1 = 87. Flip every stored copy of its key inside event
         // records (where a big-endian length precedes it; the index stores it little-endian), so the live
