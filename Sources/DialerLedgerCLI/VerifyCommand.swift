@@ -33,7 +33,8 @@ struct VerifyCommand: AsyncParsableCommand {
         print(
             "log sound: \(v.eventCount) events (seq 1…\(v.eventCount)), \(v.streamCount) streams, "
                 + "\(v.typeCount) types, \(v.idempotencyKeyCount) idempotency key\(v.idempotencyKeyCount == 1 ? "" : "s"), head \(v.head.hex.prefix(16)); "
-                + "views \(ViewCatalog.all.map(\.name).joined(separator: ", ")) equal a fresh fold; at \(data.logDescription)")
+                + "views \(ViewCatalog.all.map(\.name).joined(separator: ", ")) equal a fresh fold; at \(data.logDescription)"
+        )
     }
 
     /// LMDB has no page checksums: a damaged page can send it outside the map, where the process dies
