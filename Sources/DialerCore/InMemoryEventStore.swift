@@ -35,7 +35,7 @@ public actor InMemoryEventStore: EventStore {
         }
         events.append(contentsOf: sealed.appended)
         views = folded
-        if let last = sealed.appended.last { watch.advance(to: last.seq) }
+        if let last = sealed.appended.last { await watch.advance(to: last.seq) }
         return sealed.results
     }
 

@@ -68,14 +68,18 @@ public final class LMDBEventStore: EventStore {
     public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
         guard !drafts.isEmpty else { return [] }
         try Task.checkCancellation()
-        return try await writer.run(cancellable: false) { try self.appendNow(drafts) }
+        let results = try await writer.run(cancellable: false) { try self.appendNow(drafts) }
+        if let last = results.last(where: { if case .appended = $0 { true } else { false } }) {
+            await watch.advance(to: last.seq)
+        }
+        return results
     }
 
     private func appendNow(_ drafts: [EventDraft]) throws -> [AppendResult] {
         let board = PackingBoard(drafts)
         defer { board.close() }
         let dbs = databases
-        let results = try translatingErrors {
+        return try translatingErrors {
             try environment.write { txn in
                 let head = try Self.head(txn, dbs)
                 try LogViews.catchUp(txn, dbs, head: head.seq)
@@ -98,17 +102,13 @@ public final class LMDBEventStore: EventStore {
                 return sealer.results
             }
         }
-        if let last = results.last(where: { if case .appended = $0 { true } else { false } }) {
-            watch.advance(to: last.seq)
-        }
-        return results
     }
 
     /// Woken by this store's commits at once, and by other processes' within `appendPoll`.
     public func waitForAppends(after seq: UInt64) async throws -> UInt64 {
         while true {
             let head = try await lastSequence()
-            watch.advance(to: head)
+            await watch.advance(to: head)
             if head > seq { return head }
             let woken = try await firstOf(
                 { try await self.watch.wait(after: seq) }, orTimer: { try await Task.sleep(for: Self.appendPoll) })

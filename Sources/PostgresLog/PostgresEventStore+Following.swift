@@ -7,8 +7,13 @@ extension PostgresEventStore {
 
     /// Waits on the watch, which the notifications of every process's appends and the periodic catch-up advance.
     public func waitForAppends(after seq: UInt64) async throws -> UInt64 {
-        let head = try await lastSequence()
-        watch.advance(to: head)
+        let head: UInt64
+        do {
+            head = try await lastSequence()
+        } catch  where Task.isCancelled {
+            throw CancellationError()  // a read cut short by the cancellation
+        }
+        await watch.advance(to: head)
         return head > seq ? head : try await watch.wait(after: seq)
     }
 
@@ -31,11 +36,11 @@ extension PostgresEventStore {
                         // Appends committed before the LISTEN took effect were not notified here.
                         await catchUp()
                         for try await notification in notifications {
-                            if let seq = UInt64(notification.payload) { watch.advance(to: seq) }
+                            if let seq = UInt64(notification.payload) { await watch.advance(to: seq) }
                         }
                     }
                 }
-            } catch where !Task.isCancelled {
+            } catch  where !Task.isCancelled {
                 logger.warning(
                     "not listening for appends; the periodic catch-up still reads the head",
                     metadata: ["store": "\(url)", "error": "\(error)"])
@@ -51,7 +56,7 @@ extension PostgresEventStore {
         do {
             let head = try await client.query("SELECT seq FROM dialer_ledger.head", logger: logger)
                 .decodeFirst(Int64.self)
-            if let head { watch.advance(to: UInt64(head)) }
+            if let head { await watch.advance(to: UInt64(head)) }
         } catch {
             logger.debug("catch-up read of the head failed", metadata: ["store": "\(url)"])
         }

@@ -98,7 +98,7 @@ public final class PostgresEventStore: EventStore, Service {
             }
             return (sealed.results, sealed.appended.last?.seq)
         }
-        if let head = results.1 { watch.advance(to: head) }
+        if let head = results.1 { await watch.advance(to: head) }
         return results.0
     }
 

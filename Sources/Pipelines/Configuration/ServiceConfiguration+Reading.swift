@@ -177,8 +177,10 @@ extension ServiceConfiguration {
     /// One report job.
     private static func job(_ read: PayloadReader) throws -> ReportJob {
         try only(
-            ["id", "cron", "campaigns", "window", "time_zone", "rules", "recipients", "starting_deadline", "lease", "dst"],
-            in: read)
+            [
+                "id", "cron", "campaigns", "window", "time_zone", "rules", "recipients", "starting_deadline", "lease",
+                "dst",
+            ], in: read)
         let zoneName = try read.optionalString("time_zone") ?? "UTC"
         guard let zone = TimeZone(identifier: zoneName) else {
             throw read.fail("time_zone", "\"\(zoneName)\" is not an IANA time zone")

@@ -134,7 +134,9 @@ public final class CronRunner: Service, Sendable {
             var runs: [(UUID, Timestamp)] = []
             try snapshot.scanInPlace(EventQuery(type: ReportEvent.runStarted, afterSeq: oldest)) { view in
                 let started = try ReportRunStarted(view)
-                if let scheduled = started.scheduled, scheduled.job == job.id { runs.append((started.runID, scheduled.at)) }
+                if let scheduled = started.scheduled, scheduled.job == job.id {
+                    runs.append((started.runID, scheduled.at))
+                }
                 return true
             }
             for (runID, scheduledAt) in runs {
