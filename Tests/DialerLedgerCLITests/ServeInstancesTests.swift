@@ -19,7 +19,7 @@ struct ServeInstancesTests {
         let created = try await CommandLineTool.runAny(
             "/usr/bin/psql", [server, "-q", "-c", "CREATE DATABASE \(name)"])
         #expect(created.status == 0, "\(created.stderr)")
-        let store = server[..<(server.lastIndex(of: "/") ?? server.endIndex)] + "/\(name)"
+        let store = String(server[..<(server.lastIndex(of: "/") ?? server.endIndex)]) + "/\(name)"
         let initialised = try await tool.run(["log", "init", "--store", store])
         #expect(initialised.status == 0, "\(initialised.stderr)")
         return store
