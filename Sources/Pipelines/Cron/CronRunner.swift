@@ -50,10 +50,12 @@ public final class CronRunner: Service, Sendable {
         self.logger = logger
     }
 
-    /// Ticks until cancelled or shut down gracefully, then waits for the runs in flight.
+    /// Finishes the publications it finds unfinished (an earlier process's, or another instance's cut short),
+    /// then ticks until cancelled or shut down gracefully, then waits for the runs in flight.
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                await self.resumePublications()
                 while true {
                     let wake = try await self.tick()
                     let wait = Duration.milliseconds(max(0, wake.milliseconds - self.now().milliseconds))
@@ -198,6 +200,19 @@ public final class CronRunner: Service, Sendable {
                 }
                 _ = self.state.withLock { $0.running.removeValue(forKey: job.id) }
             }
+        }
+    }
+
+    /// Finishes every unfinished publication; a failure is logged (the next run's publication tries again).
+    private func resumePublications() async {
+        guard let publishing else { return }
+        let publisher = ReportPublisher(store: store, settings: publishing, now: now, logger: logger)
+        do {
+            for result in try await publisher.reconcile() where result.unfinished.isEmpty {
+                logger.notice("finished an earlier publication", metadata: ["report_id": "\(result.reportID)"])
+            }
+        } catch {
+            logger.error("unfinished publications could not be resumed", metadata: ["error": "\(error)"])
         }
     }
 
