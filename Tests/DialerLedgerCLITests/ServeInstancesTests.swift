@@ -67,20 +67,22 @@ struct ServeInstancesTests {
         #expect(try await streamed.messages.contains { $0.event == ReportEvent.runStarted })
 
         // Both instances tick; wait until four ticks ran, then stop both.
-        let ran = try await eventually(seconds: 60) {
+        let ticked = try await eventually(seconds: 60) {
             try await payloads(store, type: CronTickHandled.storedType).count >= 4
         }
-        #expect(ran, "four ticks did not run within 60 s")
+        #expect(ticked, "four ticks were not handled within 60 s")
         for instance in instances { #expect(try await instance.stop() == 0) }
         let ticks = try await payloads(store, type: CronTickHandled.storedType)
         let scheduled = ticks.compactMap { $0["scheduled_at"]?.stringValue }
         #expect(Set(scheduled).count == scheduled.count, "a tick recorded twice: \(scheduled)")
-        #expect(ticks.allSatisfy { $0["outcome"]?.stringValue == "run" })
+        // A tick that came while the other instance's run still ran is skipped (never run twice).
+        let ran = ticks.filter { $0["outcome"]?.stringValue == "run" }.compactMap { $0["scheduled_at"]?.stringValue }
+        #expect(ran.count >= 3, "\(ticks)")
         let cronRuns = try await payloads(store, type: ReportEvent.runStarted).filter {
             $0["trigger"]?.stringValue == "cron"
         }
         #expect(
-            cronRuns.compactMap { $0["scheduled_at"]?.stringValue }.sorted() == scheduled.sorted(), "one run per tick")
+            cronRuns.compactMap { $0["scheduled_at"]?.stringValue }.sorted() == ran.sorted(), "one run per tick run")
     }
 
     @Test func aWriterKilledMidTransactionLeavesAWholeChainAndTheHeadFree() async throws {

@@ -5,6 +5,8 @@
 public struct CronTickClaims: Sendable {
     /// The newest attempt at each scheduled time.
     public private(set) var latest: [Timestamp: CronTickHandled] = [:]
+    /// The newest scheduled time any runner handled, however old.
+    public var newest: Timestamp?
     /// Scheduled times whose run ended: it generated a report or failed as a whole.
     public var ended: Set<Timestamp> = []
 

@@ -76,7 +76,11 @@ public final class CronRunner: Service, Sendable {
         for job in jobs {
             let claims = try await recentClaims(job, now: moment)
             try await takeOver(job, claims, now: moment)
-            let last = try await lastHandled(job, default: moment)
+            // The newest tick in the log counts too: another instance may have handled a later one, and its
+            // ticks set the schedule's grid (`@every`) for all. A new job does not catch up on earlier times.
+            let remembered = state.withLock { $0.lastHandled[job.id] }
+            let last = [remembered ?? claims.newest ?? moment, claims.newest].compactMap { $0 }.max() ?? moment
+            state.withLock { $0.lastHandled[job.id] = last }
             let plan = CronPlan(
                 schedule: job.schedule, lastHandled: last, now: moment, deadline: job.startingDeadline,
                 maxSleep: maxSleep)
@@ -125,6 +129,7 @@ public final class CronRunner: Service, Sendable {
             var oldest: UInt64 = 0
             try snapshot.scanInPlace(EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true)) { view in
                 let tick = try CronTickHandled(view)
+                claims.newest = claims.newest ?? tick.scheduledAt
                 guard tick.scheduledAt >= horizon else { return false }
                 claims.apply(tick)
                 oldest = view.seq
@@ -250,23 +255,5 @@ public final class CronRunner: Service, Sendable {
         ])
         if case .appended = result[0] { return true }
         return false
-    }
-
-    /// The job's latest handled tick: from memory, else from the log, else `fallback` (a new job does not
-    /// catch up on times before it was first run).
-    private func lastHandled(_ job: ReportJob, default fallback: Timestamp) async throws -> Timestamp {
-        if let known = state.withLock({ $0.lastHandled[job.id] }) { return known }
-        let recorded = try await store.withSnapshot { snapshot -> Timestamp? in
-            var latest: Timestamp?
-            let query = EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true, limit: 1)
-            try snapshot.scanInPlace(query) { view in
-                latest = try CronTickHandled(view).scheduledAt
-                return false
-            }
-            return latest
-        }
-        let last = recorded ?? fallback
-        state.withLock { $0.lastHandled[job.id] = last }
-        return last
     }
 }
