@@ -13,6 +13,12 @@ public protocol EventStore: Sendable {
     /// thread; appends made meanwhile are not seen. The snapshot must not escape `body`. A task cancelled
     /// while its read waits gets `CancellationError`; a read already running finishes.
     func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R
+
+    /// Waits until the log's head is past `seq` and returns it (at once when it already is). Appends made
+    /// through this store wake it at once; appends of other processes wake it when the store learns of them
+    /// (the LMDB log polls, the PostgreSQL log is notified and catches up periodically). A cancelled task gets
+    /// `CancellationError`.
+    func waitForAppends(after seq: UInt64) async throws -> UInt64
 }
 
 /// A consistent read-only view of the log at one moment, used synchronously inside `withSnapshot`.

@@ -9,6 +9,7 @@ public actor InMemoryEventStore: EventStore {
     private var views: [String: [[UInt8]: [UInt8]]] = [:]
     private var ids: EventIDGenerator
     private let clock: @Sendable () -> Timestamp
+    private let watch = AppendWatch()
 
     /// An empty store that stamps events with `clock` and draws new event ids from a generator seeded with
     /// `idSeed` (the core draws no random value of its own; ids need to be unique in the log, not secret).
@@ -34,7 +35,13 @@ public actor InMemoryEventStore: EventStore {
         }
         events.append(contentsOf: sealed.appended)
         views = folded
+        if let last = sealed.appended.last { await watch.advance(to: last.seq) }
         return sealed.results
+    }
+
+    /// Only this store appends to its log, so the watch always knows its head.
+    public nonisolated func waitForAppends(after seq: UInt64) async throws -> UInt64 {
+        try await watch.wait(after: seq)
     }
 
     public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {

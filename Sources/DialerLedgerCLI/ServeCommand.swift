@@ -45,8 +45,6 @@ struct ServeCommand: AsyncParsableCommand {
                         "job \($0.id): \($0.schedule), campaigns \($0.campaigns.joined(separator: ","))"
                     })
             for line in lines { printError(line) }
-            let resumed = try await app.publisher().reconcile()
-            for result in resumed { printError("finished an earlier publication of \(result.reportID)") }
             let keys = configuration.apiKeys
             if keys.isEmpty {
                 printError(

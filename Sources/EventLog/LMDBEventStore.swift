@@ -27,6 +27,10 @@ public final class LMDBEventStore: EventStore {
     /// machine, few enough to leave LMDB's reader slots to other processes.
     static let readerThreads = 4
     let writer = StoreThreads(name: "log-writer", count: 1)
+    /// The head as this store knows it: each of its commits advances it, and a wait polls the log for
+    /// other processes' appends every `appendPoll`.
+    private let watch = AppendWatch()
+    static let appendPoll: Duration = .milliseconds(250)
     private let readers = StoreThreads(name: "log-reader", count: readerThreads)
 
     /// Opens the log in folder `path`, creating it when `access` is `.readWrite`. `initialMapSize` is
@@ -64,7 +68,11 @@ public final class LMDBEventStore: EventStore {
     public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
         guard !drafts.isEmpty else { return [] }
         try Task.checkCancellation()
-        return try await writer.run(cancellable: false) { try self.appendNow(drafts) }
+        let results = try await writer.run(cancellable: false) { try self.appendNow(drafts) }
+        if let last = results.last(where: { if case .appended = $0 { true } else { false } }) {
+            await watch.advance(to: last.seq)
+        }
+        return results
     }
 
     private func appendNow(_ drafts: [EventDraft]) throws -> [AppendResult] {
@@ -93,6 +101,18 @@ public final class LMDBEventStore: EventStore {
                     types: drafts.map(\.type), results: sealer.results, txn, dbs, head: sealer.head.seq)
                 return sealer.results
             }
+        }
+    }
+
+    /// Woken by this store's commits at once, and by other processes' within `appendPoll`.
+    public func waitForAppends(after seq: UInt64) async throws -> UInt64 {
+        while true {
+            let head = try await lastSequence()
+            await watch.advance(to: head)
+            if head > seq { return head }
+            let woken = try await firstOf(
+                { try await self.watch.wait(after: seq) }, orTimer: { try await Task.sleep(for: Self.appendPoll) })
+            if let woken { return woken }
         }
     }
 

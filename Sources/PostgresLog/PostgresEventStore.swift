@@ -7,8 +7,10 @@ import Synchronization
 /// The append-only event log in PostgreSQL, for several processes on one log: envelopes in columns of
 /// `dialer_ledger.events` with the canonical payload as hashed, appends serialised on a head row so the
 /// sequence stays gap-free and the hash chain single across writers, sealed by the same `ChainSealer` as
-/// the LMDB log, and consistent reads in `REPEATABLE READ READ ONLY` transactions. A `Service`: its `run()`
-/// drives the connection pool, so it runs in the application's `ServiceGroup`, before anything that uses it.
+/// the LMDB log, and consistent reads in `REPEATABLE READ READ ONLY` transactions. Each append notifies
+/// `dialer_ledger_appends` with the new head, which wakes the `waitForAppends` of every process. A `Service`:
+/// its `run()` drives the connection pool and follows the notifications (with a periodic catch-up), so it
+/// runs in the application's `ServiceGroup`, before anything that uses it.
 public final class PostgresEventStore: EventStore, Service {
     /// Where the log lives.
     public let url: PostgresStoreURL
@@ -20,12 +22,17 @@ public final class PostgresEventStore: EventStore, Service {
     /// The threads that run snapshot closures, which block on the server's replies: never Swift's
     /// cooperative threads. As many as the LMDB log's readers; running from `init` to `deinit`.
     let readers = NIOThreadPool(numberOfThreads: 4)
+    /// The head as this process knows it, advanced by its own commits, by notifications and by catch-ups.
+    let watch = AppendWatch()
+    /// How often the head is read whatever the notifications say, so a lost one delays a wait by at most this.
+    let catchUpInterval: Duration
 
     /// A store on the log at `url`, stamping `recorded_at` with `clock`; nothing connects until `run()`.
     /// `maximumConnections` bounds the pool (each snapshot and each append holds one connection).
     public init(
         url: PostgresStoreURL, clock: @escaping @Sendable () -> Timestamp = { Timestamp(Date()) },
-        lockTimeoutMilliseconds: Int64 = 5_000, maximumConnections: Int = 20, logger: Logger
+        lockTimeoutMilliseconds: Int64 = 5_000, maximumConnections: Int = 20, catchUpInterval: Duration = .seconds(2),
+        logger: Logger
     ) {
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
@@ -36,12 +43,19 @@ public final class PostgresEventStore: EventStore, Service {
         (self.url, self.clock, self.lockTimeoutMilliseconds, self.logger) = (
             url, clock, lockTimeoutMilliseconds, logger
         )
+        self.catchUpInterval = catchUpInterval
     }
 
     deinit { readers.shutdownGracefully { _ in } }
 
-    /// Drives the connection pool until the task is cancelled or the service group shuts down gracefully.
-    public func run() async throws { await client.run() }
+    /// Drives the connection pool and follows other processes' appends until the task is cancelled or the
+    /// service group shuts down gracefully.
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask { try? await cancelWhenGracefulShutdown { await self.followAppends() } }
+        }
+    }
 
     /// Creates the log's schema, or migrates an older one to this program's version; refuses a newer one.
     /// Returns the version found (0 for none). Safe to run from several processes at once.
@@ -66,14 +80,16 @@ public final class PostgresEventStore: EventStore, Service {
             var ids = EventIDGenerator(seededBy: &system)
             return try ValidatedBatch(drafts, ids: &ids)
         }
-        return try await inTransaction("BEGIN") { connection in
+        let results = try await inTransaction("BEGIN") { connection in
             let head = try await lockHead(connection)
             let keys = batch.items.compactMap(\.idempotencyKey)
             let existing = keys.isEmpty ? [:] : try await sequences(forKeys: keys, connection)
             let sealed = batch.seal(after: head, now: clock()) { existing[$0] }
             try await store(sealed.appended, after: head, connection)
-            return sealed.results
+            return (sealed.results, sealed.appended.last?.seq)
         }
+        if let head = results.1 { await watch.advance(to: head) }
+        return results.0
     }
 
     /// Inserts `envelopes` (sealed after `head`, whose row this transaction holds), moves the head past them
@@ -86,6 +102,8 @@ public final class PostgresEventStore: EventStore, Service {
                 UPDATE dialer_ledger.head SET seq = \(Int64(last.seq)), hash = \(ByteBuffer(bytes: last.hash.bytes)),
                     recorded_at = 'epoch'::timestamptz + \(last.recordedAt.milliseconds)::bigint * interval '1 millisecond'
                 """, logger: logger)
+            // Delivered at commit, to every process listening.
+            try await connection.query("SELECT pg_notify(\(Self.appendsChannel), \(String(last.seq)))", logger: logger)
         }
         try await readers.runIfActive { [logger] in
             try PostgresViews(connection: connection, logger: logger).keep(head: head.seq, appended: envelopes)

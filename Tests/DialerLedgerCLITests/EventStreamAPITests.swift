@@ -20,7 +20,7 @@ import Testing
     }
 
     /// Reads `url`'s event stream until `until` says enough, and returns the messages read.
-    private func read(
+    static func read(
         _ url: String, lastEventID: String? = nil, until: ([Message]) -> Bool
     ) async throws -> (status: UInt, contentType: String?, messages: [Message]) {
         var request = HTTPClientRequest(url: url)
@@ -57,7 +57,7 @@ import Testing
         let body =
             #"{"campaign_ids":["CAMPAIGN_001"],"start_date":"2026-11-29T00:00:00Z","end_date":"2026-11-30T00:00:00Z"}"#
         // Listening from an empty log; the ad-hoc run appends while the stream is open.
-        async let live = read(url) { $0.contains { $0.event == ReportEvent.generated } }
+        async let live = Self.read(url) { $0.contains { $0.event == ReportEvent.generated } }
         try await Task.sleep(for: .milliseconds(300))
         let run = try await api.post("/api/v1/reports/dialer", body, key: ServedAPI.runner)
         #expect(run.status == 200, "\(run.body)")
@@ -80,17 +80,17 @@ import Testing
 
         // A reconnect after seq 10, only derived hours: the rest of them, in order.
         let derived = logged.filter { $0["type"]?.stringValue == "IntervalDerived" && ($0["seq"]?.intValue ?? 0) > 10 }
-        let resumed = try await read(url + "?type=IntervalDerived", lastEventID: "10") {
+        let resumed = try await Self.read(url + "?type=IntervalDerived", lastEventID: "10") {
             $0.filter { $0.id != nil }.count == derived.count
         }
         #expect(resumed.messages.compactMap(\.id) == derived.compactMap { $0["seq"]?.intValue.map(UInt64.init) })
-        let after = try await read(url + "?after=\(logged.count - 1)") { $0.contains { $0.id != nil } }
+        let after = try await Self.read(url + "?after=\(logged.count - 1)") { $0.contains { $0.id != nil } }
         #expect(after.messages.compactMap(\.id) == [UInt64(logged.count)])
         #expect(try await api.get("/api/v1/events/stream?after=x", key: ServedAPI.reader).json["field"] == "after")
         #expect(try await api.get("/api/v1/events/stream").status == 401)
 
         // An open stream does not hold up a graceful shutdown.
-        async let open = read(url + "?type=Nothing") { _ in false }
+        async let open = Self.read(url + "?type=Nothing") { _ in false }
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await api.stop() == 0)
         _ = try? await open

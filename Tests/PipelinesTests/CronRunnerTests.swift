@@ -88,6 +88,69 @@ import Testing
         }
     }
 
+    private func runsStarted(_ h: ReportHarness) async throws -> [ReportRunStarted] {
+        try await h.store.withSnapshot { snapshot in
+            var runs: [ReportRunStarted] = []
+            try snapshot.scanInPlace(EventQuery(type: ReportEvent.runStarted)) { view in
+                runs.append(try ReportRunStarted(view))
+                return true
+            }
+            return runs
+        }
+    }
+
+    @Test func twoRunnersOnOneLogRunEachTickOfAnEvery5sJobOnceForAMinute() async throws {
+        try await ReportHarness.with { h in
+            var every = try job()
+            every.schedule = try CronSchedule(parsing: "@every 5s", timeZone: TimeZone(identifier: "UTC")!)
+            let clock = Mutex(try Timestamp(rfc3339: "2026-11-30T09:00:00Z"))
+            let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
+            // Two instances: two runners, each with its own memory, on one log.
+            let runners = (0..<2).map { _ in CronRunner(jobs: [every], store: h.store, reports: h.runner, now: now) }
+            for _ in 0...12 {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for runner in runners { group.addTask { try await runner.tick() } }
+                    try await group.waitForAll()
+                }
+                for runner in runners { await runner.waitForRuns() }
+                clock.withLock { $0.milliseconds += 5_000 }
+            }
+            let ticks = try await ticks(h)
+            #expect(ticks.count == 12 && ticks.allSatisfy { $0.outcome == .run && $0.attempt == 1 })
+            #expect(Set(ticks.map(\.scheduledAt)).count == 12, "each scheduled time once")
+            let runs = try await runsStarted(h)
+            #expect(runs.compactMap(\.scheduled?.at).sorted() == ticks.map(\.scheduledAt).sorted(), "one run per tick")
+        }
+    }
+
+    @Test func aClaimWhoseRunnerCrashedIsTakenOverOnceItsLeaseLapses() async throws {
+        try await ReportHarness.with { h in
+            var every = try job()
+            every.lease = .seconds(60)
+            let scheduled = try Timestamp(rfc3339: "2026-11-30T09:00:00Z")
+            let clock = Mutex(scheduled.adding(.seconds(1)))
+            let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
+            // A runner claimed the tick and died before its run started.
+            let crashed = CronTickHandled(
+                job: every.id, scheduledAt: scheduled, outcome: .run, claimedUntil: scheduled.adding(.seconds(61)))
+            _ = try await h.store.append([
+                EventDraft(crashed, stream: CronTickHandled.stream(every.id), idempotencyKey: crashed.idempotencyKey)
+            ])
+            let survivors = (0..<2).map { _ in CronRunner(jobs: [every], store: h.store, reports: h.runner, now: now) }
+            for runner in survivors { try await runner.tick() }
+            #expect(try await runsStarted(h).isEmpty, "held until the lease lapses")
+            clock.withLock { $0 = scheduled.adding(.seconds(61)) }
+            for runner in survivors {
+                try await runner.tick()
+                await runner.waitForRuns()
+            }
+            clock.withLock { $0 = scheduled.adding(.seconds(200)) }
+            for runner in survivors { try await runner.tick() }
+            #expect(try await ticks(h).map { "\($0.outcome.rawValue) \($0.attempt)" } == ["run 1", "run 2"])
+            #expect(try await runsStarted(h).compactMap(\.scheduled?.at) == [scheduled], "run once, after the lapse")
+        }
+    }
+
     @Test func aCronRunPublishesItsReportToTheJobsRecipients() async throws {
         try await ReportHarness.with { h in
             let folder = try TemporaryFolder()

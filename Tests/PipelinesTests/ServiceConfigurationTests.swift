@@ -29,7 +29,7 @@ import Testing
                                "username": "dialer", "timeout": "30s"}},
              "jobs": [{"id": "weekdays", "cron": "0 9 * * MON-FRI", "campaigns": ["C1", "C2"],
                        "window": "previous-business-day", "time_zone": "America/New_York", "rules": "zero-fill",
-                       "recipients": ["lead@example.com"], "starting_deadline": "10m", "dst": "literal"}]}
+                       "recipients": ["lead@example.com"], "starting_deadline": "10m", "lease": "20m", "dst": "literal"}]}
             """,
             environment: credentials.merging(["SMTP_PASSWORD": "pw", "AWS_REGION": "eu-central-1"]) { $1 })
         #expect(configuration.host == "0.0.0.0" && configuration.port == 9090)
@@ -47,6 +47,7 @@ import Testing
         #expect(job.id == "weekdays" && job.campaigns == ["C1", "C2"] && job.window == .previousBusinessDay)
         #expect(job.timeZone == "America/New_York" && job.ruleSet == .zeroFill)
         #expect(job.recipients == ["lead@example.com"] && job.startingDeadline == .seconds(600))
+        #expect(job.lease == .seconds(1_200))
         #expect(job.schedule.dst == .literal)
     }
 
@@ -99,6 +100,7 @@ import Testing
         (#"{"storage": {"bucket": "x"}}"#, "config.storage.bucket"),
         (#"{"jobs": [{"id": "a", "cron": "0 25 * * *", "campaigns": ["C1"]}]}"#, "config.jobs[0].cron"),
         (#"{"jobs": [{"id": "a", "cron": "@daily", "campaigns": []}]}"#, "config.jobs[0].campaigns"),
+        (#"{"jobs": [{"id": "a", "cron": "@daily", "campaigns": ["C1"], "lease": "0s"}]}"#, "config.jobs[0].lease"),
         (
             #"{"jobs": [{"id": "a", "cron": "@daily", "campaigns": ["C1"], "time_zone": "Mars/Base"}]}"#,
             "config.jobs[0].time_zone"

@@ -177,8 +177,10 @@ extension ServiceConfiguration {
     /// One report job.
     private static func job(_ read: PayloadReader) throws -> ReportJob {
         try only(
-            ["id", "cron", "campaigns", "window", "time_zone", "rules", "recipients", "starting_deadline", "dst"],
-            in: read)
+            [
+                "id", "cron", "campaigns", "window", "time_zone", "rules", "recipients", "starting_deadline", "lease",
+                "dst",
+            ], in: read)
         let zoneName = try read.optionalString("time_zone") ?? "UTC"
         guard let zone = TimeZone(identifier: zoneName) else {
             throw read.fail("time_zone", "\"\(zoneName)\" is not an IANA time zone")
@@ -211,6 +213,10 @@ extension ServiceConfiguration {
         }
         if let deadline = try read.optionalString("starting_deadline") {
             job.startingDeadline = try Duration(parsing: deadline, field: "\(read.field).starting_deadline")
+        }
+        if let lease = try read.optionalString("lease") {
+            job.lease = try Duration(parsing: lease, field: "\(read.field).lease")
+            guard job.lease > .zero else { throw read.fail("lease", "must be more than zero") }
         }
         let anyHour = ReportWindow(start: Timestamp(milliseconds: 0), end: Timestamp(milliseconds: 3_600_000))
         var request = ReportRequest(campaigns: campaigns, window: anyHour)

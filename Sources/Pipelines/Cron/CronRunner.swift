@@ -9,8 +9,11 @@ import Synchronization
 /// restarted runner never fires it twice; a tick that comes while the job's previous run still runs is
 /// recorded as skipped; after downtime the latest missed tick runs if it is within the job's starting
 /// deadline and the others are recorded as missed. Sleeps are capped and re-read the wall clock, so a
-/// suspend or a clock jump cannot silently drop a tick. With publishing settings, each run's report is
-/// published to the job's recipients, after unfinished publications are resumed.
+/// suspend or a clock jump cannot silently drop a tick. Several runners on one log (instances on one
+/// PostgreSQL store) run each tick once: the run's `CronTickHandled` is a claim held for the job's lease,
+/// and a claim that lapses with its run unfinished (its runner crashed) is taken over by the first runner
+/// to see it. With publishing settings, each run's report is published to the job's recipients, after
+/// unfinished publications are resumed.
 public final class CronRunner: Service, Sendable {
     private let jobs: [ReportJob]
     private let store: any EventStore
@@ -47,10 +50,12 @@ public final class CronRunner: Service, Sendable {
         self.logger = logger
     }
 
-    /// Ticks until cancelled or shut down gracefully, then waits for the runs in flight.
+    /// Finishes the publications it finds unfinished (an earlier process's, or another instance's cut short),
+    /// then ticks until cancelled or shut down gracefully, then waits for the runs in flight.
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                await self.resumePublications()
                 while true {
                     let wake = try await self.tick()
                     let wait = Duration.milliseconds(max(0, wake.milliseconds - self.now().milliseconds))
@@ -69,16 +74,24 @@ public final class CronRunner: Service, Sendable {
         let moment = now()
         var wake = moment.adding(maxSleep)
         for job in jobs {
-            let last = try await lastHandled(job, default: moment)
+            let claims = try await recentClaims(job, now: moment)
+            try await takeOver(job, claims, now: moment)
+            // The newest tick in the log counts too: another instance may have handled a later one, and its
+            // ticks set the schedule's grid (`@every`) for all. A new job does not catch up on earlier times.
+            let remembered = state.withLock { $0.lastHandled[job.id] }
+            let last = [remembered ?? claims.newest ?? moment, claims.newest].compactMap { $0 }.max() ?? moment
+            state.withLock { $0.lastHandled[job.id] = last }
             let plan = CronPlan(
                 schedule: job.schedule, lastHandled: last, now: moment, deadline: job.startingDeadline,
                 maxSleep: maxSleep)
             for (index, missed) in plan.missed.enumerated() {
                 let also = index == plan.missed.count - 1 && plan.run == nil ? plan.missedBeyondList : 0
-                try await record(CronTickHandled(job: job.id, scheduledAt: missed, outcome: .missed, alsoMissed: also))
-                logger.warning("cron tick missed", metadata: ["job": "\(job.id)", "scheduled_at": "\(missed)"])
+                let tick = CronTickHandled(job: job.id, scheduledAt: missed, outcome: .missed, alsoMissed: also)
+                if try await record(tick) {
+                    logger.warning("cron tick missed", metadata: ["job": "\(job.id)", "scheduled_at": "\(missed)"])
+                }
             }
-            if let due = plan.run { try await start(job, scheduledAt: due) }
+            if let due = plan.run { try await start(job, scheduledAt: due, heldElsewhere: claims.held(at: moment)) }
             let handled = [plan.run, plan.missed.last].compactMap { $0 }.max()
             if let handled { state.withLock { $0.lastHandled[job.id] = handled } }
             if let next = plan.wakeAt, next < wake { wake = next }
@@ -91,17 +104,87 @@ public final class CronRunner: Service, Sendable {
         for task in state.withLock({ Array($0.running.values) }) { await task.value }
     }
 
-    private func start(_ job: ReportJob, scheduledAt: Timestamp) async throws {
-        let busy = state.withLock { $0.running[job.id] != nil }
+    /// Takes over the job's claims that lapsed with their run unfinished, unless this runner is running the
+    /// job (a run of its own that outlasts the lease is not run twice here).
+    private func takeOver(_ job: ReportJob, _ claims: CronTickClaims, now moment: Timestamp) async throws {
+        guard state.withLock({ $0.running[job.id] == nil }) else { return }
+        for tick in claims.takeovers(now: moment, lease: job.lease, startingDeadline: job.startingDeadline) {
+            if tick.outcome == .run {
+                try await start(job, claim: tick)
+            } else if try await record(tick) {
+                logger.warning(
+                    "cron tick claim lapsed past its starting deadline: missed",
+                    metadata: ["job": "\(job.id)", "scheduled_at": "\(tick.scheduledAt)"])
+            }
+        }
+    }
+
+    /// The job's ticks within the takeover horizon, with the ends of the runs started for them.
+    private func recentClaims(_ job: ReportJob, now moment: Timestamp) async throws -> CronTickClaims {
+        let horizon = Timestamp(
+            milliseconds: moment.milliseconds
+                - CronTickClaims.horizon(lease: job.lease, startingDeadline: job.startingDeadline).milliseconds)
+        return try await store.withSnapshot { snapshot in
+            var claims = CronTickClaims()
+            var oldest: UInt64 = 0
+            try snapshot.scanInPlace(EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true)) { view in
+                let tick = try CronTickHandled(view)
+                claims.newest = claims.newest ?? tick.scheduledAt
+                guard tick.scheduledAt >= horizon else { return false }
+                claims.apply(tick)
+                oldest = view.seq
+                return true
+            }
+            let unfinished = claims.latest.values.contains { $0.outcome == .run && $0.claimedUntil != nil }
+            guard unfinished, oldest > 0 else { return claims }
+            // Runs start after their claim: the starts since the oldest claim, then each one's end.
+            var runs: [(UUID, Timestamp)] = []
+            try snapshot.scanInPlace(EventQuery(type: ReportEvent.runStarted, afterSeq: oldest)) { view in
+                let started = try ReportRunStarted(view)
+                if let scheduled = started.scheduled, scheduled.job == job.id {
+                    runs.append((started.runID, scheduled.at))
+                }
+                return true
+            }
+            for (runID, scheduledAt) in runs {
+                try snapshot.scanInPlace(EventQuery(stream: ReportEvent.runStream(runID), afterSeq: oldest)) { view in
+                    guard view.type == ReportEvent.generated || view.type == ReportEvent.runFailed else { return true }
+                    claims.ended.insert(scheduledAt)
+                    return false
+                }
+            }
+            return claims
+        }
+    }
+
+    private func start(_ job: ReportJob, scheduledAt: Timestamp, heldElsewhere: Bool) async throws {
+        let claim = CronTickHandled(
+            job: job.id, scheduledAt: scheduledAt, outcome: .run, claimedUntil: now().adding(job.lease))
+        try await start(job, claim: claim, heldElsewhere: heldElsewhere)
+    }
+
+    /// Records `claim` (a run of the job for its scheduled time) and runs the job, unless another runner
+    /// recorded it first; when a previous run of the job still runs (here, or under another runner's claim)
+    /// the tick is recorded as skipped instead.
+    private func start(_ job: ReportJob, claim: CronTickHandled, heldElsewhere: Bool = false) async throws {
+        let scheduledAt = claim.scheduledAt
+        let busy = heldElsewhere || state.withLock { $0.running[job.id] != nil }
         if busy {
-            try await record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .skippedOverlap))
-            logger.warning("cron tick skipped: previous run still running", metadata: ["job": "\(job.id)"])
+            // Another runner that ran the tick first leaves nothing to record.
+            if try await record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .skippedOverlap)) {
+                logger.warning("cron tick skipped: previous run still running", metadata: ["job": "\(job.id)"])
+            }
             return
         }
         var prepared = try job.request(for: scheduledAt)
         if let publishing { prepared.publishTo = job.recipients ?? publishing.recipients }
         let request = prepared
-        guard try await record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .run)) else { return }
+        guard try await record(claim) else { return }
+        if claim.attempt > 1 {
+            logger.warning(
+                "cron tick taken over: its claim lapsed with the run unfinished",
+                metadata: ["job": "\(job.id)", "scheduled_at": "\(scheduledAt)", "attempt": "\(claim.attempt)"])
+        }
         // Registered under the lock that the run takes to deregister, so a run that ends at once cannot
         // leave a stale entry behind.
         state.withLock { state in
@@ -122,6 +205,19 @@ public final class CronRunner: Service, Sendable {
                 }
                 _ = self.state.withLock { $0.running.removeValue(forKey: job.id) }
             }
+        }
+    }
+
+    /// Finishes every unfinished publication; a failure is logged (the next run's publication tries again).
+    private func resumePublications() async {
+        guard let publishing else { return }
+        let publisher = ReportPublisher(store: store, settings: publishing, now: now, logger: logger)
+        do {
+            for result in try await publisher.reconcile() where result.unfinished.isEmpty {
+                logger.notice("finished an earlier publication", metadata: ["report_id": "\(result.reportID)"])
+            }
+        } catch {
+            logger.error("unfinished publications could not be resumed", metadata: ["error": "\(error)"])
         }
     }
 
@@ -159,23 +255,5 @@ public final class CronRunner: Service, Sendable {
         ])
         if case .appended = result[0] { return true }
         return false
-    }
-
-    /// The job's latest handled tick: from memory, else from the log, else `fallback` (a new job does not
-    /// catch up on times before it was first run).
-    private func lastHandled(_ job: ReportJob, default fallback: Timestamp) async throws -> Timestamp {
-        if let known = state.withLock({ $0.lastHandled[job.id] }) { return known }
-        let recorded = try await store.withSnapshot { snapshot -> Timestamp? in
-            var latest: Timestamp?
-            let query = EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true, limit: 1)
-            try snapshot.scanInPlace(query) { view in
-                latest = try CronTickHandled(view).scheduledAt
-                return false
-            }
-            return latest
-        }
-        let last = recorded ?? fallback
-        state.withLock { $0.lastHandled[job.id] = last }
-        return last
     }
 }

@@ -21,6 +21,9 @@ public struct ReportJob: Sendable {
     public var ruleSet: RuleSet = .seed
     /// A tick older than this when the runner gets to it is recorded as missed, not run.
     public var startingDeadline: Duration = .seconds(300)
+    /// How long a runner's claim on a tick lasts: a run that has not ended by then is taken over by another
+    /// runner on the log (its runner is taken to have crashed), so it must outlast the job's longest run.
+    public var lease: Duration = .seconds(600)
     /// Who gets each report's link; nil means the configured default recipients.
     public var recipients: [String]?
 

@@ -28,4 +28,8 @@ public struct MeteredEventStore: EventStore {
     public func withSnapshot<R: Sendable>(_ body: @Sendable (any EventSnapshot) throws -> R) async throws -> R {
         try await base.withSnapshot(body)
     }
+
+    public func waitForAppends(after seq: UInt64) async throws -> UInt64 {
+        try await base.waitForAppends(after: seq)
+    }
 }

@@ -7,12 +7,11 @@ import Synchronization
 /// `GET /api/v1/events/stream?after=SEQ&type=T&stream=S`: server-sent events of the log's events as they are
 /// appended (`id:` the sequence, `event:` the type, `data:` the canonical envelope), from `after` or the
 /// `Last-Event-ID` a reconnecting client sends (the later of the two); a comment line opens the stream and
-/// another comes every `heartbeat` while nothing is appended. The log head is read every `poll` (a sleep, not a
-/// spin); the stream ends when the client goes away or the server shuts down.
+/// another comes every `heartbeat` while nothing is appended. Between reads it waits on the store for appends
+/// (of any process on the log); the stream ends when the client goes away or the server shuts down.
 struct EventStreamRoutes: Sendable {
     let store: any EventStore
     let followers: EventFollowers
-    var poll: Duration = .milliseconds(250)
     var heartbeat: Duration = .seconds(15)
     /// Events written per read of the log.
     static let batch = 200
@@ -47,7 +46,8 @@ struct EventStreamRoutes: Sendable {
         defer { followers.leave(id) }
         var query = filter
         try await writer.write(ByteBuffer(string: ": events after seq \(query.afterSeq)\nretry: 2000\n\n"))
-        var quiet = Duration.zero
+        // The heartbeat is due this long after the last write, whatever the filter left out meanwhile.
+        var heartbeatDue = ContinuousClock.now + heartbeat
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let head = try await store.withSnapshot { try $0.lastSequence() }
             query.throughSeq = head
@@ -63,14 +63,24 @@ struct EventStreamRoutes: Sendable {
             followers.move(id, to: query.afterSeq)
             if !text.isEmpty {
                 try await writer.write(ByteBuffer(string: text))
-                quiet = .zero
+                heartbeatDue = ContinuousClock.now + heartbeat
                 if events.count == Self.batch { continue }
-            } else if quiet >= heartbeat {
-                try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
-                quiet = .zero
             }
-            try await Task.sleep(for: poll)
-            quiet += poll
+            let (seen, due) = (query.afterSeq, heartbeatDue)
+            let woken: UInt64?
+            do {
+                woken = try await cancelWhenGracefulShutdown { [store] in
+                    try await firstOf(
+                        { try await store.waitForAppends(after: seen) },
+                        orTimer: { try await Task.sleep(until: due, clock: .continuous) })
+                }
+            } catch is CancellationError {
+                return  // the client left, or the server is shutting down
+            }
+            if woken == nil {
+                try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                heartbeatDue = ContinuousClock.now + heartbeat
+            }
         }
     }
 }
