@@ -42,7 +42,7 @@ extension LMDBEventStore {
                 }
             }
             try LogViews.putMeta(
-                txn, views, name, LogViews.Meta(slot: spare, version: projector.version, checkpoint: last))
+                txn, views, name, ViewState(slot: spare, version: projector.version, checkpoint: last))
             try txn.clear(views.slots[name]![serving.slot])
             return ViewRebuild(view: name, throughSeq: last, firstDifference: difference.map(ViewKey.describe))
         }

@@ -5,40 +5,16 @@ import DialerCore
 /// change in the transaction that appends the events they come from, and a view found behind the log
 /// (events appended by a program that keeps no views) or folded by another version is caught up there first.
 enum LogViews {
-    /// Where a view stands: the slot serving it, the projector version that folded it, its checkpoint.
-    struct Meta: Equatable {
-        var slot: Int
-        var version: UInt32
-        var checkpoint: UInt64
-
-        init(slot: Int, version: UInt32, checkpoint: UInt64) {
-            self.slot = slot
-            self.version = version
-            self.checkpoint = checkpoint
-        }
-
-        init?(_ bytes: UnsafeRawBufferPointer) {
-            guard bytes.count == 13, bytes[0] < 2 else { return nil }
-            slot = Int(bytes[0])
-            version = bytes[1..<5].reduce(0) { $0 << 8 | UInt32($1) }
-            checkpoint = bytes[5..<13].reduce(0) { $0 << 8 | UInt64($1) }
-        }
-
-        var bytes: [UInt8] {
-            [UInt8(slot)] + withUnsafeBytes(of: version.bigEndian, Array.init) + IndexKey.seq(checkpoint)
-        }
-    }
-
     static func meta(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: ViewDatabases, _ name: String) throws
-        -> Meta?
+        -> ViewState?
     {
-        try txn.withValue(dbs.meta, key: Array(name.utf8)) { $0.flatMap(Meta.init) }
+        try txn.withValue(dbs.meta, key: Array(name.utf8)) { $0.flatMap(ViewState.init(stored:)) }
     }
 
-    static func putMeta(_ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ name: String, _ meta: Meta)
+    static func putMeta(_ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ name: String, _ meta: ViewState)
         throws
     {
-        try txn.put(dbs.meta, key: Array(name.utf8), value: meta.bytes)
+        try txn.put(dbs.meta, key: Array(name.utf8), value: meta.stored)
     }
 
     /// Rows of slot `slot` of `name`, open for the length of `body`.
@@ -69,11 +45,11 @@ enum LogViews {
     static func catchUp(_ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64) throws {
         guard let views = dbs.views else { return }
         for projector in ViewCatalog.all {
-            var meta = try meta(txn, views, projector.name) ?? Meta(slot: 0, version: 0, checkpoint: 0)
+            var meta = try meta(txn, views, projector.name) ?? .unfolded
             guard meta.version != projector.version || meta.checkpoint != head else { continue }
-            if meta.version != projector.version || meta.checkpoint > head {
+            if meta.mustRefold(projector, head: head) {
                 try txn.clear(views.slots[projector.name]![meta.slot])
-                meta = Meta(slot: meta.slot, version: projector.version, checkpoint: 0)
+                meta = meta.emptied(for: projector)
             }
             try fold(projector, after: meta.checkpoint, through: head, txn, dbs, slot: meta.slot)
             meta.checkpoint = head
@@ -108,5 +84,20 @@ enum LogViews {
             meta.checkpoint = head
             try putMeta(txn, views, projector.name, meta)
         }
+    }
+}
+
+extension ViewState {
+    /// A view's record in the `views` database: slot (1 byte), version (4), checkpoint (8), big-endian.
+    init?(stored bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 13, bytes[0] < 2 else { return nil }
+        self.init(
+            slot: Int(bytes[0]), version: bytes[1..<5].reduce(0) { $0 << 8 | UInt32($1) },
+            checkpoint: bytes[5..<13].reduce(0) { $0 << 8 | UInt64($1) })
+    }
+
+    /// This state as the `views` database records it.
+    var stored: [UInt8] {
+        [UInt8(slot)] + withUnsafeBytes(of: version.bigEndian, Array.init) + IndexKey.seq(checkpoint)
     }
 }

@@ -7,13 +7,6 @@ import PostgresNIO
 /// in the transaction that appends the events they come from. A view found behind the log, or folded by
 /// another version of its projector, is caught up (or emptied and refolded) there first.
 struct PostgresViews {
-    /// Where a view stands.
-    struct State: Equatable {
-        var slot: Int32
-        var version: UInt32
-        var checkpoint: UInt64
-    }
-
     let connection: PostgresConnection
     let logger: Logger
     /// How many events a catch-up folds before it writes their rows: bounds what it holds in memory.
@@ -24,11 +17,11 @@ struct PostgresViews {
     }
 
     /// The state of every view that has one.
-    func states() throws -> [String: State] {
-        var states: [String: State] = [:]
+    func states() throws -> [String: ViewState] {
+        var states: [String: ViewState] = [:]
         for row in try query("SELECT name, slot, version, checkpoint FROM dialer_ledger.view_state") {
             let (name, slot, version, checkpoint) = try row.decode((String, Int32, Int64, Int64).self)
-            states[name] = State(slot: slot, version: UInt32(clamping: version), checkpoint: UInt64(checkpoint))
+            states[name] = ViewState(slot: Int(slot), version: UInt32(clamping: version), checkpoint: UInt64(checkpoint))
         }
         return states
     }
@@ -39,7 +32,7 @@ struct PostgresViews {
         var states = try self.states()
         let snapshot = PostgresSnapshot(connection: connection, logger: logger)
         defer { snapshot.close() }
-        var changes: [(view: String, slot: Int32, rows: OverlayRows)] = []
+        var changes: [(view: String, slot: Int, rows: OverlayRows)] = []
         for projector in ViewCatalog.all {
             var state = try caughtUp(projector, states[projector.name], through: head, snapshot)
             let events = appended.filter { projector.types.contains($0.type) }
@@ -58,14 +51,14 @@ struct PostgresViews {
     /// `projector`'s view brought to `head` from `state` (none: from seq 1), its rows written; emptied first
     /// when another version folded it or it claims events the log does not hold.
     private func caughtUp(
-        _ projector: any ViewProjector, _ state: State?, through head: UInt64, _ snapshot: PostgresSnapshot
+        _ projector: any ViewProjector, _ state: ViewState?, through head: UInt64, _ snapshot: PostgresSnapshot
     )
-        throws -> State
+        throws -> ViewState
     {
-        var state = state ?? State(slot: 0, version: 0, checkpoint: 0)
-        if state.version != projector.version || state.checkpoint > head {
+        var state = state ?? .unfolded
+        if state.mustRefold(projector, head: head) {
             try clear(projector.name, slot: state.slot)
-            state = State(slot: state.slot, version: projector.version, checkpoint: 0)
+            state = state.emptied(for: projector)
         }
         try fold(projector, after: state.checkpoint, through: head, slot: state.slot, snapshot)
         state.checkpoint = head
@@ -75,7 +68,7 @@ struct PostgresViews {
     /// Folds the events after `after` through `through` from the log into slot `slot` of `projector`'s view,
     /// `foldChunk` events at a time, writing each chunk's rows.
     func fold(
-        _ projector: any ViewProjector, after: UInt64, through: UInt64, slot: Int32, _ snapshot: PostgresSnapshot
+        _ projector: any ViewProjector, after: UInt64, through: UInt64, slot: Int, _ snapshot: PostgresSnapshot
     ) throws {
         var folded = after
         while folded < through {
@@ -88,29 +81,29 @@ struct PostgresViews {
     }
 
     /// Slot `slot` of view `name`, read in this transaction.
-    func rows(_ name: String, _ slot: Int32) -> PostgresViewRows {
-        PostgresViewRows(view: name, slot: slot, connection: connection, logger: logger)
+    func rows(_ name: String, _ slot: Int) -> PostgresViewRows {
+        PostgresViewRows(view: name, slot: Int32(slot), connection: connection, logger: logger)
     }
 
     /// Deletes every row of slot `slot` of view `name`.
-    func clear(_ name: String, slot: Int32) throws {
-        _ = try query("DELETE FROM dialer_ledger.view_rows WHERE view = \(name) AND slot = \(slot)")
+    func clear(_ name: String, slot: Int) throws {
+        _ = try query("DELETE FROM dialer_ledger.view_rows WHERE view = \(name) AND slot = \(Int32(slot))")
     }
 
     /// Writes the changes of the overlays: the rows put in one statement, the rows deleted in another.
-    func write(_ changes: [(view: String, slot: Int32, rows: OverlayRows)]) throws {
+    func write(_ changes: [(view: String, slot: Int, rows: OverlayRows)]) throws {
         var put: (views: [String], slots: [Int32], keys: [ByteBuffer], values: [ByteBuffer]) = ([], [], [], [])
         var gone: (views: [String], slots: [Int32], keys: [ByteBuffer]) = ([], [], [])
         for (view, slot, rows) in changes {
             for (key, value) in rows.changes {
                 if let value {
                     put.views.append(view)
-                    put.slots.append(slot)
+                    put.slots.append(Int32(slot))
                     put.keys.append(ByteBuffer(bytes: key))
                     put.values.append(ByteBuffer(bytes: value))
                 } else {
                     gone.views.append(view)
-                    gone.slots.append(slot)
+                    gone.slots.append(Int32(slot))
                     gone.keys.append(ByteBuffer(bytes: key))
                 }
             }
@@ -134,13 +127,13 @@ struct PostgresViews {
     }
 
     /// Records `states` in one statement.
-    func write(_ states: [String: State]) throws {
+    func write(_ states: [String: ViewState]) throws {
         guard !states.isEmpty else { return }
         let entries = states.sorted { $0.key < $1.key }
         _ = try query(
             """
             INSERT INTO dialer_ledger.view_state (name, slot, version, checkpoint)
-            SELECT * FROM unnest(\(entries.map(\.key))::text[], \(entries.map(\.value.slot))::integer[],
+            SELECT * FROM unnest(\(entries.map(\.key))::text[], \(entries.map { Int32($0.value.slot) })::integer[],
                 \(entries.map { Int64($0.value.version) })::bigint[], \(entries.map { Int64($0.value.checkpoint) })::bigint[])
             ON CONFLICT (name) DO UPDATE SET slot = excluded.slot, version = excluded.version, checkpoint = excluded.checkpoint
             """)

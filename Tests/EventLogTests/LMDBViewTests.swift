@@ -15,7 +15,7 @@ import Testing
             var state: [String: ([UInt8], [[UInt8]: [UInt8]])] = [:]
             for projector in ViewCatalog.all {
                 let meta = try txn.withValue(views.meta, key: Array(projector.name.utf8)) { Array($0!) }
-                let slot = LogViews.Meta(meta.withUnsafeBytes { $0 })!.slot
+                let slot = ViewState(stored: meta.withUnsafeBytes { $0 })!.slot
                 var rows: [[UInt8]: [UInt8]] = [:]
                 try LogViews.withRows(txn.txn, views, projector.name, slot: slot, writable: false) { reader in
                     try reader.scan(ViewKeyRange(from: [], upTo: nil), descending: false) { key, value in
@@ -35,7 +35,7 @@ import Testing
         let views = try #require(store.databases.views)
         try store.environment.write { txn in
             for (name, (meta, rows)) in state {
-                let slot = LogViews.Meta(meta.withUnsafeBytes { $0 })!.slot
+                let slot = ViewState(stored: meta.withUnsafeBytes { $0 })!.slot
                 try txn.clear(views.slots[name]![slot])
                 for (key, value) in rows { try txn.put(views.slots[name]![slot], key: key, value: value) }
                 try txn.put(views.meta, key: Array(name.utf8), value: meta)

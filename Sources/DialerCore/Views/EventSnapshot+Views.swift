@@ -13,6 +13,35 @@ public struct StoredView {
     }
 }
 
+/// Where a view stands in a store that keeps it: the slot serving it (of two, so `views rebuild` can refold
+/// into the other), the projector version that folded it, and its checkpoint (the last sequence folded).
+public struct ViewState: Equatable, Sendable {
+    public var slot: Int
+    public var version: UInt32
+    public var checkpoint: UInt64
+
+    /// A view no store has folded yet.
+    public static let unfolded = ViewState(slot: 0, version: 0, checkpoint: 0)
+
+    /// A state with every field given.
+    public init(slot: Int, version: UInt32, checkpoint: UInt64) {
+        self.slot = slot
+        self.version = version
+        self.checkpoint = checkpoint
+    }
+
+    /// Whether the rows must be emptied and folded again from seq 1 before `projector`'s view is caught up
+    /// to `head`: another version of the projector folded them, or they claim events the log does not hold.
+    public func mustRefold(_ projector: any ViewProjector, head: UInt64) -> Bool {
+        version != projector.version || checkpoint > head
+    }
+
+    /// This state emptied for `projector`: its version, nothing folded, the same slot.
+    public func emptied(for projector: any ViewProjector) -> ViewState {
+        ViewState(slot: slot, version: projector.version, checkpoint: 0)
+    }
+}
+
 extension EventSnapshot {
     /// The rows of `projector`'s view as of `throughSeq` (nil: the head). At the head the store's rows
     /// serve, with any events they have not folded yet (appended by a program that keeps no views) folded
