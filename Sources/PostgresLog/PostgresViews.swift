@@ -21,7 +21,8 @@ struct PostgresViews {
         var states: [String: ViewState] = [:]
         for row in try query("SELECT name, slot, version, checkpoint FROM dialer_ledger.view_state") {
             let (name, slot, version, checkpoint) = try row.decode((String, Int32, Int64, Int64).self)
-            states[name] = ViewState(slot: Int(slot), version: UInt32(clamping: version), checkpoint: UInt64(checkpoint))
+            states[name] = ViewState(
+                slot: Int(slot), version: UInt32(clamping: version), checkpoint: UInt64(checkpoint))
         }
         return states
     }
