@@ -145,7 +145,9 @@ let package = Package(
             ],
             path: "Benchmarks/ViewsBench"
         ),
-        .target(name: "DialerTesting", dependencies: ["DialerCore"]),
+        .target(
+            name: "DialerTesting",
+            dependencies: ["DialerCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DialerCoreTests", dependencies: ["DialerCore", "DialerTesting"]),
         .testTarget(
             name: "EventLogTests",

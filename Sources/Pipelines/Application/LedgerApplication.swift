@@ -28,7 +28,8 @@ public struct LedgerApplication: Service {
     public let publishing: PublishSettings?
     /// The report runner of ad hoc, cron and API runs, when built with `.cxone`.
     public let reports: ReportRunner?
-    /// The cron runner of the configured jobs, when serving.
+    /// The cron runner of the configured jobs, when built with `.cxone` (`jobs run` runs a tick on it); it
+    /// runs as a service when serving.
     public let cronRunner: CronRunner?
     var services: [any Service] = []
 
@@ -117,13 +118,11 @@ public func buildApplication(
     }
     let reports = cxone.map { ReportRunner(store: store, source: $0, now: now, logger: parts.logger) }
     let serving = needs.isSuperset(of: .serving)
-    let cronRunner =
-        serving
-        ? reports.map {
-            CronRunner(
-                jobs: configuration.jobs, store: store, reports: $0, publishing: publishing, now: now,
-                sleep: { try await clock.sleep(for: $0) }, logger: parts.logger)
-        } : nil
+    let cronRunner = reports.map {
+        CronRunner(
+            jobs: configuration.jobs, store: store, reports: $0, publishing: publishing, now: now,
+            sleep: { try await clock.sleep(for: $0) }, logger: parts.logger)
+    }
     var application = LedgerApplication(
         configuration: configuration, dataFolder: parts.dataFolder, store: store, clock: clock, logger: parts.logger,
         tenant: tenant, cxone: cxone, publishing: publishing, reports: reports, cronRunner: cronRunner)
@@ -131,7 +130,7 @@ public func buildApplication(
     if let service = opened as? any Service { application.services.append(service) }
     if let cxone, let tenant { application.services.append(CXoneLifetime(client: cxone, tenant: tenant)) }
     if serving, let server = parts.server { application.services.append(server(application)) }
-    if let cronRunner { application.services.append(cronRunner) }
+    if serving, let cronRunner { application.services.append(cronRunner) }
     return application
 }
 
