@@ -190,10 +190,12 @@ public final class CronRunner: Service, Sendable {
         state.withLock { state in
             state.running[job.id] = Task { [self] in
                 do {
-                    let outcome = try await reports.run(request)
-                    logger.info(
-                        "cron run done", metadata: ["job": "\(job.id)", "report_id": "\(outcome.generated.reportID)"])
-                    try await publish(outcome.generated.reportID, job: job.id)
+                    try await reports.run(request) { outcome in
+                        logger.info(
+                            "cron run done",
+                            metadata: ["job": "\(job.id)", "report_id": "\(outcome.generated.reportID)"])
+                        try await publish(outcome.generated.reportID, job: job.id)
+                    }
                 } catch let failure as ReportRunFailure {
                     logger.warning(
                         "cron run failed: no campaign could be fetched; nothing published",
