@@ -13,38 +13,27 @@ public final class OTLPTestCollector: Sendable {
         public var body: String?
     }
 
-    public let port: Int
-    private let log: String
-    private let server: ToolServer
+    private let server: LoggingToolServer
 
+    /// The port it listens on.
+    public var port: Int { server.port }
     /// The endpoint to export to (`OTEL_EXPORTER_OTLP_ENDPOINT`).
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
     /// A collector listening on a free loopback port.
     public init() async throws {
-        log = try TemporaryFolder("otlp").appending("exports.jsonl")
-        server = try await ToolServer("otlp-test-collector", ["--log", log])
-        guard let port = server.ready.first.flatMap({ Int($0) }) else {
-            server.stop()
-            throw TestServerError(reason: "tools/otlp-test-collector said ready \(server.ready)")
-        }
-        self.port = port
+        server = try await LoggingToolServer("otlp-test-collector", prefix: "otlp")
     }
 
     /// Every export request so far, oldest first.
     public func exports() throws -> [Export] {
-        guard let data = FileManager.default.contents(atPath: log) else { return [] }
-        return try data.split(separator: 0x0A).map { line in
-            let json = try JSONParser.parse(Array(line))
-            return Export(
+        try server.requests().map { json in
+            Export(
                 path: json["path"]?.stringValue ?? "", contentType: json["content_type"]?.stringValue ?? "",
                 size: Int(json["size"]?.intValue ?? 0), body: json["body"]?.stringValue)
         }
     }
 
     /// Stops the collector and removes its log.
-    public func stop() {
-        let folder = (log as NSString).deletingLastPathComponent
-        server.stop { try? FileManager.default.removeItem(atPath: folder) }
-    }
+    public func stop() { server.stop() }
 }

@@ -42,26 +42,26 @@ import Tracing
         let roots = spans.filter { $0.parentSpanID == nil }
         #expect(roots.map(\.operationName) == ["report run"])
         let root = try #require(roots.first)
-        #expect(root.attributes["dialer_ledger.run_id"] == .string("00000000-0000-0000-0000-000000000001"))
-        #expect(root.attributes["dialer_ledger.trigger"] == .string("adhoc"))
-        #expect(root.attributes["dialer_ledger.campaigns"] == .stringArray(["CAMPAIGN_001", "UNKNOWN_9"]))
-        #expect(root.attributes["dialer_ledger.outcome"] == .string("partial"))
+        #expect(root.attributes.get("dialer_ledger.run_id") == .string("00000000-0000-0000-0000-000000000001"))
+        #expect(root.attributes.get("dialer_ledger.trigger") == .string("adhoc"))
+        #expect(root.attributes.get("dialer_ledger.campaigns") == .stringArray(["CAMPAIGN_001", "UNKNOWN_9"]))
+        #expect(root.attributes.get("dialer_ledger.outcome") == .string("partial"))
         #expect(root.status == nil)
         #expect(spans.allSatisfy { $0.traceID == root.traceID }, "one trace")
 
         // Each campaign's call is a child of the run: the one retried after a 503, the one refused for good.
         let calls = spans.filter { $0.operationName == Self.reportCall }
         #expect(calls.count == 2 && calls.allSatisfy { $0.parentSpanID == root.spanID })
-        let retried = try #require(calls.first { $0.attributes["http.response.status_code"] == .int64(200) })
-        #expect(retried.attributes["http.request.resend_count"] == .int64(1))
-        #expect(retried.attributes["url.template"] == .string("/api/v2/outbound/campaigns/{campaignId}/report"))
+        let retried = try #require(calls.first { $0.attributes.get("http.response.status_code") == .int64(200) })
+        #expect(retried.attributes.get("http.request.resend_count") == .int64(1))
+        #expect(retried.attributes.get("url.template") == .string("/api/v2/outbound/campaigns/{campaignId}/report"))
         #expect(retried.kind == .client && retried.status == nil)
-        let refused = try #require(calls.first { $0.attributes["http.response.status_code"] == .int64(404) })
+        let refused = try #require(calls.first { $0.attributes.get("http.response.status_code") == .int64(404) })
         #expect(refused.status?.code == .error && refused.errors.count == 1)
         // The token request is traced under the call that needed it, without its secrets.
         let token = try #require(spans.first { $0.operationName == "POST /oauth/token" })
         #expect(token.parentSpanID == retried.spanID)
-        #expect(token.attributes["http.response.status_code"] == .int64(200))
+        #expect(token.attributes.get("http.response.status_code") == .int64(200))
 
         // The publication, within the run, and each effect under it with its key and outcome.
         let publish = try #require(spans.first { $0.operationName == "report publish" })
@@ -69,12 +69,12 @@ import Tracing
         let effects = spans.filter { $0.operationName.hasPrefix("effect ") }
         #expect(effects.allSatisfy { $0.parentSpanID == publish.spanID && $0.kind == .client })
         #expect(
-            effects.map { "\($0.operationName): \(Self.text($0.attributes["dialer_ledger.outcome"]) ?? "-")" }
+            effects.map { "\($0.operationName): \(Self.text($0.attributes.get("dialer_ledger.outcome")) ?? "-")" }
                 == [
                     "effect upload: uploaded", "effect upload: uploaded", "effect upload: uploaded",
                     "effect link: issued", "effect email: accepted", "effect email: accepted",
                 ])
-        #expect(effects.allSatisfy { $0.attributes["dialer_ledger.idempotency_key"] != nil && $0.status == nil })
+        #expect(effects.allSatisfy { $0.attributes.get("dialer_ledger.idempotency_key") != nil && $0.status == nil })
         // Every append is in the trace, under the part that made it.
         let ids = Set(spans.map(\.spanID))
         let appends = spans.filter { $0.operationName == "store append" }
@@ -96,7 +96,7 @@ import Tracing
         let root = try #require(tracer.finishedSpans.first { $0.operationName == "report run" })
         #expect(root.parentSpanID == nil)
         #expect(root.status?.code == .error)
-        #expect(root.attributes["dialer_ledger.outcome"] == .string("failed"))
+        #expect(root.attributes.get("dialer_ledger.outcome") == .string("failed"))
     }
 
     @Test func aScheduleRunTracesEachSubmissionAndEachWebhookAttempt() async throws {
@@ -114,18 +114,18 @@ import Tracing
         let spans = tracer.finishedSpans
         let root = try #require(spans.first { $0.parentSpanID == nil })
         #expect(root.operationName == "schedule run")
-        #expect(root.attributes["dialer_ledger.job"] != nil)
+        #expect(root.attributes.get("dialer_ledger.job") != nil)
         let submissions = spans.filter { $0.operationName == "effect schedule_submission" }
         #expect(submissions.count == 5 && submissions.allSatisfy { $0.parentSpanID == root.spanID })
-        #expect(submissions.allSatisfy { $0.attributes["dialer_ledger.outcome"] == .string("submitted") })
-        let keys = Set(submissions.compactMap { Self.text($0.attributes["dialer_ledger.idempotency_key"]) })
+        #expect(submissions.allSatisfy { $0.attributes.get("dialer_ledger.outcome") == .string("submitted") })
+        let keys = Set(submissions.compactMap { Self.text($0.attributes.get("dialer_ledger.idempotency_key")) })
         #expect(keys.count == 5, "one key per window")
         // Each submission's CXone call is under it, carrying the same key.
         let posts = spans.filter { $0.operationName == "POST /api/v2/outbound/campaigns/{campaignId}/schedules" }
         #expect(Set(posts.compactMap(\.parentSpanID)) == Set(submissions.map(\.spanID)))
-        #expect(Set(posts.compactMap { Self.text($0.attributes["dialer_ledger.idempotency_key"]) }) == keys)
+        #expect(Set(posts.compactMap { Self.text($0.attributes.get("dialer_ledger.idempotency_key")) }) == keys)
         let webhooks = spans.filter { $0.operationName == "effect webhook" }
-        #expect(webhooks.map { $0.attributes["dialer_ledger.outcome"] } == [.string("retry"), .string("delivered")])
+        #expect(webhooks.map { $0.attributes.get("dialer_ledger.outcome") } == [.string("retry"), .string("delivered")])
         #expect(webhooks.map { $0.status?.code } == [.error, nil])
         #expect(webhooks.allSatisfy { $0.parentSpanID == root.spanID && $0.traceID == root.traceID })
     }

@@ -30,10 +30,10 @@ import Tracing
         let span = try #require(spans.first)
         #expect(span.kind == .server && span.parentSpanID == nil)
         #expect(span.operationName == "/healthz")
-        #expect(span.attributes["http.request.method"] == .string("GET"))
-        #expect(span.attributes["http.route"] == .string("/healthz"))
-        #expect(span.attributes["http.response.status_code"] == .int64(200))
-        #expect(span.attributes["url.query"] == .string("signature=REDACTED&x=1"))
+        #expect(span.attributes.get("http.request.method") == .string("GET"))
+        #expect(span.attributes.get("http.route") == .string("/healthz"))
+        #expect(span.attributes.get("http.response.status_code") == .int64(200))
+        #expect(span.attributes.get("url.query") == .string("signature=REDACTED&x=1"))
         #expect(span.status == nil)
     }
 }
