@@ -54,4 +54,16 @@ import Testing
         #expect(!exports.isEmpty)
         #expect(exports.allSatisfy { $0.contentType == "application/x-protobuf" && $0.size > 0 })
     }
+
+    @Test func aGRPCProtocolIsRefusedNamingItsVariable() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let run = try await reportRun(
+            folder,
+            environment: [
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+            ])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not built in"))
+    }
 }

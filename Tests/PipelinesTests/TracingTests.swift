@@ -125,7 +125,8 @@ import Tracing
         #expect(Set(posts.compactMap(\.parentSpanID)) == Set(submissions.map(\.spanID)))
         #expect(Set(posts.compactMap { Self.text($0.attributes.get("dialer_ledger.idempotency_key")) }) == keys)
         let webhooks = spans.filter { $0.operationName == "effect webhook" }
-        #expect(webhooks.map { $0.attributes.get("dialer_ledger.outcome") } == [.string("retry"), .string("delivered")])
+        #expect(
+            webhooks.map { $0.attributes.get("dialer_ledger.outcome") } == [.string("retry"), .string("delivered")])
         #expect(webhooks.map { $0.status?.code } == [.error, nil])
         #expect(webhooks.allSatisfy { $0.parentSpanID == root.spanID && $0.traceID == root.traceID })
     }
