@@ -45,7 +45,7 @@ struct DataOptions: ParsableArguments {
     /// The application over this data folder, as `needs` say: the log `--store` names (else the LMDB log in
     /// DIR/log; read as an empty log when there is none and `missingLogIsEmpty`, for a command that only
     /// looks), the CXone tenant the environment names (else the embedded simulator), `server` when serving;
-    /// the system clock, `logger`.
+    /// the system clock, `logger`, and the OTLP exporter of its spans when the environment names one.
     func application(
         _ configuration: ServiceConfiguration = ServiceConfiguration(), needs: ApplicationNeeds = [],
         missingLogIsEmpty: Bool = false, logger: Logger = commandLogger(verbose: false),
@@ -64,7 +64,8 @@ struct DataOptions: ParsableArguments {
                 return try LMDBEventStore(path: path, access: writable ? .readWrite : .readOnly, clock: now)
             },
             connectCXone: { try await CXoneTenant.from(environment: ProcessInfo.processInfo.environment) },
-            server: server, logger: logger)
+            server: server, logger: logger,
+            tracing: try TracingBackend.service(environment: ProcessInfo.processInfo.environment, logger: logger))
         return try await buildApplication(configuration: configuration, parts: parts, needs: needs)
     }
 }

@@ -238,33 +238,36 @@ public final class CronRunner: Service, Sendable {
         ]
         logger.info("job started", metadata: metadata)
         var run = JobRun(job: job.id, scheduledAt: scheduledAt, outcome: .failed)
+        func ended() {
+            metadata["report_id"] = "\(run.reportID ?? "")"
+            metadata["outcome"] = "\(run.outcome.rawValue)"
+            if let reason = run.reason { metadata["reason"] = "\(reason)" }
+        }
         do {
-            let outcome = try await reports.run(request)
-            run.reportID = outcome.generated.reportID
-            run.outcome = outcome.generated.failed.isEmpty ? .succeeded : .partial
-            if !outcome.generated.failed.isEmpty {
-                run.reason = "not reported: " + outcome.generated.failed.joined(separator: ",")
+            // Published within the run's span, so the run's effects are in its trace.
+            return try await reports.run(request) { outcome in
+                run.reportID = outcome.generated.reportID
+                run.outcome = outcome.generated.failed.isEmpty ? .succeeded : .partial
+                if !outcome.generated.failed.isEmpty {
+                    run.reason = "not reported: " + outcome.generated.failed.joined(separator: ",")
+                }
+                ended()
+                logger.info("job \(run.outcome == .succeeded ? "succeeded" : "succeeded in part")", metadata: metadata)
+                do {
+                    run.unfinished = try await publish(outcome.generated.reportID, job: job.id)
+                } catch {
+                    run.unfinished = ["\(error)"]
+                    logger.error("publication failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                }
+                return run
             }
         } catch let failure as ReportRunFailure {
             run.reportID = failure.reportID
             run.reason = "no campaign could be fetched; nothing published: \(failure.reason)"
-        }
-        metadata["report_id"] = "\(run.reportID ?? "")"
-        metadata["outcome"] = "\(run.outcome.rawValue)"
-        if let reason = run.reason { metadata["reason"] = "\(reason)" }
-        if run.outcome == .failed {
+            ended()
             logger.warning("job failed", metadata: metadata)
             return run
         }
-        logger.info("job \(run.outcome == .succeeded ? "succeeded" : "succeeded in part")", metadata: metadata)
-        guard let reportID = run.reportID else { return run }
-        do {
-            run.unfinished = try await publish(reportID, job: job.id)
-        } catch {
-            run.unfinished = ["\(error)"]
-            logger.error("publication failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-        }
-        return run
     }
 
     /// Finishes every unfinished publication; a failure is logged (the next run's publication tries again).

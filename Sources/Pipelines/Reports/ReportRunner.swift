@@ -3,6 +3,7 @@ import DialerCore
 import Foundation
 import Logging
 import Metrics
+import Tracing
 
 /// Where a report run gets a campaign's hourly page: the CXone client, or anything that answers as it.
 public protocol CampaignReportSource: Sendable {
@@ -48,7 +49,9 @@ public struct ReportRunFailure: CategorizedError, Equatable {
 /// campaign failing does not sink the others; when every campaign failed, the run is recorded as
 /// `ReportRunFailed` and throws `ReportRunFailure`: no report. The chart is the projection of the log, so
 /// replaying the run gives the same bytes. Counts runs by trigger and outcome
-/// (`dialer_ledger_report_runs_total`: complete, partial, failed).
+/// (`dialer_ledger_report_runs_total`: complete, partial, failed), and traces each run as a `report run`
+/// span (the root of its trace unless a request's span encloses it) over its CXone calls, appends and what
+/// `then` does with the outcome.
 public struct ReportRunner: Sendable {
     let store: any EventStore
     let source: any CampaignReportSource
@@ -75,8 +78,27 @@ public struct ReportRunner: Sendable {
 
     /// Runs `request`. Bad input throws before anything is recorded.
     public func run(_ request: ReportRequest) async throws -> ReportOutcome {
+        try await run(request) { $0 }
+    }
+
+    /// Runs `request`, then `then` with its outcome (publishing it, say) within the run's span, so the
+    /// run's effects are in its trace. Bad input throws before anything is recorded or traced.
+    public func run<Value>(_ request: ReportRequest, then: (ReportOutcome) async throws -> Value) async throws
+        -> Value
+    {
         try request.validate(limits)
         let runID = makeID()
+        return try await withSpan("report run") { span in
+            span.attributes["dialer_ledger.run_id"] = runID.uuidString.lowercased()
+            span.attributes["dialer_ledger.trigger"] = request.trigger.rawValue
+            span.attributes["dialer_ledger.campaigns"] = request.campaigns
+            if let job = request.scheduled?.job { span.attributes["dialer_ledger.job"] = job }
+            let outcome = try await run(request, runID: runID, span: span)
+            return try await then(outcome)
+        }
+    }
+
+    private func run(_ request: ReportRequest, runID: UUID, span: any Span) async throws -> ReportOutcome {
         let started = ReportRunStarted(
             runID: runID, reportID: Self.reportID(at: now(), runID: runID), trigger: request.trigger,
             campaigns: request.campaigns, window: request.window, timeZone: request.timeZone,
@@ -98,16 +120,21 @@ public struct ReportRunner: Sendable {
                     idempotencyKey: publication.idempotencyKey))
         }
         _ = try await store.append(drafts)
+        span.attributes["dialer_ledger.report_id"] = started.reportID
         logger.info(
             "report run started",
             metadata: ["report_id": "\(started.reportID)", "campaigns": "\(request.campaigns.count)"])
         let advice = try await fetchAll(request, runID: runID, causedBy: startedID)
         do {
             let outcome = try await generate(runID: runID, causedBy: startedID, advice: advice)
-            count(request.trigger, outcome.generated.failed.isEmpty ? "complete" : "partial")
+            let result = outcome.generated.failed.isEmpty ? "complete" : "partial"
+            count(request.trigger, result)
+            span.attributes["dialer_ledger.outcome"] = result
+            span.attributes["dialer_ledger.campaigns_failed"] = outcome.generated.failed.count
             return outcome
         } catch let failure as ReportRunFailure {
             count(request.trigger, "failed")
+            span.attributes["dialer_ledger.outcome"] = "failed"
             throw failure
         }
     }

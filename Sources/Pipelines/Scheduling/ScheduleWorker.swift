@@ -3,6 +3,7 @@ import Delivery
 import DialerCore
 import Foundation
 import Logging
+import Tracing
 
 /// Where the scheduling worker submits and reads: the CXone client, or anything that answers as it.
 public protocol OutboundCampaigns: Sendable {
@@ -61,11 +62,21 @@ public struct ScheduleWorker: Sendable {
     /// Runs the job `request` describes, or carries on its newest unfinished one (or `job`, when named):
     /// windows without a schedule submitted, monitoring unless it completed, the webhook delivered unless it
     /// was. Throws, recording nothing, when the request cannot be carried out or its plan has no window.
+    /// Traced as a `schedule run` span over its submissions' and webhook attempts' spans.
     public func run(_ request: ScheduleRequest, job named: String? = nil) async throws -> ScheduleOutcome {
         try request.validate()
+        return try await withSpan("schedule run") { span in
+            try await carryOut(request, job: named, span: span)
+        }
+    }
+
+    private func carryOut(_ request: ScheduleRequest, job named: String?, span: any Span) async throws
+        -> ScheduleOutcome
+    {
         let (plan, record) =
             if let named { try await recorded(job: named, for: request) } else { try await jobToCarryOn(request) }
         let job = plan.job
+        span.attributes["dialer_ledger.job"] = job
         let correlation = Self.correlation(job)
         var outcome = ScheduleOutcome(
             job: job, plan: plan, submitted: [:], failed: [:], completed: 0, reachedExpected: false, webhook: nil)
@@ -254,6 +265,18 @@ public struct ScheduleWorker: Sendable {
         if case .existing = appended[0] {
             progress("resubmitting \(window.timeZone) with its recorded key (no outcome was recorded)")
         }
+        return try await EffectSpan.run("schedule_submission", key: key) { effect in
+            effect.note("job", job)
+            effect.note("campaign", window.campaignID)
+            return try await send(window, intent: base, correlation: correlation, effect: effect)
+        }
+    }
+
+    /// Sends one window's recorded intent to CXone and records the outcome, noted on `effect`.
+    private func send(_ window: ScheduleWindow, intent base: ScheduleSubmission, correlation: UUID, effect: EffectSpan)
+        async throws -> Result<String, SubmissionFailure>
+    {
+        let (stream, key) = (ScheduleEvent.stream(base.job), base.key)
         var outcome = base
         do {
             let receipt = try await cxone.submitSchedule(
@@ -269,6 +292,7 @@ public struct ScheduleWorker: Sendable {
                 "submitted \(window.timeZone) \(window.start.rfc3339(in: TimeZone(identifier: window.timeZone) ?? .gmt)): "
                     + "schedule \(receipt.scheduleID) (\(window.contactIDs.count) contact\(window.contactIDs.count == 1 ? "" : "s"))"
             )
+            effect.ended("submitted")
             return .success(receipt.scheduleID)
         } catch {
             outcome.status = (error as? CXoneError)?.lastStatus
@@ -277,6 +301,7 @@ public struct ScheduleWorker: Sendable {
                 EventDraft(ScheduleSubmissionFailed(outcome), stream: stream, correlationID: correlation)
             ])
             progress("submission failed for \(window.timeZone): \(error)")
+            effect.ended("failed", failure: outcome.reason)
             return .failure(SubmissionFailure(reason: "\(error)"))
         }
     }
