@@ -26,7 +26,7 @@ struct JobsListCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
     @OptionGroup var settings: ConfigOptions
-    @Option(help: "table, or json (one array).") var format: OutputFormat = .table
+    @Option(help: TabularFormat.help) var format: TabularFormat = .table
 
     func run() async throws {
         try await reportingErrors {
@@ -38,18 +38,12 @@ struct JobsListCommand: AsyncParsableCommand {
                 }
             }
             let listed = zip(jobs, statuses).map { Listed(job: $0, status: $1, next: $0.schedule.next(after: now)) }
-            switch format {
-            case .json: print(try OutputFormat.line(.array(listed.map(\.json))))
-            case .table:
-                guard !listed.isEmpty else {
-                    print("no jobs configured (add them under \"jobs\" in the settings file)")
-                    return
-                }
-                let header = [
-                    "JOB", "CRON", "ZONE", "CAMPAIGNS", "LAST RUN", "OUTCOME", "REPORT", "NEXT RUN", "NEXT (UTC)",
-                ]
-                print(textTable([header] + listed.map(\.row), maxWidth: 60), terminator: "")
-            }
+            var table = TabularRows(
+                columns: [
+                    "job", "cron", "zone", "campaigns", "last_run", "outcome", "report", "next_run", "next_utc",
+                ], none: "no jobs configured (add them under \"jobs\" in the settings file)")
+            for entry in listed { table.append(entry.row, entry.json) }
+            print(try table.rendered(format, maxWidth: 60), terminator: "")
         }
     }
 
