@@ -12,7 +12,8 @@ import Testing
         IntervalDerivedPayload.self, ReportGenerated.self, ReportRunFailed.self, ReportPublicationRequested.self,
         ReportUploadRequested.self, ReportUploaded.self, ReportUploadFailed.self, ReportLinkRequested.self,
         ReportLinkIssued.self, ReportEmailRequested.self, ReportEmailAttempted.self, ReportEmailed.self,
-        ReportEmailFailed.self, CronTickHandled.self, ScheduleJobStarted.self, SchedulePlanned.self,
+        ReportEmailFailed.self, CronTickHandled.self, CronTickClaimRenewed.self, ScheduleJobStarted.self,
+        SchedulePlanned.self,
         ScheduleSubmissionRequested.self, ScheduleSubmitted.self, ScheduleSubmissionFailed.self, AnalyticsSampled.self,
         CampaignCompleted.self, CampaignMonitorTimedOut.self, WebhookRequested.self, WebhookAttempted.self,
         WebhookDelivered.self, WebhookAbandoned.self,
@@ -46,6 +47,7 @@ import Testing
         let listed = Set(PublicationEvent.types + ScheduleEvent.types).union([
             ReportEvent.runStarted, ReportEvent.ruleSetActivated, ReportEvent.pageFetched, ReportEvent.fetchFailed,
             ReportEvent.intervalDerived, ReportEvent.generated, ReportEvent.runFailed, CronTickHandled.storedType,
+            CronTickClaimRenewed.storedType,
         ])
         #expect(listed == catalogued)
     }

@@ -11,9 +11,10 @@ import Synchronization
 /// deadline and the others are recorded as missed. Sleeps are capped and re-read the wall clock, so a
 /// suspend or a clock jump cannot silently drop a tick. Several runners on one log (instances on one
 /// PostgreSQL store) run each tick once: the run's `CronTickHandled` is a claim held for the job's lease,
-/// and a claim that lapses with its run unfinished (its runner crashed) is taken over by the first runner
-/// to see it. With publishing settings, each run's report is published to the job's recipients, after
-/// unfinished publications are resumed.
+/// renewed (`CronTickClaimRenewed`) every third of the lease while the run goes on, and a claim that lapses
+/// with its run unfinished (its runner crashed) is taken over by the first runner to see it. With publishing
+/// settings, each run's report is published to the job's recipients, after unfinished publications are
+/// resumed.
 public final class CronRunner: Service, Sendable {
     private let jobs: [ReportJob]
     private let store: any EventStore
@@ -128,9 +129,14 @@ public final class CronRunner: Service, Sendable {
             var claims = CronTickClaims()
             var oldest: UInt64 = 0
             try snapshot.scanInPlace(EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true)) { view in
+                if view.type == CronTickClaimRenewed.storedType {
+                    claims.apply(try CronTickClaimRenewed(view))
+                    return true
+                }
                 let tick = try CronTickHandled(view)
                 claims.newest = claims.newest ?? tick.scheduledAt
-                guard tick.scheduledAt >= horizon else { return false }
+                // A claim renewed since counts however old its tick (a run longer than the horizon).
+                guard tick.scheduledAt >= horizon || claims.renewed[tick.idempotencyKey] != nil else { return false }
                 claims.apply(tick)
                 oldest = view.seq
                 return true
@@ -189,21 +195,44 @@ public final class CronRunner: Service, Sendable {
         // leave a stale entry behind.
         state.withLock { state in
             state.running[job.id] = Task { [self] in
-                do {
-                    let outcome = try await reports.run(request)
-                    logger.info(
-                        "cron run done", metadata: ["job": "\(job.id)", "report_id": "\(outcome.generated.reportID)"])
-                    try await publish(outcome.generated.reportID, job: job.id)
-                } catch let failure as ReportRunFailure {
-                    logger.warning(
-                        "cron run failed: no campaign could be fetched; nothing published",
-                        metadata: [
-                            "job": "\(job.id)", "report_id": "\(failure.reportID)", "reason": "\(failure.reason)",
-                        ])
-                } catch {
-                    logger.error("cron run failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                await withDiscardingTaskGroup { group in
+                    group.addTask { await self.renew(claim, lease: job.lease) }
+                    await self.run(request, job: job.id)
+                    group.cancelAll()
                 }
                 _ = self.state.withLock { $0.running.removeValue(forKey: job.id) }
+            }
+        }
+    }
+
+    /// Runs the report of one tick and publishes it; a failure is logged.
+    private func run(_ request: ReportRequest, job: String) async {
+        do {
+            let outcome = try await reports.run(request)
+            logger.info("cron run done", metadata: ["job": "\(job)", "report_id": "\(outcome.generated.reportID)"])
+            try await publish(outcome.generated.reportID, job: job)
+        } catch let failure as ReportRunFailure {
+            logger.warning(
+                "cron run failed: no campaign could be fetched; nothing published",
+                metadata: ["job": "\(job)", "report_id": "\(failure.reportID)", "reason": "\(failure.reason)"])
+        } catch {
+            logger.error("cron run failed", metadata: ["job": "\(job)", "error": "\(error)"])
+        }
+    }
+
+    /// Renews `claim` every third of `lease` until cancelled (its run ended), each time until a lease from
+    /// now; a renewal that cannot be recorded is logged and the next one tries again.
+    private func renew(_ claim: CronTickHandled, lease: Duration) async {
+        while (try? await sleep(lease / 3)) != nil {
+            let renewal = CronTickClaimRenewed(claim, until: now().adding(lease))
+            do {
+                _ = try await store.append([EventDraft(renewal, stream: CronTickHandled.stream(claim.job))])
+            } catch is CancellationError {
+                return  // the run ended meanwhile
+            } catch {
+                logger.warning(
+                    "cron tick claim not renewed; the next renewal tries again",
+                    metadata: ["job": "\(claim.job)", "error": "\(error)"])
             }
         }
     }
