@@ -34,9 +34,10 @@ struct DataOptions: ParsableArguments {
 
     /// The PostgreSQL log `--store` or `$DIALER_LEDGER_STORE` names; nil for the LMDB log in the data folder.
     func postgresStore() throws -> PostgresStoreURL? {
+        if let store { return try PostgresStoreURL(store) }
         let environment = ProcessInfo.processInfo.environment["DIALER_LEDGER_STORE"]
-        guard let text = store ?? environment.flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
-        return try PostgresStoreURL(text)
+        guard let text = environment, !text.isEmpty else { return nil }
+        return try PostgresStoreURL(text, field: "DIALER_LEDGER_STORE")
     }
 
     /// Where the log is, for messages: the PostgreSQL URL (without a password) or the LMDB log's folder.
@@ -104,7 +105,9 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
 }
 
 /// The one place that maps an error to an exit code: 1 for a damaged log (as `verify` exits on an unsound
-/// one), 2 for every other error.
+/// one), 5 when the PostgreSQL log could not be reached or stayed busy (trying again later may succeed), 2
+/// for every other error.
 func exitCode(for error: any Error) -> ExitCode {
-    (error as? any CategorizedError)?.category == .corrupt ? ExitCode(1) : ExitCode(2)
+    if (error as? PostgresLogError)?.isTransient == true { return ExitCode(5) }
+    return (error as? any CategorizedError)?.category == .corrupt ? ExitCode(1) : ExitCode(2)
 }

@@ -59,8 +59,12 @@ struct LogCommand: AsyncParsableCommand {
             try await reportingErrors {
                 guard batchSize > 0 else { throw ValidationError("--batch-size: \(batchSize) is not a positive count") }
                 guard from != to else { throw ValidationError("--to: the same store as --from") }
-                try await StoredLogs.with(from, access: .readOnly) { source in
-                    try await StoredLogs.with(to, access: .readWrite, initializing: true) { target in
+                // Both checked before either is opened, so a bad one is named at once.
+                for (store, field) in [(from, "--from"), (to, "--to")] where PostgresStoreURL.isPostgres(store) {
+                    _ = try PostgresStoreURL(store, field: field)
+                }
+                try await StoredLogs.with(from, field: "--from", access: .readOnly) { source in
+                    try await StoredLogs.with(to, field: "--to", access: .readWrite, initializing: true) { target in
                         let copy = try await LogCopy.run(from: source, to: target, batchSize: batchSize) {
                             copied, total in
                             printError(

@@ -27,7 +27,8 @@ struct S3PresignCommand: ParsableCommand {
     @Option(help: "Endpoint URL of an S3-compatible service.") var endpoint: String?
     @Option(help: "Addressing: path or virtual-hosted (default: virtual-hosted for AWS, path otherwise).")
     var style: String?
-    @Option(help: "Seconds the link is valid, 1 to 604800 (7 days).") var expires = 86_400
+    @Option(help: ArgumentHelp("How long the link is valid: 1s to 168h (7 days).", valueName: "DURATION"))
+    var expires = "24h"
     @Option(
         help: ArgumentHelp("Sign as of this instant (default: now; a date: midnight UTC).", valueName: "INSTANT|DATE"))
     var at: String?
@@ -78,7 +79,8 @@ struct S3PresignCommand: ParsableCommand {
                     accessKeyID: id, secretAccessKey: secret, sessionToken: setting("AWS_SESSION_TOKEN")))
             let time = try at.map { try Timestamp(parsing: $0, in: .gmt, field: "--at") } ?? Timestamp.systemNow()
             let link = try S3Client(configuration: configuration).presignedGET(
-                key: key, expires: .seconds(expires), at: time, responseHeaders: overrides)
+                key: key, expires: try Duration(parsing: expires, field: "--expires"), at: time,
+                responseHeaders: overrides)
             print(link.url)
             printError("expires at \(link.expiresAt.rfc3339Seconds)")
         }

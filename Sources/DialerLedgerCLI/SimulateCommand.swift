@@ -23,7 +23,9 @@ struct SimulateCommand: AsyncParsableCommand {
     var clientID = SimulatorConfiguration().clientID
     @Option(name: .customLong("client-secret"), help: "The client secret the token endpoint accepts.")
     var clientSecret = SimulatorConfiguration.defaultClientSecret
-    @Option(name: .customLong("token-lifetime"), help: "Seconds a token is valid.") var tokenLifetime = 3600
+    @Option(
+        name: .customLong("token-lifetime"), help: ArgumentHelp("How long a token is valid.", valueName: "DURATION"))
+    var tokenLifetime = "1h"
     @Flag(name: .customLong("no-expires-in"), help: "Leave expires_in out of token responses.")
     var noExpiresIn = false
     @Option(name: .customLong("rate-429"), help: "Share of API requests answered 429.") var rate429 = 0.0
@@ -66,7 +68,8 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.seed = seed
         configuration.clientID = clientID
         configuration.clientSecret = clientSecret
-        configuration.tokenLifetimeSeconds = tokenLifetime
+        configuration.tokenLifetimeSeconds = Int(
+            try Duration(parsing: tokenLifetime, field: "--token-lifetime").components.seconds)
         configuration.includeExpiresIn = !noExpiresIn
         configuration.faults.tooManyRequests = rate429
         configuration.faults.retryAfterSeconds = retryAfter

@@ -10,14 +10,15 @@ enum StoredLogs {
     /// Runs `body` with the log `store` names: a PostgreSQL log (its connection pool running meanwhile; its
     /// schema created first when `initializing`), else the LMDB log in the data folder `store` (created when
     /// `access` is `.readWrite`).
+    /// A value starting `postgres:` that is not a URL is refused naming `field`, never taken for a folder.
     static func with<R>(
-        _ store: String, access: LMDBEventStore.Access, initializing: Bool = false,
+        _ store: String, field: String, access: LMDBEventStore.Access, initializing: Bool = false,
         _ body: (any StoredLog) async throws -> R
     ) async throws -> R {
         guard PostgresStoreURL.isPostgres(store) else {
             return try await body(try LMDBEventStore(path: store + "/log", access: access))
         }
-        return try await with(try PostgresStoreURL(store), initializing: initializing, body)
+        return try await with(try PostgresStoreURL(store, field: field), initializing: initializing, body)
     }
 
     /// Runs `body` with the PostgreSQL log at `url`, its connection pool running meanwhile.

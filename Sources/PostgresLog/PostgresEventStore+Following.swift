@@ -32,11 +32,13 @@ extension PostgresEventStore {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
-                    try await connection.listen(on: Self.appendsChannel) { notifications in
-                        // Appends committed before the LISTEN took effect were not notified here.
-                        await catchUp()
-                        for try await notification in notifications {
-                            if let seq = UInt64(notification.payload) { await watch.advance(to: seq) }
+                    try await holding(connection) { connection in
+                        try await connection.listen(on: Self.appendsChannel) { notifications in
+                            // Appends committed before the LISTEN took effect were not notified here.
+                            await catchUp()
+                            for try await notification in notifications {
+                                if let seq = UInt64(notification.payload) { await watch.advance(to: seq) }
+                            }
                         }
                     }
                 }
@@ -54,8 +56,9 @@ extension PostgresEventStore {
     /// Reads the head and advances the watch; a failure waits for the next catch-up.
     private func catchUp() async {
         do {
-            let head = try await client.query("SELECT seq FROM dialer_ledger.head", logger: logger)
-                .decodeFirst(Int64.self)
+            let head = try await withConnection { [logger] connection in
+                try await connection.query("SELECT seq FROM dialer_ledger.head", logger: logger).decodeFirst(Int64.self)
+            }
             if let head { await watch.advance(to: UInt64(head)) }
         } catch {
             logger.debug("catch-up read of the head failed", metadata: ["store": "\(url)"])

@@ -92,9 +92,13 @@ extension PostgresEventStore {
                 let views = PostgresViews(connection: connection, logger: logger)
                 try views.fold(projector, after: head, through: last.seq, slot: spare, snapshot)
                 guard var serving = try views.states()[name] else { preconditionFailure("the views were caught up") }
-                let difference = try views.rows(name, spare).firstDifference(from: views.rows(name, serving.slot))
+                // The kept rows as a reader is served them: with what a bounded catch-up left unfolded.
+                let kept = OverlayRows(over: views.rows(name, serving.slot))
+                try snapshot.fold(projector, after: serving.checkpoint, through: last.seq, into: kept)
+                let difference = try views.rows(name, spare).firstDifference(from: kept)
                 try views.clear(name, slot: serving.slot)
-                serving.slot = spare
+                // The spare slot holds the whole log, however far the append's bounded catch-up got.
+                (serving.slot, serving.version, serving.checkpoint) = (spare, projector.version, last.seq)
                 try views.write([name: serving])
                 return ViewRebuild(view: name, throughSeq: last.seq, firstDifference: difference.map(ViewKey.describe))
             }

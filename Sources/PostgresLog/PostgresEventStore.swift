@@ -19,6 +19,11 @@ public final class PostgresEventStore: EventStore, Service {
     private let clock: @Sendable () -> Timestamp
     /// How long an append waits for the head row held by another writer before it gives up.
     let lockTimeoutMilliseconds: Int64
+    /// How many pooled connections this store holds right now: a wait for one longer than the connect timeout
+    /// while fewer than `maximumConnections` are held means the server cannot be reached.
+    let connectionsHeld = Atomic<Int>(0)
+    /// The most connections the pool opens.
+    let maximumConnections: Int
     /// The threads that run snapshot closures, which block on the server's replies: never Swift's
     /// cooperative threads. As many as the LMDB log's readers; running from `init` to `deinit`.
     let readers = NIOThreadPool(numberOfThreads: 4)
@@ -44,6 +49,7 @@ public final class PostgresEventStore: EventStore, Service {
             url, clock, lockTimeoutMilliseconds, logger
         )
         self.catchUpInterval = catchUpInterval
+        self.maximumConnections = maximumConnections
     }
 
     deinit { readers.shutdownGracefully { _ in } }
@@ -133,44 +139,5 @@ public final class PostgresEventStore: EventStore, Service {
         )
         for try await (key, seq) in rows.decode((String, Int64).self) { found[key] = UInt64(seq) }
         return found
-    }
-
-    /// Runs `body` in a transaction on one pooled connection, opened with `begin`: committed if `body`
-    /// returns, rolled back if it throws; server errors come out as `PostgresLogError`s.
-    func inTransaction<R: Sendable>(
-        _ begin: PostgresQuery, _ body: (PostgresConnection) async throws -> R
-    ) async throws -> R {
-        try await withConnection { try await transaction(begin, on: $0, body) }
-    }
-
-    /// Runs `body` with one pooled connection of its own; server errors come out as `PostgresLogError`s.
-    func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
-        let leased = Mutex(false)
-        do {
-            return try await client.withConnection { connection in
-                leased.withLock { $0 = true }
-                return try await body(connection)
-            }
-        } catch  where !leased.withLock({ $0 }) && !(error is CancellationError) {
-            throw PostgresLogError.unreachable(store: url.description)
-        } catch {
-            throw PostgresLogError.from(error, store: url.description, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
-        }
-    }
-
-    /// Runs `body` in a transaction on `connection`, opened with `begin`: committed if `body` returns, rolled
-    /// back if it throws.
-    func transaction<R: Sendable>(
-        _ begin: PostgresQuery, on connection: PostgresConnection, _ body: (PostgresConnection) async throws -> R
-    ) async throws -> R {
-        try await connection.query(begin, logger: logger)
-        do {
-            let result = try await body(connection)
-            try await connection.query("COMMIT", logger: logger)
-            return result
-        } catch {
-            try? await connection.query("ROLLBACK", logger: logger)
-            throw error
-        }
     }
 }

@@ -11,6 +11,11 @@ struct PostgresViews {
     let logger: Logger
     /// How many events a catch-up folds before it writes their rows: bounds what it holds in memory.
     static let foldChunk: UInt64 = 4_096
+    /// How many events one transaction folds at most to catch a view up: the head row stays locked meanwhile
+    /// (and a fold reads its rows key by key from the server), so this bounds other writers' wait for it to
+    /// well under their lock timeout. A view further behind is caught up over the next appends (or by `views
+    /// rebuild`, which folds outside the head's lock), and readers fold what it has not yet folded.
+    static let catchUpLimit: UInt64 = 1_024
 
     private func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
         try connection.query(query, logger: logger).wait()
@@ -27,32 +32,36 @@ struct PostgresViews {
         return states
     }
 
-    /// Brings every view to `head` (the log's head before `appended`), then folds `appended` (stored after
-    /// it in this transaction) into each and moves each checkpoint past them.
+    /// Brings every view towards `head` (the log's head before `appended`), at most `catchUpLimit` events;
+    /// each view that reached it has `appended` (stored after it in this transaction) folded in and its
+    /// checkpoint moved past them.
     func keep(head: UInt64, appended: [Envelope]) throws {
         var states = try self.states()
         let snapshot = PostgresSnapshot(connection: connection, logger: logger)
         defer { snapshot.close() }
         var changes: [(view: String, slot: Int, rows: OverlayRows)] = []
         for projector in ViewCatalog.all {
-            var state = try caughtUp(projector, states[projector.name], through: head, snapshot)
+            var state = try caughtUp(projector, states[projector.name], towards: head, snapshot)
             let events = appended.filter { projector.types.contains($0.type) }
-            if !events.isEmpty {
-                let rows = OverlayRows(over: rows(projector.name, state.slot))
-                for event in events { try event.withView { try projector.fold($0, into: rows) } }
-                changes.append((projector.name, state.slot, rows))
+            if state.checkpoint == head {
+                if !events.isEmpty {
+                    let rows = OverlayRows(over: rows(projector.name, state.slot))
+                    for event in events { try event.withView { try projector.fold($0, into: rows) } }
+                    changes.append((projector.name, state.slot, rows))
+                }
+                state.checkpoint = appended.last?.seq ?? head
             }
-            state.checkpoint = appended.last?.seq ?? head
             states[projector.name] = state
         }
         try write(changes)
         try write(states.filter { name, _ in ViewCatalog.projector(named: name) != nil })
     }
 
-    /// `projector`'s view brought to `head` from `state` (none: from seq 1), its rows written; emptied first
-    /// when another version folded it or it claims events the log does not hold.
+    /// `projector`'s view brought from `state` (none: from seq 1) towards `head`, at most `catchUpLimit`
+    /// events, its rows written; emptied first when another version folded it or it claims events the log
+    /// does not hold.
     private func caughtUp(
-        _ projector: any ViewProjector, _ state: ViewState?, through head: UInt64, _ snapshot: PostgresSnapshot
+        _ projector: any ViewProjector, _ state: ViewState?, towards head: UInt64, _ snapshot: PostgresSnapshot
     )
         throws -> ViewState
     {
@@ -61,8 +70,9 @@ struct PostgresViews {
             try clear(projector.name, slot: state.slot)
             state = state.emptied(for: projector)
         }
-        try fold(projector, after: state.checkpoint, through: head, slot: state.slot, snapshot)
-        state.checkpoint = head
+        let through = min(head, state.checkpoint + Self.catchUpLimit)
+        try fold(projector, after: state.checkpoint, through: through, slot: state.slot, snapshot)
+        state.checkpoint = through
         return state
     }
 

@@ -45,6 +45,23 @@ import Testing
         #expect(taken.map(\.outcome) == [.missed] && taken.first?.attempt == 2 && taken.first?.claimedUntil == nil)
     }
 
+    @Test func aRenewedClaimLapsesALeaseAfterItsLastRenewalAndOnlyItsOwnAttemptRenewsIt() throws {
+        var claims = CronTickClaims()
+        // Read newest first, as the runner reads the job's stream: the renewals before the claim.
+        claims.apply(CronTickClaimRenewed(claim(), until: at(1_000_000)))
+        claims.apply(CronTickClaimRenewed(claim(), until: at(800_000)))
+        claims.apply(CronTickClaimRenewed(claim(attempt: 2), until: at(5_000_000)))
+        claims.apply(claim())
+        #expect(claims.lapse(of: claim()) == at(1_000_000))
+        #expect(claims.takeovers(now: at(999_999), lease: lease, startingDeadline: deadline).isEmpty)
+        #expect(claims.held(at: at(999_999)))
+        let taken = claims.takeovers(now: at(1_000_000), lease: lease, startingDeadline: deadline)
+        #expect(taken == [claim(attempt: 2, until: 1_600_000)], "a crashed renewer's claim is still taken over")
+        let stored = CronTickClaimRenewed(claim(attempt: 3), until: at(1))
+        #expect(try CronTickClaimRenewed(json: stored.json) == stored)
+        #expect(stored.claimKey == claim(attempt: 3).idempotencyKey)
+    }
+
     @Test func claimsFromBeforeLeasesAndOtherOutcomesAreLeftAlone() throws {
         var claims = CronTickClaims()
         claims.apply(claim(until: nil))

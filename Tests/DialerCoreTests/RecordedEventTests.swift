@@ -36,6 +36,7 @@ import Testing
         let listed = Set(PublicationEvent.types + ScheduleEvent.types).union([
             ReportEvent.runStarted, ReportEvent.ruleSetActivated, ReportEvent.pageFetched, ReportEvent.fetchFailed,
             ReportEvent.intervalDerived, ReportEvent.generated, ReportEvent.runFailed, CronTickHandled.storedType,
+            CronTickClaimRenewed.storedType,
         ])
         #expect(listed == catalogued)
     }

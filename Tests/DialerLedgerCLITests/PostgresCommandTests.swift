@@ -66,4 +66,55 @@ private let testPostgresServer = ProcessInfo.processInfo.environment["DIALER_LED
             #expect(again.stderr.contains("--to: \(url) already holds a log (\(count) events)"))
         }
     }
+
+    @Test func twoProcessesFinishingOneUnfinishedPublicationOnPostgreSQLMailItOnce() async throws {
+        let peers = try await PublishingPeers.start()
+        defer { peers.stop() }
+        let folders = (try TemporaryFolder(), try TemporaryFolder(), try TemporaryFolder())
+        defer { folders.0.remove(); folders.1.remove(); folders.2.remove() }
+        let config = folders.0.appending("settings.json")
+        try peers.writeSettings(to: config)
+        try await withDatabase { url in
+            #expect(try await tool.run(["log", "init", "--store", url]).status == 0)
+            // The run's publication is left unfinished: the bucket it names does not exist.
+            let run = try await tool.run(
+                [
+                    "report", "run", "--store", url, "--data", folders.0.path, "--config", config, "--campaigns",
+                    "CAMPAIGN_001", "--from", "2026-11-30", "--to", "2026-12-01", "--publish", "--email",
+                    "ops@example.com",
+                ], environment: peers.environment(bucket: "no-such-bucket"))
+            #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
+            // Two machines (data folders of their own, one log) finish it at the same time.
+            let outputs = [folders.1, folders.2].map { $0.appending("publish.out") }
+            let racers = try zip([folders.1, folders.2], outputs).map { folder, output in
+                try tool.start(
+                    ["report", "publish", "--store", url, "--data", folder.path, "--config", config],
+                    environment: peers.environment(), standardOutput: output)
+            }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while racers.contains(where: \.isRunning), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            for racer in racers where racer.isRunning { racer.terminate() }
+            let statuses = racers.map(\.terminationStatus)
+            let said = try outputs.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            // The loser finds the e-mail claimed (in flight, exit 3) or already sent (exit 0).
+            #expect(statuses.contains(0) && statuses.allSatisfy { [0, 3].contains($0) }, "\(statuses) \(said)")
+            let events = try await tool.run(["events", "list", "--store", url])
+            let types = events.lines.compactMap { line in
+                (try? JSONParser.parse(Array(line.utf8)))?["type"]?.stringValue
+            }
+            for (type, count) in [
+                ("ReportUploaded", 3), ("ReportLinkIssued", 1), ("ReportEmailRequested", 1),
+                ("ReportEmailAttempted", 1), ("ReportEmailed", 1),
+            ] {
+                #expect(types.filter { $0 == type }.count == count, "\(type)")
+            }
+            #expect(try peers.smtp.receivedFiles().count == 1, "one e-mail in all")
+            let after = try await tool.run(
+                ["report", "publish", "--store", url, "--data", folders.1.path, "--config", config],
+                environment: peers.environment())
+            #expect(after.stdout.contains("nothing to publish"), "\(after.stdout)")
+        }
+    }
 }

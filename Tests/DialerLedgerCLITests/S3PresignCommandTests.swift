@@ -19,7 +19,7 @@ import Testing
             [
                 "s3", "presign", "--bucket", "examplebucket", "--key", "test.txt", "--region", "us-east-1",
                 "--endpoint", "https://s3.amazonaws.com", "--style", "virtual-hosted", "--at", "2013-05-24T00:00:00Z",
-                "--expires", "86400",
+                "--expires", "24h",
             ], environment: example)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(
@@ -33,9 +33,13 @@ import Testing
 
     @Test func badInputIsNamed() async throws {
         let tooLong = try await tool.run(
-            ["s3", "presign", "--bucket", "reports", "--key", "k", "--expires", "604801"], environment: example)
+            ["s3", "presign", "--bucket", "reports", "--key", "k", "--expires", "168h1s"], environment: example)
         #expect(tooLong.status == 2)
         #expect(tooLong.stderr.contains("expires"), "\(tooLong.stderr)")
+        let bare = try await tool.run(
+            ["s3", "presign", "--bucket", "reports", "--key", "k", "--expires", "3600"], environment: example)
+        #expect(bare.status == 2)
+        #expect(bare.stderr.hasPrefix("dialer-ledger: --expires: "), "a duration needs its unit: \(bare.stderr)")
         let header = try await tool.run(
             ["s3", "presign", "--bucket", "reports", "--key", "k", "--response-header", "x-foo=1"], environment: example
         )

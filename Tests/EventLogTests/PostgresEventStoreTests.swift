@@ -114,11 +114,13 @@ import Testing
                         try await holder.query("BEGIN", logger: PostgresTestServer.logger)
                         try await holder.query(
                             "SELECT seq FROM dialer_ledger.head FOR UPDATE", logger: PostgresTestServer.logger)
-                        await #expect(
+                        let busy = await #expect(
                             throws: PostgresLogError.headLocked(store: url.description, waitedMilliseconds: 100)
                         ) {
                             try await store.append([Self.draft(2)])
                         }
+                        #expect(busy?.isTransient == true && busy?.category == .unavailable)
+                        #expect(busy?.description.contains("the log is busy") == true)
                         try await holder.query("ROLLBACK", logger: PostgresTestServer.logger)
                     }
                 }

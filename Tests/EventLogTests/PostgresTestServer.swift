@@ -27,7 +27,7 @@ enum PostgresTestServer {
     /// Runs `body` with a new empty database on the server, dropped afterwards.
     static func withDatabase<R>(_ body: (PostgresStoreURL) async throws -> R) async throws -> R {
         guard let server = url else {
-            throw PostgresLogError.invalidURL(reason: "DIALER_LEDGER_TEST_POSTGRES is unset")
+            throw PostgresLogError.invalidURL(field: "DIALER_LEDGER_TEST_POSTGRES", reason: "unset")
         }
         let name = "dialer_ledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await withClient(server) { try await $0.query("CREATE DATABASE \(unescaped: name)") }

@@ -96,6 +96,39 @@ import Testing
         }
     }
 
+    @Test func aViewFarBehindIsCaughtUpABoundedStretchPerAppendAndServedWholeMeanwhile() async throws {
+        try await PostgresTestServer.withDatabase { url in
+            let store = Self.store(url)
+            try await PostgresTestServer.withRunning(store) {
+                var mix = ViewEventMix(seed: 21)
+                let limit = PostgresViews.catchUpLimit
+                // More than two transactions' catch-up, then the kept views forgotten (as a new projector's).
+                _ = try await store.append((0..<Int(2 * limit) + 100).map { _ in mix.event() })
+                try await Self.run(
+                    url, ["DELETE FROM dialer_ledger.view_rows", "DELETE FROM dialer_ledger.view_state"])
+                _ = try await store.append(mix.batch())
+                try await store.withSnapshot { snapshot throws in
+                    for projector in ViewCatalog.all {
+                        #expect(try snapshot.storedView(projector.name)?.checkpoint == limit, "one stretch only")
+                    }
+                    #expect(try viewDifference(snapshot) == nil, "readers are served the rest folded from the log")
+                }
+                #expect(try await store.verify().problem == nil)
+                // A rebuild while the kept rows lag compares them as readers are served them, and serves the head.
+                let rebuilt = try await store.rebuildView("audit")
+                #expect(rebuilt.firstDifference == nil)
+                _ = try await store.append(mix.batch())
+                let head = try await store.lastSequence()
+                try await store.withSnapshot { snapshot throws in
+                    for projector in ViewCatalog.all {
+                        #expect(try snapshot.storedView(projector.name)?.checkpoint == head, "\(projector.name)")
+                    }
+                    #expect(try viewDifference(snapshot) == nil)
+                }
+            }
+        }
+    }
+
     @Test func verifyNamesAnAlteredOrMissingEventAndAWrongHead() async throws {
         try await Self.withLog(batches: 10, seed: 6) { url, store, _ in
             let sound = try await store.verify()

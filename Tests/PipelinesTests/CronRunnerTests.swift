@@ -151,6 +151,90 @@ import Testing
         }
     }
 
+    @Test func aRunLongerThanItsLeaseRenewsItsClaimAndIsNotTakenOver() async throws {
+        try await ReportHarness.with { h in
+            var every = try job()
+            every.lease = .seconds(60)
+            let scheduled = try Timestamp(rfc3339: "2026-11-30T09:00:00Z")
+            let clock = Mutex(scheduled.adding(.seconds(-1)))
+            let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
+            // The first runner's run waits on a gate in its fetch; its renewals wait on beats the test gives.
+            let (fetches, opening) = AsyncStream<Void>.makeStream()
+            let slow = ReportRunner(
+                store: h.store, source: GatedSource(base: h.client, gate: fetches), now: now,
+                logger: ReportHarness.quiet)
+            let beats = Beats()
+            let first = CronRunner(
+                jobs: [every], store: h.store, reports: slow, now: now, sleep: { _ in try await beats.wait() })
+            let second = CronRunner(jobs: [every], store: h.store, reports: h.runner, now: now)
+            for runner in [first, second] { try await runner.tick() }
+            clock.withLock { $0 = scheduled.adding(.seconds(1)) }
+            try await first.tick()  // claims the tick until 09:01:01 and starts the run
+            clock.withLock { $0 = scheduled.adding(.seconds(50)) }
+            beats.give()  // a third of the lease has passed: renewed until 09:01:50
+            try await eventually { try await renewals(h).map(\.claimedUntil) == [scheduled.adding(.seconds(110))] }
+            clock.withLock { $0 = scheduled.adding(.seconds(90)) }
+            try await second.tick()  // past the first lease, within the renewed one
+            #expect(try await ticks(h).map { "\($0.outcome.rawValue) \($0.attempt)" } == ["run 1"], "not taken over")
+            opening.finish()
+            await first.waitForRuns()
+            clock.withLock { $0 = scheduled.adding(.seconds(200)) }
+            try await second.tick()
+            await second.waitForRuns()
+            #expect(try await ticks(h).map { "\($0.outcome.rawValue) \($0.attempt)" } == ["run 1"], "the run ended")
+            #expect(try await runsStarted(h).compactMap(\.scheduled?.at) == [scheduled], "run once")
+        }
+    }
+
+    @Test func aClaimRenewedThenAbandonedIsTakenOverALeaseAfterItsLastRenewal() async throws {
+        try await ReportHarness.with { h in
+            var every = try job()
+            every.lease = .seconds(60)
+            let scheduled = try Timestamp(rfc3339: "2026-11-30T09:00:00Z")
+            let clock = Mutex(scheduled.adding(.seconds(100)))
+            let now: @Sendable () -> Timestamp = { clock.withLock { $0 } }
+            // A runner claimed the tick, renewed its claim once until 09:01:50, and crashed.
+            let crashed = CronTickHandled(
+                job: every.id, scheduledAt: scheduled, outcome: .run, claimedUntil: scheduled.adding(.seconds(61)))
+            let stream = CronTickHandled.stream(every.id)
+            _ = try await h.store.append([
+                EventDraft(crashed, stream: stream, idempotencyKey: crashed.idempotencyKey),
+                EventDraft(CronTickClaimRenewed(crashed, until: scheduled.adding(.seconds(110))), stream: stream),
+            ])
+            let survivor = CronRunner(jobs: [every], store: h.store, reports: h.runner, now: now)
+            try await survivor.tick()
+            #expect(try await runsStarted(h).isEmpty, "held until a lease after the renewal")
+            clock.withLock { $0 = scheduled.adding(.seconds(110)) }
+            try await survivor.tick()
+            await survivor.waitForRuns()
+            #expect(try await ticks(h).map { "\($0.outcome.rawValue) \($0.attempt)" } == ["run 1", "run 2"])
+            #expect(try await runsStarted(h).compactMap(\.scheduled?.at) == [scheduled], "taken over and run")
+        }
+    }
+
+    private func renewals(_ h: ReportHarness) async throws -> [CronTickClaimRenewed] {
+        try await h.store.withSnapshot { snapshot in
+            var renewals: [CronTickClaimRenewed] = []
+            try snapshot.scanInPlace(EventQuery(type: CronTickClaimRenewed.storedType)) { view in
+                renewals.append(try CronTickClaimRenewed(view))
+                return true
+            }
+            return renewals
+        }
+    }
+
+    /// Waits until `condition` holds, at most 10 s.
+    private func eventually(_ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the condition did not hold within 10 s")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     @Test func aCronRunPublishesItsReportToTheJobsRecipients() async throws {
         try await ReportHarness.with { h in
             let folder = try TemporaryFolder()
@@ -189,5 +273,56 @@ import Testing
         let window = job.reportWindow(for: try Timestamp(rfc3339: "2026-11-30T14:00:00Z"), zone: zone)
         #expect(window.start == (try Timestamp(rfc3339: "2026-11-27T05:00:00Z")))
         #expect(window.end == (try Timestamp(rfc3339: "2026-11-28T05:00:00Z")))
+    }
+}
+
+/// The simulator's campaign reports, each held until `gate` finishes.
+private struct GatedSource: CampaignReportSource {
+    let base: any CampaignReportSource
+    let gate: AsyncStream<Void>
+
+    func campaignReport(campaignID: String, start: Timestamp, end: Timestamp) async throws -> MetricPage {
+        for await _ in gate {}
+        return try await base.campaignReport(campaignID: campaignID, start: start, end: end)
+    }
+}
+
+/// A sleep that ends when the test gives a beat (one beat per sleep), or throws when its task is cancelled.
+private final class Beats: Sendable {
+    private let state = Mutex((given: 0, waiter: CheckedContinuation<Void, any Error>?.none, cancelled: false))
+
+    func give() {
+        let waiter = state.withLock { state in
+            guard let waiter = state.waiter else {
+                state.given += 1
+                return CheckedContinuation<Void, any Error>?.none
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait() async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let resume: Result<Void, any Error>? = state.withLock { state in
+                    if state.cancelled { return .failure(CancellationError()) }
+                    if state.given > 0 {
+                        state.given -= 1
+                        return .success(())
+                    }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let resume { continuation.resume(with: resume) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.cancelled = true
+                return state.waiter.take()
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
     }
 }

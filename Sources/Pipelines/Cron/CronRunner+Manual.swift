@@ -22,7 +22,7 @@ extension CronRunner {
             job: id, scheduledAt: scheduledAt, outcome: .run, claimedUntil: moment.adding(job.lease))
         switch try await take(job, claim: claim, heldElsewhere: claims.held(at: moment), trigger: .manual) {
         case .run(let request):
-            return .ran(try await execute(job, request, scheduledAt: scheduledAt))
+            return .ran(try await executeHoldingClaim(job, request, claim: claim))
         case .skipped:
             return .skippedOverlap
         case .handledElsewhere:

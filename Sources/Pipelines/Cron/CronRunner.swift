@@ -11,9 +11,10 @@ import Synchronization
 /// deadline and the others are recorded as missed. Sleeps are capped and re-read the wall clock, so a
 /// suspend or a clock jump cannot silently drop a tick. Several runners on one log (instances on one
 /// PostgreSQL store) run each tick once: the run's `CronTickHandled` is a claim held for the job's lease,
-/// and a claim that lapses with its run unfinished (its runner crashed) is taken over by the first runner
-/// to see it. With publishing settings, each run's report is published to the job's recipients, after
-/// unfinished publications are resumed.
+/// renewed (`CronTickClaimRenewed`) every third of the lease while the run goes on, and a claim that lapses
+/// with its run unfinished (its runner crashed) is taken over by the first runner to see it. With publishing
+/// settings, each run's report is published to the job's recipients, after unfinished publications are
+/// resumed.
 public final class CronRunner: Service, Sendable {
     let jobs: [ReportJob]
     let store: any EventStore
@@ -128,9 +129,14 @@ public final class CronRunner: Service, Sendable {
             var claims = CronTickClaims()
             var oldest: UInt64 = 0
             try snapshot.scanInPlace(EventQuery(stream: CronTickHandled.stream(job.id), newestFirst: true)) { view in
+                if view.type == CronTickClaimRenewed.storedType {
+                    claims.apply(try CronTickClaimRenewed(view))
+                    return true
+                }
                 let tick = try CronTickHandled(view)
                 claims.newest = claims.newest ?? tick.scheduledAt
-                guard tick.scheduledAt >= horizon else { return false }
+                // A claim renewed since counts however old its tick (a run longer than the horizon).
+                guard tick.scheduledAt >= horizon || claims.renewed[tick.idempotencyKey] != nil else { return false }
                 claims.apply(tick)
                 oldest = view.seq
                 return true
@@ -172,7 +178,7 @@ public final class CronRunner: Service, Sendable {
         state.withLock { state in
             state.running[job.id] = Task { [self] in
                 do {
-                    _ = try await execute(job, request, scheduledAt: claim.scheduledAt)
+                    _ = try await executeHoldingClaim(job, request, claim: claim)
                 } catch {
                     logger.error(
                         "job failed",
@@ -267,6 +273,35 @@ public final class CronRunner: Service, Sendable {
             ended()
             logger.warning("job failed", metadata: metadata)
             return run
+        }
+    }
+
+    /// Runs a tick claimed here (`execute`) while renewing its claim, so a run longer than the job's lease is
+    /// not taken over by another runner.
+    func executeHoldingClaim(_ job: ReportJob, _ request: ReportRequest, claim: CronTickHandled) async throws
+        -> JobRun
+    {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await self.renew(claim, lease: job.lease) }
+            defer { group.cancelAll() }
+            return try await execute(job, request, scheduledAt: claim.scheduledAt)
+        }
+    }
+
+    /// Renews `claim` every third of `lease` until cancelled (its run ended), each time until a lease from
+    /// now; a renewal that cannot be recorded is logged and the next one tries again.
+    private func renew(_ claim: CronTickHandled, lease: Duration) async {
+        while (try? await sleep(lease / 3)) != nil {
+            let renewal = CronTickClaimRenewed(claim, until: now().adding(lease))
+            do {
+                _ = try await store.append([EventDraft(renewal, stream: CronTickHandled.stream(claim.job))])
+            } catch is CancellationError {
+                return  // the run ended meanwhile
+            } catch {
+                logger.warning(
+                    "cron tick claim not renewed; the next renewal tries again",
+                    metadata: ["job": "\(claim.job)", "error": "\(error)"])
+            }
         }
     }
 
