@@ -58,7 +58,12 @@ import Testing
         #expect(schedule.stderr.contains("uploading call lists"))
         let after = try await LMDBEventStore(path: folder.appending("log"), access: .readOnly).events().count
         #expect(after == before, "nothing recorded")
-        for text in [report.stdout, report.stderr, schedule.stdout, schedule.stderr] {
+        let check = try await tool.run(["config", "check", "--data", folder.path], environment: environment)
+        #expect(check.stdout.contains("CXONE_ISSUER") && check.stdout.contains("CXONE_ACCESS_KEY_SECRET"))
+        let embedded = try await tool.run(
+            ["config", "check", "--data", folder.path], environment: ["CXONE_PROFILE": "cxone"])
+        #expect(embedded.stdout.contains("unset: the embedded simulator, cxone profile"))
+        for text in [report.stdout, report.stderr, schedule.stdout, schedule.stderr, check.stdout, check.stderr] {
             #expect(!text.contains(environment["CXONE_ACCESS_KEY_SECRET"]!) && !text.contains(secret))
         }
     }
