@@ -5,13 +5,16 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// The CXone API: the hourly campaign report, schedule submission and the outbound analytics query,
-/// over one transport policy and one token provider. Call `shutdown()` when done.
+/// The CXone API: the hourly campaign report, schedule submission and the outbound analytics query (the seed
+/// profile), or a real tenant's login, discovery and Reporting API (the `cxone` profile), over one transport
+/// policy and one token provider. Call `shutdown()` when done.
 public final class CXoneClient: Sendable {
     /// The configuration it was made with.
     public let configuration: CXoneConfiguration
-    private let transport: CXoneTransport
-    private let tokens: TokenProvider
+    let transport: CXoneTransport
+    let tokens: TokenProvider
+    /// The real profile's token and API endpoints, once found.
+    let discovery: CXoneDiscovery
 
     /// A client for `configuration`; `clock` and `unitRandom` (jitter in [0, 1)) are injectable for tests.
     public init(
@@ -30,14 +33,40 @@ public final class CXoneClient: Sendable {
             clock: clock, unitRandom: unitRandom, logger: logger)
         self.configuration = configuration
         self.transport = transport
-        tokens = TokenProvider(configuration: configuration, clock: clock) {
-            try await Self.requestToken(over: transport)
+        let discovery = CXoneDiscovery()
+        self.discovery = discovery
+        tokens = TokenProvider(configuration: configuration, clock: clock) { previous in
+            try await Self.requestToken(over: transport, discovery: discovery, replacing: previous)
         }
     }
 
-    /// One token request under `transport`'s policy.
-    private static func requestToken(over transport: CXoneTransport) async throws -> TokenResponse {
-        try await transport.send(TokenRequest.call(transport.configuration), tokens: nil) {
+    /// One token request under `transport`'s policy: client credentials (seed profile), or the real profile's
+    /// refresh grant when `previous` has a refresh token, else (or when the refresh is refused) a login.
+    static func requestToken(
+        over transport: CXoneTransport, discovery: CXoneDiscovery, replacing previous: AccessToken?
+    )
+        async throws -> TokenResponse
+    {
+        let configuration = transport.configuration
+        guard configuration.profile == .cxone else {
+            return try await requestToken(TokenRequest.call(configuration), over: transport)
+        }
+        let url = try await discovery.tokenEndpoint { try await openIDTokenEndpoint(over: transport) }
+        if let refresh = previous?.refreshToken {
+            do {
+                return try await requestToken(
+                    TokenRequest.refresh(configuration, url: url, token: refresh), over: transport)
+            } catch let error as CXoneError where error.lastStatus.map({ (400..<500).contains($0) }) == true {
+                transport.logger.info(
+                    "CXone refresh token refused; logging in again", metadata: ["status": "\(error.lastStatus!)"])
+            }
+        }
+        return try await requestToken(TokenRequest.password(configuration, url: url), over: transport)
+    }
+
+    /// One token call.
+    private static func requestToken(_ call: CXoneCall, over transport: CXoneTransport) async throws -> TokenResponse {
+        try await transport.send(call, tokens: nil) {
             reply throws(MalformedBody) in
             do throws(TokenBodyError) {
                 return try TokenResponse(body: reply.body)
@@ -57,7 +86,10 @@ public final class CXoneClient: Sendable {
         let transport = CXoneTransport(
             http: transport.http, configuration: once, clock: transport.clock, unitRandom: transport.unitRandom,
             logger: transport.logger)
-        _ = try await tokens.token(fetchingOnce: { try await Self.requestToken(over: transport) })
+        let discovery = discovery
+        _ = try await tokens.token(fetchingOnce: {
+            try await Self.requestToken(over: transport, discovery: discovery, replacing: $0)
+        })
     }
 
     /// Closes connections; the client is unusable afterwards.
@@ -70,6 +102,9 @@ public final class CXoneClient: Sendable {
     /// in consecutive parts of at most `maxReportHours` when the window is longer (a 31-day month with a
     /// fall-back day is 745 hours), their rows joined in order and their requests space-separated.
     public func campaignReport(campaignID: String, start: Timestamp, end: Timestamp) async throws -> MetricPage {
+        if configuration.profile == .cxone {
+            return try await dialerContactsReport(campaignID: campaignID, start: start, end: end)
+        }
         let most = max(configuration.maxReportHours, 1) * 3_600_000
         guard end.milliseconds - start.milliseconds > most else {
             return try await reportPart(campaignID: campaignID, start: start, end: end)
@@ -163,7 +198,7 @@ public final class CXoneClient: Sendable {
     }
 
     /// The body as JSON, when it is declared and parses as JSON.
-    private static func json(_ reply: CXoneReply) throws(MalformedBody) -> JSONValue {
+    static func json(_ reply: CXoneReply) throws(MalformedBody) -> JSONValue {
         if let type = reply.headers.first(name: "Content-Type"), !type.lowercased().contains("json") {
             throw MalformedBody(reason: "Content-Type is \(type), not JSON")
         }
@@ -174,7 +209,7 @@ public final class CXoneClient: Sendable {
         }
     }
 
-    private func path(_ template: String, campaignID: String, endpoint: String) throws -> String {
+    func path(_ template: String, campaignID: String, endpoint: String) throws -> String {
         guard !campaignID.isEmpty,
             let encoded = campaignID.addingPercentEncoding(withAllowedCharacters: .urlPathSegmentAllowed)
         else {

@@ -2,13 +2,19 @@ import DialerCore
 
 extension CXoneConfiguration {
     /// The configuration the environment describes (the `CXONE_*` variables listed in the README), or nil
-    /// when `CXONE_BASE_URL` is unset (the embedded simulator is used then). Bad values are errors naming
-    /// the variable.
-    public init?(environment: [String: String]) throws {
-        guard let baseURL = environment["CXONE_BASE_URL"], !baseURL.isEmpty else { return nil }
+    /// when it names no tenant: `CXONE_BASE_URL` unset (seed profile) or `CXONE_ACCESS_KEY_ID` unset (the
+    /// `cxone` profile, from `CXONE_PROFILE`, else `profile`, the configuration file's); the embedded
+    /// simulator is used then. Bad values are errors naming the variable.
+    public init?(environment: [String: String], profile fileProfile: String = "seed") throws {
+        let name = environment["CXONE_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? fileProfile
+        guard let profile = Profile(rawValue: name) else {
+            throw DialerCoreError.invalidField(field: "CXONE_PROFILE", reason: "\"\(name)\" is not seed or cxone")
+        }
+        let naming = profile == .seed ? "CXONE_BASE_URL" : "CXONE_ACCESS_KEY_ID"
+        guard let named = environment[naming], !named.isEmpty else { return nil }
         func required(_ name: String) throws -> String {
             guard let value = environment[name], !value.isEmpty else {
-                throw DialerCoreError.invalidField(field: name, reason: "must be set when CXONE_BASE_URL is")
+                throw DialerCoreError.invalidField(field: name, reason: "must be set when \(naming) is")
             }
             return value
         }
@@ -19,13 +25,37 @@ extension CXoneConfiguration {
             }
             return .seconds(value)
         }
-        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw DialerCoreError.invalidField(field: "CXONE_BASE_URL", reason: "must start with http:// or https://")
+        func url(_ name: String, _ value: String) throws -> String {
+            guard value.hasPrefix("http://") || value.hasPrefix("https://") else {
+                throw DialerCoreError.invalidField(field: name, reason: "must start with http:// or https://")
+            }
+            return value.hasSuffix("/") ? String(value.dropLast()) : value
         }
-        self.init(
-            baseURL: baseURL, tokenURL: environment["CXONE_TOKEN_URL"], clientID: try required("CXONE_CLIENT_ID"),
-            clientSecret: Secret(try required("CXONE_CLIENT_SECRET")),
-            scopes: (environment["CXONE_SCOPES"] ?? "outbound:campaign:read").split(separator: " ").map(String.init))
+        switch profile {
+        case .seed:
+            self.init(
+                baseURL: try url("CXONE_BASE_URL", named), tokenURL: environment["CXONE_TOKEN_URL"],
+                clientID: try required("CXONE_CLIENT_ID"), clientSecret: Secret(try required("CXONE_CLIENT_SECRET")),
+                scopes: (environment["CXONE_SCOPES"] ?? "outbound:campaign:read").split(separator: " ").map(String.init)
+            )
+        case .cxone:
+            let issuer = try url("CXONE_ISSUER", environment["CXONE_ISSUER"] ?? CXoneConfiguration.defaultIssuer)
+            self.init(
+                baseURL: issuer, clientID: try required("CXONE_CLIENT_ID"),
+                clientSecret: Secret(try required("CXONE_CLIENT_SECRET")), scopes: [])
+            self.profile = .cxone
+            self.issuer = issuer
+            accessKeyID = named
+            accessKeySecret = Secret(try required("CXONE_ACCESS_KEY_SECRET"))
+            maxReportHours = 7 * 24
+            if let text = environment["CXONE_API_VERSION"] {
+                guard let version = Int(text), (1...999).contains(version) else {
+                    throw DialerCoreError.invalidField(
+                        field: "CXONE_API_VERSION", reason: "\"\(text)\" is not a version number such as 34")
+                }
+                apiVersion = version
+            }
+        }
         if let placement = environment["CXONE_CREDENTIALS"] {
             guard let value = CredentialPlacement(rawValue: placement) else {
                 throw DialerCoreError.invalidField(field: "CXONE_CREDENTIALS", reason: "must be basic or form")

@@ -7,6 +7,18 @@ extension CXoneConfiguration {
         func row(_ name: String, _ value: String) -> EffectiveSetting {
             EffectiveSetting.fromEnvironment(name, environment, value: value)
         }
+        if profile == .cxone {
+            return [
+                row("CXONE_PROFILE", profile.rawValue), row("CXONE_ISSUER", issuer),
+                row("CXONE_API_VERSION", "\(apiVersion)"), row("CXONE_CLIENT_ID", clientID),
+                EffectiveSetting.secret("CXONE_CLIENT_SECRET", isSet: true), row("CXONE_ACCESS_KEY_ID", accessKeyID),
+                EffectiveSetting.secret("CXONE_ACCESS_KEY_SECRET", isSet: true),
+                row("CXONE_MAX_ATTEMPTS", "\(retry.maxAttempts)"),
+                row("CXONE_MAX_TOTAL_SECONDS", retry.maxTotalTime.compactDescription),
+                row("CXONE_TIMEOUT_SECONDS", requestTimeout.compactDescription),
+                row("CXONE_TOKEN_REFRESH_MARGIN_SECONDS", refreshMargin.compactDescription),
+            ]
+        }
         return [
             row("CXONE_BASE_URL", baseURL), row("CXONE_TOKEN_URL", resolvedTokenURL),
             row("CXONE_CLIENT_ID", clientID), EffectiveSetting.secret("CXONE_CLIENT_SECRET", isSet: true),

@@ -10,6 +10,27 @@ public struct CXoneConfiguration: Sendable {
         case form
     }
 
+    /// Which CXone contract the client speaks.
+    public enum Profile: String, Sendable, CaseIterable {
+        /// The seeds' contract: client-credentials token at `tokenURL`, the paths below under `baseURL`.
+        case seed
+        /// A real tenant: OIDC discovery at `issuer`, the password grant with an access key, the tenant's
+        /// API endpoint discovered, and the Reporting API's dialer-contacts.
+        case cxone
+    }
+
+    /// The contract spoken; `seed` by default.
+    public var profile: Profile = .seed
+    /// The real profile's OIDC issuer (NICE's global one by default; a government issuer, say).
+    public var issuer = Self.defaultIssuer
+    /// NICE's global issuer.
+    public static let defaultIssuer = "https://cxone.niceincontact.com"
+    /// The real profile's REST version: calls go under `{api_endpoint}/inContactAPI/services/v{N}.0/`.
+    public var apiVersion = 34
+    /// The real profile's API user's access key id, sent as the password grant's `username`.
+    public var accessKeyID = ""
+    /// Its access key secret, sent as `password`; never logged or shown.
+    public var accessKeySecret = Secret("")
     /// The API's base URL, such as `https://api-c32.nice-incontact.com`; no trailing slash needed.
     public var baseURL: String
     /// The token endpoint; nil means `{baseURL}/oauth/token` (the report seed's).
@@ -34,7 +55,8 @@ public struct CXoneConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(30)
     /// When and how long to wait before trying again.
     public var retry = RetryPolicy()
-    /// The longest window one report request asks for (CXone's 31 days); a longer one is fetched in parts.
+    /// The longest window one report request asks for (the seed's 31 days; 7 days for the real profile's
+    /// dialer-contacts, whose limit is not published); a longer one is fetched in parts.
     public var maxReportHours: Int64 = 31 * 24
 
     /// A configuration with the required parts; everything else has the defaults above.
@@ -57,6 +79,10 @@ public struct CXoneConfiguration: Sendable {
         public var schedules = "/api/v2/outbound/campaigns/{campaignId}/schedules"
         /// Outbound analytics query (POST, paged).
         public var analytics = "/api/v2/analytics/outbound/details/query"
+        /// The real profile's campaign skills (GET, under the versioned REST base).
+        public var campaignSkills = "/campaigns/{campaignId}/skills"
+        /// The real profile's Reporting API dialer-contacts (GET, under the versioned REST base).
+        public var dialerContacts = "/wfm-data/skills/dialer-contacts"
 
         /// The seeds' paths.
         public init() {}

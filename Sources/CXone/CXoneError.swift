@@ -88,6 +88,6 @@ public struct Redactor: Sendable {
     private static let patterns = [
         #"((?i)bearer\s+)[A-Za-z0-9\-._~+/]+=*"#,
         #"("(?:access_token|refresh_token|id_token|client_secret)"\s*:\s*")[^"]*"#,
-        #"((?:access_token|refresh_token|client_secret)=)[^&\s]*"#,
+        #"((?:access_token|refresh_token|client_secret|password)=)[^&\s]*"#,
     ]
 }

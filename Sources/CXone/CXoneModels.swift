@@ -8,15 +8,20 @@ public struct MetricPage: Sendable, Equatable {
     public var request: String
     /// The HTTP status of the answer.
     public var status: Int
-    /// The rows exactly as received (JSON objects).
+    /// The rows exactly as received (JSON objects); empty for a dialer-contacts page.
     public var rows: [JSONValue]
+    /// The real profile's skills and Reporting API answers; nil for a seed page.
+    public var dialerContacts: DialerContactsPage?
 
     /// A page with every field given.
-    public init(campaignID: String, request: String, status: Int, rows: [JSONValue]) {
+    public init(
+        campaignID: String, request: String, status: Int, rows: [JSONValue], dialerContacts: DialerContactsPage? = nil
+    ) {
         self.campaignID = campaignID
         self.request = request
         self.status = status
         self.rows = rows
+        self.dialerContacts = dialerContacts
     }
 }
 

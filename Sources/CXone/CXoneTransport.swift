@@ -200,7 +200,9 @@ struct CXoneTransport: Sendable {
     private func failure(
         _ call: CXoneCall, _ kind: CXoneError.Kind, _ attempts: Int, _ last: LastAnswer, _ tokens: TokenProvider?
     ) async -> CXoneError {
-        let redactor = Redactor(secrets: [configuration.clientSecret.exposed] + (await tokens?.issued ?? []))
+        let redactor = Redactor(
+            secrets: [configuration.clientSecret.exposed, configuration.accessKeySecret.exposed]
+                + (await tokens?.issued ?? []))
         var kind = kind
         if case .transport(let reason) = kind { kind = .transport(redactor.redact(reason)) }
         var error = CXoneError(

@@ -9,14 +9,19 @@ public struct AccessToken: Sendable, Equatable {
     public var expiresAt: Timestamp
     /// When to fetch the next one: the refresh margin before expiry.
     public var refreshAt: Timestamp
+    /// The refresh token that came with it (the real profile), for the next one.
+    public var refreshToken: Secret?
+    /// The tenant id its payload carries (the real profile).
+    public var tenantID: String?
 }
 
-/// OAuth2 client-credentials tokens: cached, refreshed a margin before expiry, one refresh in flight
-/// however many callers wait, and invalidated after a 401 only if it is still the cached one.
+/// OAuth2 tokens: cached, refreshed a margin before expiry, one refresh in flight however many callers wait,
+/// and invalidated after a 401 only if it is still the cached one. The fetch is given the token it replaces
+/// (nil after a 401 or at first), whose refresh token the real profile uses.
 actor TokenProvider {
     private let configuration: CXoneConfiguration
     private let clock: any CXoneClock
-    private let fetch: @Sendable () async throws -> TokenResponse
+    private let fetch: @Sendable (AccessToken?) async throws -> TokenResponse
     private var cached: AccessToken?
     private var refreshing: Task<AccessToken, any Error>?
     /// Tokens handed out so far, for redaction.
@@ -25,7 +30,7 @@ actor TokenProvider {
     /// A provider that gets new tokens from `fetch` (the token endpoint call).
     init(
         configuration: CXoneConfiguration, clock: any CXoneClock,
-        fetch: @escaping @Sendable () async throws -> TokenResponse
+        fetch: @escaping @Sendable (AccessToken?) async throws -> TokenResponse
     ) {
         self.configuration = configuration
         self.clock = clock
@@ -36,9 +41,9 @@ actor TokenProvider {
     func token() async throws -> AccessToken {
         if let cached, clock.now() < cached.refreshAt { return cached }
         if let refreshing { return try await refreshing.value }
-        let task = Task { [fetch, clock, configuration] in
+        let task = Task { [fetch, clock, configuration, cached] in
             let requestedAt = clock.now()
-            let response = try await fetch()
+            let response = try await fetch(cached)
             return response.token(requestedAt: requestedAt, configuration: configuration)
         }
         refreshing = task
@@ -50,10 +55,12 @@ actor TokenProvider {
 
     /// The cached token while it is good, else one from `fetchOnce` (cached), without joining or starting the
     /// shared refresh: a probe bounds its own wait.
-    func token(fetchingOnce fetchOnce: @Sendable () async throws -> TokenResponse) async throws -> AccessToken {
+    func token(fetchingOnce fetchOnce: @Sendable (AccessToken?) async throws -> TokenResponse) async throws
+        -> AccessToken
+    {
         if let cached, clock.now() < cached.refreshAt { return cached }
         let requestedAt = clock.now()
-        let token = try await fetchOnce().token(requestedAt: requestedAt, configuration: configuration)
+        let token = try await fetchOnce(cached).token(requestedAt: requestedAt, configuration: configuration)
         keep(token)
         return token
     }
@@ -61,6 +68,7 @@ actor TokenProvider {
     private func keep(_ token: AccessToken) {
         cached = token
         issued.append(token.value.exposed)
+        if let refresh = token.refreshToken { issued.append(refresh.exposed) }
         if issued.count > 8 { issued.removeFirst() }
     }
 
@@ -74,6 +82,7 @@ actor TokenProvider {
 struct TokenResponse: Sendable {
     var accessToken: String
     var expiresIn: Int64?
+    var refreshToken: String?
 
     /// The token with its expiry and refresh time. The lifetime counts from when the request was sent,
     /// so network time never makes a token look fresher than it is; a missing lifetime gets the
@@ -83,7 +92,8 @@ struct TokenResponse: Sendable {
         let margin = min(configuration.refreshMargin, lifetime / 2)
         return AccessToken(
             value: Secret(accessToken), expiresAt: requestedAt.adding(lifetime),
-            refreshAt: requestedAt.adding(lifetime - margin))
+            refreshAt: requestedAt.adding(lifetime - margin), refreshToken: refreshToken.map(Secret.init),
+            tenantID: Self.tenantID(jwt: accessToken))
     }
 
     /// Reads the JSON body of a token response.
@@ -95,6 +105,7 @@ struct TokenResponse: Sendable {
             throw TokenBodyError(reason: "no access_token")
         }
         accessToken = token
+        refreshToken = fields["refresh_token"]?.stringValue
         switch fields["expires_in"] {
         case nil, .null?: expiresIn = nil
         case .int(let seconds)?: expiresIn = seconds
@@ -106,6 +117,16 @@ struct TokenResponse: Sendable {
     init(accessToken: String, expiresIn: Int64?) {
         self.accessToken = accessToken
         self.expiresIn = expiresIn
+    }
+
+    /// The `tenantId` (or `tenant_id`) claim of a JWT's payload; nil when the token is not a JWT or has none.
+    static func tenantID(jwt: String) -> String? {
+        let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        var text = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        text += String(repeating: "=", count: (4 - text.count % 4) % 4)
+        guard let data = Data(base64Encoded: text), let claims = try? JSONParser.parse(Array(data)) else { return nil }
+        return (claims["tenantId"] ?? claims["tenant_id"])?.stringValue
     }
 }
 

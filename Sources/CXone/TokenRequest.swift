@@ -1,15 +1,38 @@
+import DialerCore
 import Foundation
 import NIOHTTP1
 
-/// The OAuth2 client-credentials token request (RFC 6749 §4.4), credentials as Basic auth or form fields.
+/// The OAuth2 token requests, credentials as Basic auth or form fields: client credentials (RFC 6749 §4.4,
+/// the seed profile), and the real profile's password grant with an access key (§4.3) and refresh (§6).
 enum TokenRequest {
     static let endpoint = "token endpoint"
 
-    /// The call for `configuration`.
+    /// The client-credentials call for `configuration`.
     static func call(_ configuration: CXoneConfiguration) -> CXoneCall {
         var fields = [("grant_type", "client_credentials")]
         if !configuration.scopes.isEmpty { fields.append(("scope", configuration.scopes.joined(separator: " "))) }
-        let url = configuration.resolvedTokenURL
+        return call(configuration, url: configuration.resolvedTokenURL, fields: fields)
+    }
+
+    /// The password grant at `url`: the access key id and secret as `username` and `password`.
+    static func password(_ configuration: CXoneConfiguration, url: String) -> CXoneCall {
+        call(
+            configuration, url: url,
+            fields: [
+                ("grant_type", "password"), ("username", configuration.accessKeyID),
+                ("password", configuration.accessKeySecret.exposed),
+            ])
+    }
+
+    /// The refresh grant at `url`.
+    static func refresh(_ configuration: CXoneConfiguration, url: String, token: Secret) -> CXoneCall {
+        call(configuration, url: url, fields: [("grant_type", "refresh_token"), ("refresh_token", token.exposed)])
+    }
+
+    /// A form-encoded token request of `fields` at `url`, with the client's credentials.
+    private static func call(_ configuration: CXoneConfiguration, url: String, fields: [(String, String)]) -> CXoneCall
+    {
+        var fields = fields
         var call = CXoneCall(
             endpoint: endpoint, method: .POST, url: url, template: URLComponents(string: url)?.path ?? endpoint)
         call.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

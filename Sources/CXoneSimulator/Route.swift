@@ -1,18 +1,36 @@
 import Foundation
 
-/// Where a request goes: the seeds' paths (the token endpoint at both of the seeds' addresses).
+/// Where a request goes: the seeds' paths (the token endpoint at both of the seeds' addresses) and the real
+/// profile's (discovery, `/auth/token`, and the REST calls under `/inContactAPI/services/v{N}.0/`).
 enum Route: Sendable, Equatable {
     case token
     case report(campaignID: String)
     case schedules(campaignID: String)
     case analytics
+    case openIDConfiguration
+    case cxoneConfiguration
+    case skills(campaignID: String)
+    case dialerContacts
 
     /// The route of `method` and `path`, or nil for an unknown endpoint.
     init?(method: String, path: String) {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         let campaign = parts.count == 6 && parts[..<4] == ["api", "v2", "outbound", "campaigns"]
+        // The real profile's REST calls live under /inContactAPI/services/v{N}.0/.
+        let api =
+            parts.count > 3 && parts[0] == "inContactAPI" && parts[1] == "services" && parts[2].hasPrefix("v")
+                && parts[2].hasSuffix(".0") ? Array(parts.dropFirst(3)) : nil
         switch (method, parts) {
-        case ("POST", ["oauth", "token"]), ("POST", ["api", "v2", "oauth", "token"]):
+        case ("GET", [".well-known", "openid-configuration"]):
+            self = .openIDConfiguration
+        case ("GET", [".well-known", "cxone-configuration"]):
+            self = .cxoneConfiguration
+        case ("GET", _) where api?.count == 3 && api?[0] == "campaigns" && api?[2] == "skills":
+            guard let id = api?[1].removingPercentEncoding, !id.isEmpty else { return nil }
+            self = .skills(campaignID: id)
+        case ("GET", _) where api == ["wfm-data", "skills", "dialer-contacts"]:
+            self = .dialerContacts
+        case ("POST", ["oauth", "token"]), ("POST", ["api", "v2", "oauth", "token"]), ("POST", ["auth", "token"]):
             self = .token
         case ("POST", ["api", "v2", "analytics", "outbound", "details", "query"]):
             self = .analytics
@@ -30,8 +48,8 @@ enum Route: Sendable, Equatable {
     /// The campaign in the path, for the campaign endpoints.
     var campaignID: String? {
         switch self {
-        case .report(let id), .schedules(let id): id
-        case .token, .analytics: nil
+        case .report(let id), .schedules(let id), .skills(let id): id
+        case .token, .analytics, .openIDConfiguration, .cxoneConfiguration, .dialerContacts: nil
         }
     }
 
@@ -42,6 +60,9 @@ enum Route: Sendable, Equatable {
         case .report: .report
         case .schedules: .schedules
         case .analytics: .analytics
+        case .openIDConfiguration, .cxoneConfiguration: .discovery
+        case .skills: .skills
+        case .dialerContacts: .dialerContacts
         }
     }
 }

@@ -10,6 +10,12 @@ public enum SimulatedEndpoint: String, Sendable, CaseIterable {
     case schedules
     /// `POST /api/v2/analytics/outbound/details/query`.
     case analytics
+    /// The real profile's `/.well-known/openid-configuration` and `/.well-known/cxone-configuration`.
+    case discovery
+    /// The real profile's `GET …/campaigns/{id}/skills`.
+    case skills
+    /// The real profile's `GET …/wfm-data/skills/dialer-contacts`.
+    case dialerContacts = "dialer-contacts"
     /// Any of the above (scripted faults only).
     case any
 }

@@ -3,6 +3,8 @@ import DialerCore
 /// One HTTP request as the simulated world sees it, free of any server framework.
 struct SimulatedCall: Sendable {
     var method: String
+    /// The `Host` the caller addressed (`127.0.0.1:8089`): what discovery documents point back at.
+    var host: String = "127.0.0.1"
     /// The path, percent-encoded as received, without the query.
     var path: String
     /// Query parameters, decoded.

@@ -15,11 +15,7 @@ extension SimulatedWorld {
         }
         guard let (id, secret) = basic ?? formCredentials,
             id == configuration.clientID, secret == configuration.clientSecret
-        else {
-            var answer = SimulatedAnswer.error(401, "invalid_client")
-            answer.headers.append(("WWW-Authenticate", #"Basic realm="cxone-simulator""#))
-            return answer
-        }
+        else { return Self.invalidClient }
         switch form["grant_type"] {
         case "client_credentials"?: break
         case nil:
@@ -43,6 +39,13 @@ extension SimulatedWorld {
         if configuration.includeExpiresIn { body["expires_in"] = .int(Int64(configuration.tokenLifetimeSeconds)) }
         var answer = SimulatedAnswer.json(200, .object(body))
         answer.headers.append(("Cache-Control", "no-store"))
+        return answer
+    }
+
+    /// 401 `invalid_client` with a Basic challenge: unknown client credentials.
+    static var invalidClient: SimulatedAnswer {
+        var answer = SimulatedAnswer.error(401, "invalid_client")
+        answer.headers.append(("WWW-Authenticate", #"Basic realm="cxone-simulator""#))
         return answer
     }
 

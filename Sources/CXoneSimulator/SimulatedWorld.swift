@@ -21,6 +21,10 @@ struct SimulatedWorld: Sendable {
     var schedulesCreated = 0
     /// Draws random faults; seeded, so a fault pattern repeats with its seed.
     var faultRandom: SplitMix64
+    /// Refresh tokens the real profile issued, and the tenant each belongs to.
+    var refreshTokens: Set<String> = []
+    /// Campaigns whose skills were asked for: their skills are in the business unit's dialer-contacts.
+    var campaignsAsked: Set<String> = []
     /// Draws tokens: unpredictable, like real ones.
     var tokenRandom = SystemRandomNumberGenerator()
 
@@ -37,7 +41,8 @@ struct SimulatedWorld: Sendable {
             SimulatorRequest(
                 method: call.method, path: call.path, endpoint: endpoint?.endpoint,
                 idempotencyKey: call.idempotencyKey, receivedAt: now, status: answer.status,
-                scheduleID: answer.scheduleID, authorization: Self.authorizationKind(call)))
+                scheduleID: answer.scheduleID, authorization: Self.authorizationKind(call),
+                grant: endpoint == .token ? FormBody(call.body)["grant_type"] : nil))
         return answer
     }
 
@@ -50,7 +55,10 @@ struct SimulatedWorld: Sendable {
         }
         let fault = takeScripted(endpoint.endpoint)
         if let fault, !fault.truncatesRealAnswer { return fault.answer }
-        if case .token = endpoint { return issueToken(call, now: now) }
+        if case .token = endpoint {
+            return configuration.profile == .cxone ? issueCXoneToken(call, now: now) : issueToken(call, now: now)
+        }
+        if let discovery = discovery(endpoint, call) { return discovery }
         guard let token = bearerToken(call), let expiry = tokens[token], now < expiry else {
             var answer = SimulatedAnswer.error(401, "invalid_token")
             answer.headers.append(("WWW-Authenticate", #"Bearer error="invalid_token""#))
@@ -60,7 +68,10 @@ struct SimulatedWorld: Sendable {
         switch drawFault() {
         case "tooManyRequests":
             var answer = SimulatedAnswer.error(429, "too_many_requests")
-            answer.headers.append(("Retry-After", String(configuration.faults.retryAfterSeconds)))
+            // A real tenant's 429s come without Retry-After.
+            if configuration.profile == .seed {
+                answer.headers.append(("Retry-After", String(configuration.faults.retryAfterSeconds)))
+            }
             return answer
         case "serverErrors":
             return .error(500, "internal_error")
@@ -85,10 +96,14 @@ struct SimulatedWorld: Sendable {
             return .error(404, "not_found", SimulatorInputError("campaignId", "no campaign \"\(campaign)\""))
         }
         switch endpoint {
-        case .token: return issueToken(call, now: now)
+        case .token:
+            return configuration.profile == .cxone ? issueCXoneToken(call, now: now) : issueToken(call, now: now)
         case .report(let campaign): return report(campaign, query: call.query)
         case .schedules(let campaign): return submitSchedule(campaign, call: call, now: now)
         case .analytics: return analytics(call.body)
+        case .skills(let campaign): return campaignSkills(campaign)
+        case .dialerContacts: return dialerContacts(query: call.query)
+        case .openIDConfiguration, .cxoneConfiguration: return discovery(endpoint, call)!
         }
     }
 

@@ -24,6 +24,16 @@ public struct SimulatorConfiguration: Sendable {
     public var faults: SimulatorFaults = .none
     /// Where the simulator and its HTTP server log; nil logs nothing. Secrets and tokens are never logged.
     public var logger: Logger? = nil
+    /// Which CXone it speaks: the seeds' contract, or the real tenant's login, discovery and Reporting API.
+    public var profile: SimulatorProfile = .seed
+    /// The access key id the real profile's password grant takes as `username`.
+    public var accessKeyID: String = "simulator-access-key"
+    /// The access key secret it takes as `password`; never logged or recorded.
+    public var accessKeySecret: String = "simulator-access-secret"
+    /// The tenant id the real profile's tokens carry.
+    public var tenantID: String = "11eb0c3a-0000-0000-0000-00000000d1a1"
+    /// The key the real profile's dialer-contacts rows are under (`wfM_OB_StatsV9` or `outboundStats`).
+    public var rowsKey: String = "wfM_OB_StatsV9"
     /// The simulated tenant's clock (token expiry, "startTime is in the past"); the system clock unless a test
     /// fixes it.
     public var now: @Sendable () -> Timestamp = { Timestamp(Date()) }
@@ -46,6 +56,19 @@ public struct SimulatorConfiguration: Sendable {
         guard tokenLifetimeSeconds >= 1 else {
             throw reject("tokenLifetimeSeconds", "must be 1 or more, got \(tokenLifetimeSeconds)")
         }
+        guard !accessKeyID.isEmpty, !accessKeySecret.isEmpty else {
+            throw reject("accessKeyID", "the access key id and secret must not be empty")
+        }
+        guard !rowsKey.isEmpty else { throw reject("rowsKey", "must not be empty") }
         try faults.validate()
     }
+}
+
+/// The contract a simulator speaks.
+public enum SimulatorProfile: String, Sendable, CaseIterable {
+    /// The seeds' endpoints: client-credentials token, hourly campaign report, schedules, analytics.
+    case seed
+    /// A real tenant's: OIDC discovery, the password grant, API discovery, campaign skills and the Reporting
+    /// API's dialer-contacts (429s without `Retry-After`).
+    case cxone
 }

@@ -30,6 +30,8 @@ public struct SimulatorRequest: Sendable, Equatable {
     public var scheduleID: String?
     /// How the caller authenticated.
     public var authorization: Authorization
+    /// The `grant_type` of a token request (never its credentials).
+    public var grant: String? = nil
 
     /// The JSON form `GET /_sim/requests` sends (snake_case keys).
     var json: JSONValue {
@@ -40,6 +42,7 @@ public struct SimulatorRequest: Sendable, Equatable {
         if let endpoint { object["endpoint"] = .string(endpoint.rawValue) }
         if let idempotencyKey { object["idempotency_key"] = .string(idempotencyKey) }
         if let scheduleID { object["schedule_id"] = .string(scheduleID) }
+        if let grant { object["grant_type"] = .string(grant) }
         return .object(object)
     }
 }

@@ -35,7 +35,8 @@ struct SimulatorResponder: HTTPResponder {
             answer = control(method: request.method.rawValue, path: path, body: body)
         } else {
             let call = SimulatedCall(
-                method: request.method.rawValue, path: path, query: FormBody(request.uri.query ?? "").fields,
+                method: request.method.rawValue, host: request.head.authority ?? "127.0.0.1",
+                path: path, query: FormBody(request.uri.query ?? "").fields,
                 authorization: request.headers[.authorization], idempotencyKey: request.headers[.idempotencyKey],
                 body: body)
             let now = now()

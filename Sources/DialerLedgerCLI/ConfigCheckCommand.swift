@@ -89,8 +89,13 @@ struct ConfigCheckCommand: ParsableCommand {
             rows += configuration.effectiveSettings(file: json, environment: environment)
         }
         checking("CXONE_BASE_URL") {
-            guard let tenant = try CXoneConfiguration(environment: environment) else {
-                rows.append(EffectiveSetting("CXONE_BASE_URL", "unset: the embedded simulator", .default))
+            let profile = (try? settings.load(dataFolder: data.folder))?.cxoneProfile ?? "seed"
+            guard let tenant = try CXoneConfiguration(environment: environment, profile: profile) else {
+                let (name, simulator) =
+                    (environment["CXONE_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? profile) == "cxone"
+                    ? ("CXONE_ACCESS_KEY_ID", "the embedded simulator, cxone profile")
+                    : ("CXONE_BASE_URL", "the embedded simulator")
+                rows.append(EffectiveSetting(name, "unset: \(simulator)", .default))
                 return
             }
             rows += tenant.effectiveSettings(environment: environment)

@@ -64,7 +64,9 @@ struct DataOptions: ParsableArguments {
                 }
                 return try LMDBEventStore(path: path, access: writable ? .readWrite : .readOnly, clock: now)
             },
-            connectCXone: { try await CXoneTenant.from(environment: ProcessInfo.processInfo.environment) },
+            connectCXone: { [profile = configuration.cxoneProfile] in
+                try await CXoneTenant.from(environment: ProcessInfo.processInfo.environment, profile: profile)
+            },
             server: server, logger: logger,
             tracing: try TracingBackend.service(environment: ProcessInfo.processInfo.environment, logger: logger))
         return try await buildApplication(configuration: configuration, parts: parts, needs: needs)

@@ -43,7 +43,8 @@ struct ScheduleRunCommand: AsyncParsableCommand {
             let app = try await data.application(needs: [.writing, .cxone], logger: commandLogger(verbose: verbose))
             printError(app.tenant!.description)
             let outcome = try await app.run { app in
-                try await app.scheduleWorker(progress: { print($0) }).run(request, job: job)
+                try SchedulingRefusal.check(app.tenant!.configuration)
+                return try await app.scheduleWorker(progress: { print($0) }).run(request, job: job)
             }
             let webhookLine = outcome.webhook.map { $0.delivered ? "webhook delivered; " : "webhook not delivered; " }
             print(

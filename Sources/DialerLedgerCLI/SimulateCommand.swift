@@ -8,7 +8,8 @@ import UnixSignals
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Serve a simulated CXone API (token, report, schedules, analytics) with optional faults.",
+        abstract:
+            "Serve a simulated CXone API (the seeds' endpoints, or a real tenant's with --profile cxone) with faults.",
         discussion: """
             Data are a pure function of --seed. Fault rates are shares of API requests (0 to 1, adding up \
             to at most 1); the token endpoint gets none. Tests script exact faults with POST /_sim/faults \
@@ -43,6 +44,13 @@ struct SimulateCommand: AsyncParsableCommand {
     var rateTruncated = 0.0
     @Option(name: .customLong("rate-wrong-content-type"), help: "Share answered 200 with an HTML page.")
     var rateWrongContentType = 0.0
+    @Option(
+        help: "The contract to speak: seed (the seeds' endpoints) or cxone (a real tenant's login and Reporting API).")
+    var profile: SimulatorProfile = .seed
+    @Option(
+        name: .customLong("rows-key"),
+        help: "The cxone profile's dialer-contacts key (wfM_OB_StatsV9 or outboundStats).")
+    var rowsKey = SimulatorConfiguration().rowsKey
     @Flag(name: .customLong("log-requests"), help: "Log each request's method, path and status to standard error.")
     var logRequests = false
 
@@ -51,9 +59,18 @@ struct SimulateCommand: AsyncParsableCommand {
             let simulator = try await CXoneSimulator.start(try simulatorConfiguration())
             print("CXone simulator listening on \(simulator.baseURL) (seed \(seed)); Ctrl-C stops it")
             let secret = clientSecret == SimulatorConfiguration.defaultClientSecret ? clientSecret : "…"
-            print(
-                "  use it: CXONE_BASE_URL=\(simulator.baseURL) CXONE_CLIENT_ID=\(clientID) CXONE_CLIENT_SECRET=\(secret)"
-            )
+            switch profile {
+            case .seed:
+                print(
+                    "  use it: CXONE_BASE_URL=\(simulator.baseURL) CXONE_CLIENT_ID=\(clientID) CXONE_CLIENT_SECRET=\(secret)"
+                )
+            case .cxone:
+                let simulated = SimulatorConfiguration()
+                print(
+                    "  use it: CXONE_PROFILE=cxone CXONE_ISSUER=\(simulator.baseURL) CXONE_CLIENT_ID=\(clientID) "
+                        + "CXONE_CLIENT_SECRET=\(secret) CXONE_ACCESS_KEY_ID=\(simulated.accessKeyID) "
+                        + "CXONE_ACCESS_KEY_SECRET=\(simulated.accessKeySecret)")
+            }
             fflush(nil)  // launchers read the address from a pipe
             for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
             await simulator.stop()
@@ -68,6 +85,8 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.seed = seed
         configuration.clientID = clientID
         configuration.clientSecret = clientSecret
+        configuration.profile = profile
+        configuration.rowsKey = rowsKey
         configuration.tokenLifetimeSeconds = Int(
             try Duration(parsing: tokenLifetime, field: "--token-lifetime").components.seconds)
         configuration.includeExpiresIn = !noExpiresIn
@@ -94,3 +113,5 @@ struct SimulateCommand: AsyncParsableCommand {
         return configuration
     }
 }
+
+extension SimulatorProfile: ExpressibleByArgument {}

@@ -250,10 +250,11 @@ struct ReportHarness {
     }
 
     /// Runs `body` with a fresh harness; `simulatorNow` fixes the simulated tenant's clock and `clock` the
-    /// application's.
+    /// application's; `profile` is the contract the simulator and the client speak.
     static func with(
         retries: Int = 5, slowMilliseconds: Int = 0, simulatorNow: (@Sendable () -> Timestamp)? = nil,
-        clock: any CXoneClock = SystemCXoneClock(), _ body: (ReportHarness) async throws -> Void
+        clock: any CXoneClock = SystemCXoneClock(), profile: SimulatorProfile = .seed,
+        _ body: (ReportHarness) async throws -> Void
     ) async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
@@ -261,10 +262,17 @@ struct ReportHarness {
         settings.campaigns = Set((1...10).map { "CAMPAIGN_" + String(format: "%03d", $0) })
         settings.faults.slowMilliseconds = slowMilliseconds
         if let simulatorNow { settings.now = simulatorNow }
+        settings.profile = profile
         let simulator = try await CXoneSimulator.start(settings)
         var configuration = CXoneConfiguration(
             baseURL: simulator.baseURL, clientID: settings.clientID, clientSecret: Secret(settings.clientSecret),
             scopes: ["outbound:campaign:read"])
+        if profile == .cxone {
+            configuration.profile = .cxone
+            configuration.issuer = simulator.baseURL
+            configuration.accessKeyID = settings.accessKeyID
+            configuration.accessKeySecret = Secret(settings.accessKeySecret)
+        }
         configuration.retry.maxAttempts = retries
         configuration.retry.baseDelay = .milliseconds(1)
         let tenant = CXoneTenant(configuration: configuration, description: "simulator") { await simulator.stop() }

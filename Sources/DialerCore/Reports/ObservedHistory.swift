@@ -130,9 +130,9 @@ private struct PageHead {
     }
 }
 
-/// A page's campaign, window (its start rounded down to the hour) and rows read as observed hours; nil
-/// when the payload is not a page or a row is not the documented shape. `request.path`, optional in the
-/// schema, is not needed.
+/// A page's campaign, window (its start rounded down to the hour) and rows read as observed hours, as the
+/// deriver reads them (a dialer-contacts page through its mapping); nil when the payload is not a page or a
+/// row is not the documented shape.
 private struct ObservedPage {
     let campaign: String
     let start: Int64
@@ -140,16 +140,13 @@ private struct ObservedPage {
     let rows: [ObservedHour]
 
     init?(_ bytes: UnsafeRawBufferPointer) {
-        guard let json = try? JSONParser.parse(Array(bytes)), let campaign = json["campaign_id"]?.stringValue,
-            let request = json["request"], let startText = request["start_date"]?.stringValue,
-            let endText = request["end_date"]?.stringValue, let start = try? Timestamp(rfc3339: startText),
-            let end = try? Timestamp(rfc3339: endText), case .array(let rows)? = json["rows"],
-            let observed = try? rows.map({ try ObservedHour(row: $0, field: "row") })
+        guard let json = try? JSONParser.parse(Array(bytes)), let page = try? MetricPageFetched(json: json),
+            let observed = try? page.observedHours()
         else { return nil }
         let hourMs = ObservedHour.hourMilliseconds
-        self.campaign = campaign
-        self.start = start.milliseconds.floorDivided(by: hourMs).quotient * hourMs
-        self.end = end.milliseconds
-        self.rows = observed
+        campaign = page.campaignID
+        start = page.window.start.milliseconds.floorDivided(by: hourMs).quotient * hourMs
+        end = page.window.end.milliseconds
+        rows = observed
     }
 }

@@ -103,51 +103,84 @@ public struct ReportRunStarted: RecordedEvent, Hashable {
     }
 }
 
-/// `MetricPageFetched`: one campaign's hourly report as CXone answered it, every row and field kept.
+/// `MetricPageFetched`: one campaign's hourly report as CXone answered it, every row and field kept; under
+/// the `cxone` profile, the Reporting API's dialer-contacts responses with the campaign's skills.
 public struct MetricPageFetched: RecordedEvent, Hashable {
     public static let storedType = "MetricPageFetched"
     public var campaignID: String
     /// The window asked for.
     public var window: ReportWindow
-    /// The path and query sent.
+    /// The path and query sent (empty when a stored page has none: it is optional in the schema).
     public var path: String
     public var status: Int
-    /// The rows exactly as received.
+    /// The rows exactly as received (the seed's hourly report; empty for a dialer-contacts page).
     public var rows: [JSONValue]
+    /// The Reporting API's responses and the campaign's skills (the `cxone` profile); nil for a seed page.
+    public var dialerContacts: DialerContactsPage?
+
+    /// The `kind` of a dialer-contacts page; a seed page has none.
+    public static let dialerContactsKind = "cxone.dialer-contacts"
 
     /// A payload with every field given.
-    public init(campaignID: String, window: ReportWindow, path: String, status: Int, rows: [JSONValue]) {
+    public init(
+        campaignID: String, window: ReportWindow, path: String, status: Int, rows: [JSONValue],
+        dialerContacts: DialerContactsPage? = nil
+    ) {
         self.campaignID = campaignID
         self.window = window
         self.path = path
         self.status = status
         self.rows = rows
+        self.dialerContacts = dialerContacts
     }
 
     /// As stored.
     public var json: JSONValue {
-        [
-            "campaign_id": .string(campaignID), "status": .int(Int64(status)), "rows": .array(rows),
+        var fields: [String: JSONValue] = [
+            "campaign_id": .string(campaignID), "status": .int(Int64(status)),
             "request": [
                 "start_date": .string(window.start.rfc3339Seconds), "end_date": .string(window.end.rfc3339Seconds),
                 "interval": "HOURLY", "path": .string(path),
             ],
         ]
+        if let page = dialerContacts {
+            fields["kind"] = .string(Self.dialerContactsKind)
+            fields["mapping"] = .int(Int64(page.mapping))
+            fields["skills"] = .array(page.skills.map(JSONValue.string))
+            fields["responses"] = .array(page.responses)
+            if let seen = page.seen { fields["seen"] = seen }
+        } else {
+            fields["rows"] = .array(rows)
+        }
+        return .object(fields)
     }
 
     /// Reads a stored payload.
     public init(json: JSONValue, field: String = "payload") throws {
         let read = PayloadReader(json, field: field)
         let request = try read.object("request")
+        var page: DialerContactsPage?
+        switch try read.optionalString("kind") {
+        case nil: break
+        case Self.dialerContactsKind?:
+            page = DialerContactsPage(
+                mapping: Int(try read.int("mapping")), skills: try read.strings("skills"),
+                responses: try read.array("responses"), seen: json["seen"])
+        case let other?:
+            throw read.fail("kind", "\"\(other)\" is not a page kind (absent or \(Self.dialerContactsKind))")
+        }
         self.init(
             campaignID: try read.string("campaign_id"),
             window: ReportWindow(start: try request.instant("start_date"), end: try request.instant("end_date")),
-            path: try request.string("path"), status: Int(try read.int("status")), rows: try read.array("rows"))
+            path: try request.optionalString("path") ?? "", status: Int(try read.int("status")),
+            rows: page == nil ? try read.array("rows") : [], dialerContacts: page)
     }
 
-    /// The rows read as observed hours; a row that is not the documented shape is an error naming it.
+    /// The rows read as observed hours (a dialer-contacts page's through its mapping); a row that is not the
+    /// documented shape is an error naming it.
     public func observedHours() throws -> [ObservedHour] {
-        try rows.indices.map { index in try ObservedHour(row: rows[index], field: "rows[\(index)]") }
+        let rows = try dialerContacts.map { try DialerContactsMapping.hourlyRows($0).rows } ?? rows
+        return try rows.indices.map { index in try ObservedHour(row: rows[index], field: "rows[\(index)]") }
     }
 }
 

@@ -8,7 +8,12 @@ extension ServiceConfiguration {
         guard case .object = config.json else {
             throw DialerCoreError.invalidField(field: config.field, reason: "must be a JSON object")
         }
-        try Self.only(["server", "storage", "mail", "jobs"], in: config)
+        try Self.only(["server", "storage", "mail", "jobs", "cxone"], in: config)
+        if let cxone = try Self.section("cxone", config) {
+            try Self.only(["profile"], in: cxone)
+            cxoneProfile = try cxone.optionalString("profile") ?? cxoneProfile
+            guard ["seed", "cxone"].contains(cxoneProfile) else { throw cxone.fail("profile", "must be seed or cxone") }
+        }
         if let server = try Self.section("server", config) {
             try Self.only(
                 [

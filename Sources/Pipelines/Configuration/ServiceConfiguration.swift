@@ -33,6 +33,8 @@ public struct ServiceConfiguration: Sendable {
     public var smtp: SMTPConfiguration?
     /// The report jobs the cron runner runs.
     public var jobs: [ReportJob] = []
+    /// The CXone contract (`cxone.profile`; `CXONE_PROFILE` overrides it): `seed` or a real tenant's `cxone`.
+    public var cxoneProfile = "seed"
 
     /// The defaults: local store, mail folder, no jobs.
     public init() {}

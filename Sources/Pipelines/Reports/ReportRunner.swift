@@ -197,9 +197,21 @@ public struct ReportRunner: Sendable {
         } catch {
             return ([failure("\(error)", status: nil, attempts: 1)], FailureAdvice(line: "\(error)"))
         }
-        let page = MetricPageFetched(
+        var page = MetricPageFetched(
             campaignID: campaign, window: request.window, path: fetched.request, status: fetched.status,
-            rows: fetched.rows)
+            rows: fetched.rows, dialerContacts: fetched.dialerContacts)
+        if let contacts = fetched.dialerContacts, let shape = try? DialerContactsMapping.hourlyRows(contacts).shape {
+            // Recorded beside the answers: where public evidence disagrees, what this tenant sent.
+            page.dialerContacts?.seen = shape.json
+            logger.info(
+                "dialer-contacts read",
+                metadata: [
+                    "campaign": "\(campaign)", "rows_keys": "\(shape.rowsKeys.sorted())",
+                    "number_forms": "\(shape.numberForms.sorted())",
+                    "handle_time_forms": "\(shape.handleTimeForms.sorted())",
+                    "interval_minutes": "\(shape.intervalMinutes.map(String.init) ?? "unknown")",
+                ])
+        }
         let pageID = makeID()
         let pageDraft = EventDraft(page, stream: stream, correlationID: runID, causationID: startedID, id: pageID)
         let intervals: [DerivedInterval]
