@@ -46,10 +46,6 @@ struct CXoneTransport: Sendable {
     let logger: Logger
     /// The largest body read.
     static let maxBody = 16 << 20
-    /// Counter (swift-metrics): attempts sent, by `endpoint` and answered `status` (`error`: no answer).
-    static let callsMetric = "dialer_ledger_cxone_calls_total"
-    /// Counter: attempts repeated after a failure, by `endpoint` and the `status` that made it retry.
-    static let retriesMetric = "dialer_ledger_cxone_retries_total"
 
     /// Sends `call`, with a bearer token from `tokens` when given, and returns the first 2xx answer that
     /// `decode` can read. A 2xx whose body `decode` refuses is retried as a 5xx is.
@@ -67,7 +63,7 @@ struct CXoneTransport: Sendable {
             do {
                 response = try await execute(call, token: token, elapsed: clock.now().duration(since: started))
             } catch let error where !(error is CancellationError) {
-                count(Self.callsMetric, call, status: nil)
+                count(CXoneMetrics.calls, call, status: nil)
                 guard call.retriesOnFailure else {
                     throw await failure(call, .transport(String(describing: error)), attempt, LastAnswer(), tokens)
                 }
@@ -75,7 +71,7 @@ struct CXoneTransport: Sendable {
                 try await wait(call, attempt: attempt, since: started, retryAfter: nil, last, tokens)
                 continue
             }
-            count(Self.callsMetric, call, status: response.status)
+            count(CXoneMetrics.calls, call, status: response.status)
             last = LastAnswer(status: response.status, body: response.body)
             if (200..<300).contains(response.status) {
                 let reply = CXoneReply(
@@ -96,7 +92,7 @@ struct CXoneTransport: Sendable {
             case 401 where token != nil && !refreshedAfter401:
                 refreshedAfter401 = true
                 await tokens?.invalidate(token!)
-                count(Self.retriesMetric, call, status: 401)
+                count(CXoneMetrics.retries, call, status: 401)
                 logger.info("CXone token refused; refreshing once", metadata: ["endpoint": "\(call.endpoint)"])
                 continue
             case 429, 503:
@@ -131,7 +127,7 @@ struct CXoneTransport: Sendable {
             afterAttempt: attempt, elapsed: elapsed, retryAfter: retryAfter, unitRandom: unitRandom())
         {
         case .success(let wait):
-            count(Self.retriesMetric, call, status: lastStatus)
+            count(CXoneMetrics.retries, call, status: lastStatus)
             logger.info(
                 "CXone call will be retried",
                 metadata: [
@@ -148,7 +144,11 @@ struct CXoneTransport: Sendable {
 
     private func count(_ metric: String, _ call: CXoneCall, status: Int?) {
         Counter(
-            label: metric, dimensions: [("endpoint", call.endpoint), ("status", status.map(String.init) ?? "error")]
+            label: metric,
+            dimensions: [
+                ("endpoint", CXoneMetrics.label(endpoint: call.endpoint)),
+                ("status", status.map(String.init) ?? "error"),
+            ]
         )
         .increment()
     }

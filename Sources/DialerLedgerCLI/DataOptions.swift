@@ -47,7 +47,7 @@ struct DataOptions: ParsableArguments {
     /// the system clock, `logger`.
     func application(
         _ configuration: ServiceConfiguration = ServiceConfiguration(), needs: ApplicationNeeds = [],
-        logger: Logger = commandLogger(verbose: false),
+        logger: Logger = Logger(label: "dialer-ledger"),
         server: (@Sendable (LedgerApplication) -> any Service)? = nil
     ) async throws -> LedgerApplication {
         let path = logPath

@@ -11,8 +11,9 @@ struct EventsCommand: AsyncParsableCommand {
     )
 
     /// `events tail`: the newest events, oldest of them first.
-    struct Tail: AsyncParsableCommand {
+    struct Tail: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(abstract: "Print the newest events, oldest first.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
         @Option(name: [.customShort("n"), .long], help: "How many events.") var count = 10
@@ -38,8 +39,9 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     /// `events list`: events oldest first, from a sequence on.
-    struct List: AsyncParsableCommand {
+    struct List: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(abstract: "Print events oldest first.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
         @Option(help: "Start after this sequence.") var after: UInt64 = 0
@@ -64,8 +66,9 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     /// `events show SEQ`: one event.
-    struct Show: AsyncParsableCommand {
+    struct Show: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(abstract: "Print the event at a sequence number.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @Argument(help: "The sequence number.") var seq: UInt64
 
@@ -83,8 +86,9 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     /// `events count`: how many events match.
-    struct Count: AsyncParsableCommand {
+    struct Count: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(abstract: "Count the events that match the filters.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
 

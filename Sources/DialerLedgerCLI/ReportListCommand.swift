@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger report list`: recent report runs and where each publication stands.
-struct ReportListCommand: AsyncParsableCommand {
+struct ReportListCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "Recent reports, newest first, with their publication state.",
         discussion: """
@@ -15,6 +15,7 @@ struct ReportListCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "How many runs to show.") var limit = 20
     @Option(help: "table, or json (one object a line).") var format: Format = .table
