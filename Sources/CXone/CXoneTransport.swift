@@ -170,7 +170,11 @@ struct CXoneTransport: Sendable {
         if let body = call.body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let budget = min(
             configuration.requestTimeout, max(configuration.retry.maxTotalTime - elapsed, .milliseconds(1)))
-        let response = try await http.execute(request, timeout: .milliseconds(budget.milliseconds), logger: logger)
+        // AsyncHTTPClient logs whole response bodies (an access token among them) at trace: it logs from debug.
+        var clientLogger = logger
+        clientLogger.logLevel = max(logger.logLevel, .debug)
+        let response = try await http.execute(
+            request, timeout: .milliseconds(budget.milliseconds), logger: clientLogger)
         let body = try await response.body.collect(upTo: Self.maxBody)
         return Response(status: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
     }

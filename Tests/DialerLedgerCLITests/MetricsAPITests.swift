@@ -62,6 +62,7 @@ import Testing
             Issue.record("no events")
             return
         }
+        #expect(text.contains("# HELP dialer_ledger_cxone_retries_total "))
         #expect(sample(text, "dialer_ledger_log_head_seq") == Double(events.count))
         #expect(sample(text, #"dialer_ledger_projector_lag_events{projector="event_stream"}"#) == 0, "no stream open")
         #expect(sample(text, "dialer_ledger_event_streams_open") == 0)
@@ -174,7 +175,8 @@ import Testing
         #expect(await emailed(), "no job run was published")
 
         let first = try await parsed(try await api.get("/metrics", key: ServedAPI.reader).body, in: folder)
-        for name in Self.documented {
+        // Retries are labelled by the status that caused them, so they appear with the first one.
+        for name in Self.documented where name != "dialer_ledger_cxone_retries_total" {
             #expect(first.help[name]?.isEmpty == false || first.help[name + "_count"]?.isEmpty == false, "\(name)")
         }
         for sample in first.samples {
