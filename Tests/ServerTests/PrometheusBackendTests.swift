@@ -26,6 +26,7 @@ import Testing
     static let now = Timestamp(milliseconds: 1_796_000_000_123)
 
     @Test func effectOutcomesAreCountedOnceRecordedWithHelpAndARepeatIsNot() async throws {
+        _ = Self.registry  // bootstrapped before anything is emitted
         let store = MeteredEventStore(InMemoryEventStore(clock: { Self.now }))
         let series = [
             #"dialer_ledger_webhook_attempts_total{outcome="delivered"}"#,
@@ -61,6 +62,7 @@ import Testing
     }
 
     @Test func aJobsTimesAreReadBackFromTheLogOnStart() async throws {
+        _ = Self.registry  // bootstrapped before anything is emitted
         let clock = ManualClock(Self.now)
         let store = InMemoryEventStore(clock: clock.closure)
         func run(_ id: UUID, failed: [String]) -> [EventDraft] {
