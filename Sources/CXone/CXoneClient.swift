@@ -23,6 +23,8 @@ public final class CXoneClient: Sendable {
         http.timeout = .init(
             connect: .milliseconds(configuration.connectTimeout.milliseconds),
             read: .milliseconds(configuration.requestTimeout.milliseconds))
+        // The transport traces each call itself (path template, no query); AsyncHTTPClient's spans record URLs.
+        http.tracing.tracer = nil
         let transport = CXoneTransport(
             http: HTTPClient(eventLoopGroupProvider: .singleton, configuration: http), configuration: configuration,
             clock: clock, unitRandom: unitRandom, logger: logger)
@@ -89,7 +91,9 @@ public final class CXoneClient: Sendable {
         let endpoint = "campaign report"
         let query = "start_date=\(start.rfc3339Seconds)&end_date=\(end.rfc3339Seconds)&interval=HOURLY"
         let path = try path(configuration.paths.campaignReport, campaignID: campaignID, endpoint: endpoint)
-        let call = CXoneCall(endpoint: endpoint, method: .GET, url: configuration.baseURL + path + "?" + query)
+        let call = CXoneCall(
+            endpoint: endpoint, method: .GET, url: configuration.baseURL + path + "?" + query,
+            template: configuration.paths.campaignReport)
         return try await transport.send(call, tokens: tokens) { reply throws(MalformedBody) in
             guard case .array(let rows) = try Self.json(reply) else {
                 throw MalformedBody(reason: "expected a JSON array of rows")
@@ -108,7 +112,9 @@ public final class CXoneClient: Sendable {
     {
         let endpoint = "schedule submission"
         let path = try path(configuration.paths.schedules, campaignID: campaignID, endpoint: endpoint)
-        var call = CXoneCall(endpoint: endpoint, method: .POST, url: configuration.baseURL + path)
+        var call = CXoneCall(
+            endpoint: endpoint, method: .POST, url: configuration.baseURL + path,
+            template: configuration.paths.schedules)
         call.headers.add(name: "Content-Type", value: "application/json")
         call.body = try CanonicalJSON(schedule).bytes
         call.idempotencyKey = idempotencyKey
@@ -131,7 +137,8 @@ public final class CXoneClient: Sendable {
         var page = 1
         while true {
             var call = CXoneCall(
-                endpoint: endpoint, method: .POST, url: configuration.baseURL + configuration.paths.analytics)
+                endpoint: endpoint, method: .POST, url: configuration.baseURL + configuration.paths.analytics,
+                template: configuration.paths.analytics)
             call.headers.add(name: "Content-Type", value: "application/json")
             call.body = try CanonicalJSON(query.body(page: page)).bytes
             call.repeatable = true

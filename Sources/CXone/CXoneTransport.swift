@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// One call as the transport sends it.
 struct CXoneCall: Sendable {
@@ -11,6 +12,9 @@ struct CXoneCall: Sendable {
     var endpoint: String
     var method: HTTPMethod
     var url: String
+    /// The path as configured, `{campaignId}` unfilled and no query: what the call's span names (the URL's
+    /// query and the request's headers and body are never traced).
+    var template: String
     var headers: HTTPHeaders = [:]
     var body: [UInt8]?
     /// Sent as `Idempotency-Key`; makes a POST safe to repeat.
@@ -48,9 +52,25 @@ struct CXoneTransport: Sendable {
     static let maxBody = 16 << 20
 
     /// Sends `call`, with a bearer token from `tokens` when given, and returns the first 2xx answer that
-    /// `decode` can read. A 2xx whose body `decode` refuses is retried as a 5xx is.
+    /// `decode` can read. A 2xx whose body `decode` refuses is retried as a 5xx is. Traced as one client span
+    /// (`METHOD template`) with the last status and the number of attempts repeated; an error status when it
+    /// throws.
     func send<Value>(
         _ call: CXoneCall, tokens: TokenProvider?, decode: (CXoneReply) throws(MalformedBody) -> Value
+    ) async throws -> Value {
+        try await withSpan("\(call.method.rawValue) \(call.template)", ofKind: .client) { span in
+            span.attributes["http.request.method"] = call.method.rawValue
+            span.attributes["url.template"] = call.template
+            span.attributes["dialer_ledger.cxone.endpoint"] = call.endpoint
+            if let key = call.idempotencyKey { span.attributes["dialer_ledger.idempotency_key"] = key }
+            return try await attempts(call, tokens: tokens, span: span, decode: decode)
+        }
+    }
+
+    /// `send`'s attempts, each noted on `span`.
+    private func attempts<Value>(
+        _ call: CXoneCall, tokens: TokenProvider?, span: any Span,
+        decode: (CXoneReply) throws(MalformedBody) -> Value
     ) async throws -> Value {
         let started = clock.now()
         var attempt = 0
@@ -58,6 +78,7 @@ struct CXoneTransport: Sendable {
         var last = LastAnswer()
         while true {
             attempt += 1
+            span.attributes["http.request.resend_count"] = attempt > 1 ? attempt - 1 : nil
             let token = try await tokens?.token()
             let response: Response
             do {
@@ -72,6 +93,7 @@ struct CXoneTransport: Sendable {
                 continue
             }
             count(CXoneMetrics.calls, call, status: response.status)
+            span.attributes["http.response.status_code"] = response.status
             last = LastAnswer(status: response.status, body: response.body)
             if (200..<300).contains(response.status) {
                 let reply = CXoneReply(

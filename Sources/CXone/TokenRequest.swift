@@ -9,7 +9,9 @@ enum TokenRequest {
     static func call(_ configuration: CXoneConfiguration) -> CXoneCall {
         var fields = [("grant_type", "client_credentials")]
         if !configuration.scopes.isEmpty { fields.append(("scope", configuration.scopes.joined(separator: " "))) }
-        var call = CXoneCall(endpoint: endpoint, method: .POST, url: configuration.resolvedTokenURL)
+        let url = configuration.resolvedTokenURL
+        var call = CXoneCall(
+            endpoint: endpoint, method: .POST, url: url, template: URLComponents(string: url)?.path ?? endpoint)
         call.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         switch configuration.credentialPlacement {
         case .basic:

@@ -30,6 +30,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The elements, if this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     /// The integer, if this is an integral number.
     public var intValue: Int64? {
         if case .int(let i) = self { return i }

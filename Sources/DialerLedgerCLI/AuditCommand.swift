@@ -12,8 +12,6 @@ struct AuditCommand: AsyncParsableCommand, LoggedCommand {
             intent without its outcome is an effect cut short). Times are when the event was recorded (UTC).
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
-
     @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "Only effects for this campaign.") var campaign: String?
@@ -21,7 +19,7 @@ struct AuditCommand: AsyncParsableCommand, LoggedCommand {
     @Option(help: ArgumentHelp("Recorded at or after (a date: midnight UTC).", valueName: "INSTANT|DATE")) var from:
         String?
     @Option(help: ArgumentHelp("Recorded before (a date: midnight UTC).", valueName: "INSTANT|DATE")) var to: String?
-    @Option(help: "table, json (one object a line) or csv.") var format: Format = .table
+    @Option(help: TabularFormat.help) var format: TabularFormat = .table
 
     func run() async throws {
         try await reportingErrors {
@@ -39,24 +37,14 @@ struct AuditCommand: AsyncParsableCommand, LoggedCommand {
                     try AuditTrail.read(snapshot, filter: filter)
                 }
             }
-            print(Self.render(rows, format), terminator: "")
+            print(try Self.rows(rows).rendered(format, maxWidth: 60), terminator: "")
         }
     }
 
-    static func render(_ rows: [AuditTrail.Row], _ format: Format) -> String {
-        let cells = rows.map(\.cells)
-        switch format {
-        case .json:
-            return rows.map { String(decoding: (try? CanonicalJSON($0.json).bytes) ?? [], as: UTF8.self) + "\n" }
-                .joined()
-        case .csv:
-            return AuditTrail.csv(rows)
-        case .table:
-            guard !rows.isEmpty else { return "no effects match\n" }
-            let shown = cells.map { line in
-                line.enumerated().map { $0.offset == 1 ? String($0.element.prefix(19)) : $0.element }
-            }
-            return textTable([AuditTrail.columns] + shown, maxWidth: 60)
-        }
+    /// The audit rows as the command prints them.
+    static func rows(_ rows: [AuditTrail.Row]) -> TabularRows {
+        var table = TabularRows(columns: AuditTrail.columns, none: "no effects match")
+        for row in rows { table.append(row.cells, row.json) }
+        return table
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DialerCore
 import Foundation
 import Pipelines
 
@@ -10,12 +11,18 @@ struct ConfigOptions: ParsableArguments {
 
     /// The settings for data folder `dataFolder`.
     func load(dataFolder: String) throws -> ServiceConfiguration {
-        let environment = ProcessInfo.processInfo.environment
+        try ServiceConfiguration.load(
+            file: file(dataFolder: dataFolder)?.path, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The settings file read for data folder `dataFolder`, and where it was named, or nil when there is none.
+    func file(dataFolder: String) -> (path: String, source: EffectiveSetting.Source)? {
         let implicit = dataFolder + "/config.json"
-        let file =
-            config ?? environment["DIALER_LEDGER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (FileManager.default.fileExists(atPath: implicit) ? implicit : nil)
-        return try ServiceConfiguration.load(file: file, environment: environment)
+        if let config { return (config, .flag) }
+        if let named = ProcessInfo.processInfo.environment["DIALER_LEDGER_CONFIG"], !named.isEmpty {
+            return (named, .env)
+        }
+        return FileManager.default.fileExists(atPath: implicit) ? (implicit, .default) : nil
     }
 }
 

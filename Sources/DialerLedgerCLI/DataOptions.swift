@@ -43,11 +43,12 @@ struct DataOptions: ParsableArguments {
     var logDescription: String { ((try? postgresStore()) ?? nil)?.description ?? logPath }
 
     /// The application over this data folder, as `needs` say: the log `--store` names (else the LMDB log in
-    /// DIR/log), the CXone tenant the environment names (else the embedded simulator), `server` when serving;
-    /// the system clock, `logger`.
+    /// DIR/log; read as an empty log when there is none and `missingLogIsEmpty`, for a command that only
+    /// looks), the CXone tenant the environment names (else the embedded simulator), `server` when serving;
+    /// the system clock, `logger`, and the OTLP exporter of its spans when the environment names one.
     func application(
         _ configuration: ServiceConfiguration = ServiceConfiguration(), needs: ApplicationNeeds = [],
-        logger: Logger = Logger(label: "dialer-ledger"),
+        missingLogIsEmpty: Bool = false, logger: Logger = Logger(label: "dialer-ledger"),
         server: (@Sendable (LedgerApplication) -> any Service)? = nil
     ) async throws -> LedgerApplication {
         let path = logPath
@@ -57,10 +58,14 @@ struct DataOptions: ParsableArguments {
             openStore: { writable, now in
                 // PostgreSQL's log is a service: the application runs its connection pool first.
                 if let postgres { return PostgresEventStore(url: postgres, clock: now, logger: logger) }
+                if missingLogIsEmpty, !writable, !FileManager.default.fileExists(atPath: path + "/data.mdb") {
+                    return InMemoryEventStore(clock: now)
+                }
                 return try LMDBEventStore(path: path, access: writable ? .readWrite : .readOnly, clock: now)
             },
             connectCXone: { try await CXoneTenant.from(environment: ProcessInfo.processInfo.environment) },
-            server: server, logger: logger)
+            server: server, logger: logger,
+            tracing: try TracingBackend.service(environment: ProcessInfo.processInfo.environment, logger: logger))
         return try await buildApplication(configuration: configuration, parts: parts, needs: needs)
     }
 }

@@ -25,6 +25,7 @@ struct DialerLedger: AsyncParsableCommand {
             ScheduleCommand.self, WebhooksCommand.self, AuditCommand.self, CronCommand.self, S3Command.self,
             ServeCommand.self, ViewsCommand.self, LogCommand.self,
             SampleCommand.self,
+            JobsCommand.self, ConfigCommand.self,
         ]
     )
 

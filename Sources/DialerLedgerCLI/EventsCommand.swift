@@ -10,29 +10,55 @@ struct EventsCommand: AsyncParsableCommand {
         subcommands: [Tail.self, List.self, Show.self, Count.self]
     )
 
-    /// `events tail`: the newest events, oldest of them first.
+    /// `events tail`: the newest events, oldest of them first; with `--follow`, then each new one.
     struct Tail: AsyncParsableCommand, LoggedCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the newest events, oldest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the newest events, oldest first; --follow then prints each new one until stopped.")
         @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
-        @Option(name: [.customShort("n"), .long], help: "How many events.") var count = 10
-        @Option(help: "jsonl (canonical envelopes) or table (one short line per event).") var format = EventFormat.jsonl
+        @Option(name: [.customShort("n"), .long], help: "How many of the newest events.") var limit = 10
+        @Flag(help: "Keep printing events as they are appended (also by other processes), until interrupted.")
+        var follow = false
+        @Option(help: EventPrinter.help) var format = TabularFormat.jsonl
+
+        func validate() throws {
+            guard limit >= 0 else { throw ValidationError("--limit: must be 0 or more, got \(limit)") }
+            guard follow else { return }
+            guard !filters.endsTheRange else { throw ValidationError("--follow: not with --to or --as-of") }
+            guard format != .json else { throw ValidationError("--follow: an array never ends; use --format jsonl") }
+        }
 
         func run() async throws {
-            guard count >= 0 else { throw ValidationError("--count: must be 0 or more, got \(count)") }
             try await reportingErrors {
                 try await data.withLog { log in
-                    let events = try await log.withSnapshot { snapshot in
+                    let (events, head) = try await log.withSnapshot { snapshot in
                         var events: [Envelope] = []
-                        try snapshot.scan(try filters.query(in: snapshot, newestFirst: true, limit: count)) {
+                        try snapshot.scan(try filters.query(in: snapshot, newestFirst: true, limit: limit)) {
                             events.append($0)
                             return true
                         }
-                        return events
+                        return (events, try snapshot.lastSequence())
                     }
-                    format.printHeader()
-                    for event in events.reversed() { format.print(event) }
+                    var printer = EventPrinter(format)
+                    for event in events.reversed() { printer.print(event) }
+                    guard follow else { return printer.end() }
+                    var after = head
+                    while true {
+                        let newHead = try await log.waitForAppends(after: after)
+                        let fresh = try await log.withSnapshot { [after] snapshot in
+                            var query = try filters.query(in: snapshot)
+                            (query.afterSeq, query.throughSeq) = (after, newHead)
+                            var fresh: [Envelope] = []
+                            try snapshot.scan(query) {
+                                fresh.append($0)
+                                return true
+                            }
+                            return fresh
+                        }
+                        for event in fresh { printer.print(event) }
+                        after = newHead
+                    }
                 }
             }
         }
@@ -46,7 +72,7 @@ struct EventsCommand: AsyncParsableCommand {
         @OptionGroup var filters: EventFilterOptions
         @Option(help: "Start after this sequence.") var after: UInt64 = 0
         @Option(help: "At most this many events.") var limit: Int?
-        @Option(help: "jsonl (canonical envelopes) or table (one short line per event).") var format = EventFormat.jsonl
+        @Option(help: EventPrinter.help) var format = TabularFormat.jsonl
 
         func run() async throws {
             try await reportingErrors {
@@ -54,11 +80,12 @@ struct EventsCommand: AsyncParsableCommand {
                     try await log.withSnapshot { snapshot in
                         var query = try filters.query(in: snapshot, limit: limit)
                         query.afterSeq = max(query.afterSeq, after)
-                        format.printHeader()
+                        var printer = EventPrinter(format)
                         try snapshot.scan(query) {
-                            format.print($0)
+                            printer.print($0)
                             return true
                         }
+                        printer.end()
                     }
                 }
             }
@@ -115,28 +142,45 @@ struct EventsCommand: AsyncParsableCommand {
     }
 }
 
-/// How the `events` commands print events.
-enum EventFormat: String, ExpressibleByArgument, CaseIterable {
-    /// The canonical JSON envelope, one per line: the bytes the hash covers.
-    case jsonl
-    /// One short aligned line per event, for a person at a terminal.
-    case table
+/// Prints events one at a time, so a long listing streams: `jsonl` the canonical envelopes (the bytes the
+/// hash covers), `json` the same as one array, `table` and `csv` one short row per event.
+struct EventPrinter {
+    /// The `--format` option's help.
+    static let help = ArgumentHelp(
+        "jsonl (canonical envelopes, one a line), json (one array of them), table or csv (one short row each).")
 
-    func printHeader() {
-        if self == .table { DialerLedgerCLI.print(Self.row("SEQ", "RECORDED_AT", "TYPE", "STREAM", "IDEMPOTENCY_KEY")) }
-    }
+    private static let columns = ["seq", "recorded_at", "type", "stream", "idempotency_key"]
+    private let format: TabularFormat
+    private var printed = 0
 
-    func print(_ event: Envelope) {
-        switch self {
-        case .jsonl: DialerLedgerCLI.print(event.jsonLine)
-        case .table:
-            DialerLedgerCLI.print(
-                Self.row(
-                    String(event.seq), event.recordedAt.rfc3339, event.type, event.stream, event.idempotencyKey ?? "-"))
+    /// A printer in `format`; the table and the CSV print their header at once.
+    init(_ format: TabularFormat) {
+        self.format = format
+        switch format {
+        case .table: DialerLedgerCLI.print(Self.row(Self.columns.map { $0.uppercased() }))
+        case .csv: DialerLedgerCLI.print(CSVText.line(Self.columns), terminator: "")
+        case .json, .jsonl: break
         }
     }
 
-    private static func row(_ cells: String...) -> String {
+    /// Prints `event`.
+    mutating func print(_ event: Envelope) {
+        let cells = [String(event.seq), event.recordedAt.rfc3339, event.type, event.stream, event.idempotencyKey ?? ""]
+        switch format {
+        case .jsonl: DialerLedgerCLI.print(event.jsonLine)
+        case .json: DialerLedgerCLI.print((printed == 0 ? "[" : ",") + event.jsonLine)
+        case .table: DialerLedgerCLI.print(Self.row(cells.map { $0.isEmpty ? "-" : $0 }))
+        case .csv: DialerLedgerCLI.print(CSVText.line(cells), terminator: "")
+        }
+        printed += 1
+    }
+
+    /// Ends the listing (closes the JSON array).
+    func end() {
+        if format == .json { DialerLedgerCLI.print(printed == 0 ? "[]" : "]") }
+    }
+
+    private static func row(_ cells: [String]) -> String {
         let widths = [7, 25, 28, 46]
         return zip(cells, widths + [0]).map { cell, width in
             cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)

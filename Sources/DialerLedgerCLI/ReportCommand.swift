@@ -74,28 +74,33 @@ struct ReportRunCommand: AsyncParsableCommand, LoggedCommand {
             request.publishTo = app.publishing?.recipients
             printError(app.tenant!.description)
             try await app.run { app in
-                let outcome: ReportOutcome
                 do {
-                    outcome = try await app.reports!.run(request)
+                    // Published within the run, so the run's trace holds its effects.
+                    try await app.reports!.run(request) { outcome in
+                        try await finish(outcome, publisher: publish ? app.publisher() : nil)
+                    }
                 } catch let failure as ReportRunFailure {
                     printError("dialer-ledger: report \(failure.reportID) failed, nothing published: \(failure)")
                     throw ExitCode(4)
                 }
-                let path = out ?? "\(data.folder)/reports/\(outcome.generated.reportID).json"
-                try write(outcome.document, to: path)
-                let summary = ReportSummary(outcome.run, generated: outcome.generated)
-                let lines =
-                    summary.lines + [
-                        "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
-                        "  recorded in \(data.logDescription) (ReportGenerated at seq \(outcome.generatedSeq)); "
-                            + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
-                    ]
-                for line in lines { path == "-" ? printError(line) : print(line) }
-                if publish {
-                    try await publishAll(
-                        app.publisher(), reportID: outcome.generated.reportID, toStandardError: path == "-")
-                }
             }
+        }
+    }
+
+    /// Writes the run's report and its summary, then publishes it with `publisher` when given.
+    private func finish(_ outcome: ReportOutcome, publisher: ReportPublisher?) async throws {
+        let path = out ?? "\(data.folder)/reports/\(outcome.generated.reportID).json"
+        try write(outcome.document, to: path)
+        let summary = ReportSummary(outcome.run, generated: outcome.generated)
+        let lines =
+            summary.lines + [
+                "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
+                "  recorded in \(data.logDescription) (ReportGenerated at seq \(outcome.generatedSeq)); "
+                    + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
+            ]
+        for line in lines { path == "-" ? printError(line) : print(line) }
+        if let publisher {
+            try await publishAll(publisher, reportID: outcome.generated.reportID, toStandardError: path == "-")
         }
     }
 

@@ -13,12 +13,10 @@ struct ReportListCommand: AsyncParsableCommand, LoggedCommand {
             published_with_problems; `report publish` finishes the unfinished ones.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
     @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "How many runs to show.") var limit = 20
-    @Option(help: "table, or json (one object a line).") var format: Format = .table
+    @Option(help: TabularFormat.help) var format: TabularFormat = .table
 
     func run() async throws {
         try await reportingErrors {
@@ -29,31 +27,28 @@ struct ReportListCommand: AsyncParsableCommand, LoggedCommand {
                         snapshot: snapshot, limit: limit, maxEmailAttempts: PublishSettings.defaultMaxEmailAttempts)
                 }
             }
-            print(Self.render(entries, format), terminator: "")
+            print(try Self.rows(entries).rendered(format, maxWidth: 90), terminator: "")
         }
     }
 
-    static func render(_ entries: [ReportListing.Entry], _ format: Format) -> String {
-        switch format {
-        case .json:
-            return entries.map { String(decoding: (try? CanonicalJSON($0.json).bytes) ?? [], as: UTF8.self) + "\n" }
-                .joined()
-        case .table:
-            guard !entries.isEmpty else { return "no reports recorded\n" }
-            let header = ["REPORT", "RECORDED", "CAMPAIGNS", "WINDOW", "PUBLICATION", "DETAIL"]
-            let rows = entries.map { entry in
-                let total = entry.started.campaigns.count
-                let zone = TimeZone(identifier: entry.started.timeZone) ?? .gmt
-                let window = entry.started.window
-                return [
+    /// The runs as the command prints them.
+    static func rows(_ entries: [ReportListing.Entry]) -> TabularRows {
+        var table = TabularRows(
+            columns: ["report", "recorded", "campaigns", "window", "publication", "detail"], none: "no reports recorded"
+        )
+        for entry in entries {
+            let total = entry.started.campaigns.count
+            let zone = TimeZone(identifier: entry.started.timeZone) ?? .gmt
+            let window = entry.started.window
+            table.append(
+                [
                     entry.reportID, String(entry.recordedAt.rfc3339Seconds.prefix(19)),
                     "\(total - entry.failed.count) of \(total)",
                     "\(window.start.rfc3339(in: zone).prefix(16)) → \(window.end.rfc3339(in: zone).prefix(16))",
                     entry.runFailure == nil ? entry.publication.state.rawValue : "run failed",
                     entry.runFailure ?? entry.publication.detail,
-                ]
-            }
-            return textTable([header] + rows, maxWidth: 90)
+                ], entry.json)
         }
+        return table
     }
 }

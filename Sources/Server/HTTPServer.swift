@@ -36,7 +36,7 @@ public enum HTTPServer {
     }
 
     /// The application: a swift-service-lifecycle service that listens on `host:port` (0 picks a free port,
-    /// reported to `onRunning`) within `limits`. With `metrics` (the registry swift-metrics was bootstrapped with)
+    /// reported to `onRunning`) within `limits`, tracing each request (swift-distributed-tracing). With `metrics` (the registry swift-metrics was bootstrapped with)
     /// every request is counted and timed and `/metrics` serves the registry.
     public static func application(
         host: String, port: Int, limits: ConnectionLimits = ConnectionLimits(), objects: LocalObjectStore?,
@@ -47,6 +47,9 @@ public enum HTTPServer {
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<RouterResponder<BasicRequestContext>> {
         let router = Router(context: BasicRequestContext.self)
+        // A server span per request (named by its route), joining the caller's trace when it sends one; a
+        // link's signature is not traced.
+        router.add(middleware: TracingMiddleware(redactingQueryParameters: ["signature"]))
         router.add(middleware: ConnectRefusal())
         if metrics != nil { router.add(middleware: MetricsMiddleware()) }
         let reader = BearerAuth(keys: keys, role: .read)

@@ -1,6 +1,7 @@
 import CXone
 import CXoneSimulator
 import DialerCore
+import DialerTesting
 import Foundation
 import Logging
 import Synchronization
@@ -31,31 +32,6 @@ final class SteppingClock: CXoneClock {
     func advance(seconds: Int64) { state.withLock { $0.now.milliseconds += seconds * 1000 } }
 }
 
-/// A log handler that keeps every line with its metadata, to check what reaches logs.
-struct CapturedLog: LogHandler {
-    let sink: LogSink
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        sink.append("\(event.level) \(event.message) \(merged)")
-    }
-}
-
-/// Where captured lines go, so tests can read them after the logger took a copy of the handler.
-final class LogSink: Sendable {
-    private let captured = Mutex<[String]>([])
-    var logger: Logger { Logger(label: "test") { [self] _ in CapturedLog(sink: self) } }
-    var lines: [String] { captured.withLock { $0 } }
-    func append(_ line: String) { captured.withLock { $0.append(line) } }
-}
-
 /// A running simulator and a client pointed at it, stopped together.
 struct Harness {
     static let secret = "sim-secret-Zq9"
@@ -63,7 +39,7 @@ struct Harness {
     let simulator: CXoneSimulator
     let client: CXoneClient
     let clock: SteppingClock
-    let log: LogSink
+    let log: LogCapture
 
     /// Runs `body` with a simulator (configured by `simulator`) and a client (configured by `client`).
     static func with(
@@ -81,7 +57,7 @@ struct Harness {
         configuration.retry.baseDelay = .milliseconds(100)
         configureClient(&configuration)
         let clock = SteppingClock()
-        let log = LogSink()
+        let log = LogCapture()
         let client = CXoneClient(configuration: configuration, clock: clock, unitRandom: { 0.5 }, logger: log.logger)
         let harness = Harness(simulator: simulator, client: client, clock: clock, log: log)
         do {

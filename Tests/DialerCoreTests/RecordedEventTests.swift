@@ -6,17 +6,7 @@ import Testing
 /// Every stored type name has one `RecordedEvent` type and a schema; a stored event that does not read back
 /// is a damaged log, never bad input.
 @Suite struct RecordedEventTests {
-    /// Every event type the service records.
-    static let catalogue: [any RecordedEvent.Type] = [
-        ReportRunStarted.self, RuleSetActivated.self, MetricPageFetched.self, MetricFetchFailed.self,
-        IntervalDerivedPayload.self, ReportGenerated.self, ReportRunFailed.self, ReportPublicationRequested.self,
-        ReportUploadRequested.self, ReportUploaded.self, ReportUploadFailed.self, ReportLinkRequested.self,
-        ReportLinkIssued.self, ReportEmailRequested.self, ReportEmailAttempted.self, ReportEmailed.self,
-        ReportEmailFailed.self, CronTickHandled.self, ScheduleJobStarted.self, SchedulePlanned.self,
-        ScheduleSubmissionRequested.self, ScheduleSubmitted.self, ScheduleSubmissionFailed.self, AnalyticsSampled.self,
-        CampaignCompleted.self, CampaignMonitorTimedOut.self, WebhookRequested.self, WebhookAttempted.self,
-        WebhookDelivered.self, WebhookAbandoned.self,
-    ]
+    static let catalogue = RecordedEvents.all
 
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

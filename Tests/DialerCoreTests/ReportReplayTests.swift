@@ -130,7 +130,8 @@ import Testing
         #expect(throws: DialerCoreError.invalidField(field: "payload.hash", reason: "does not match the content")) {
             try RuleSetActivated(json: tampered)
         }
-        #expect(throws: DialerCoreError.invalidField(field: "payload.trigger", reason: "must be cron or adhoc")) {
+        #expect(throws: DialerCoreError.invalidField(field: "payload.trigger", reason: "must be cron, adhoc or manual"))
+        {
             var json = started.json
             if case .object(var fields) = json {
                 fields["trigger"] = "sometimes"

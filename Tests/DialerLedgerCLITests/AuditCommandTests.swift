@@ -18,8 +18,10 @@ import Testing
                 "2026-11-30", "--to", "2026-12-01", "--publish", "--email", "ops@example.com,lead@example.com",
             ], environment: ["CXONE_BASE_URL": ""])
         #expect(run.status == 0, "\(run.stderr)")
-        let json = try await tool.run(["audit", "--data", folder.path, "--format", "json"])
+        let json = try await tool.run(["audit", "--data", folder.path, "--format", "jsonl"])
         let rows = try json.lines.map { try JSONParser.parse(Array($0.utf8)) }
+        let array = try await tool.run(["audit", "--data", folder.path, "--format", "json"])
+        #expect(try JSONParser.parse(array.stdout) == .array(rows), "json is the jsonl rows as one array")
         #expect(
             rows.compactMap { $0["type"]?.stringValue } == [
                 "ReportPublicationRequested", "ReportUploadRequested", "ReportUploaded", "ReportUploadRequested",
@@ -48,7 +50,7 @@ import Testing
         #expect(table.lines.count == 4, "a header, then the JSON, the page and the CSV")
         #expect(table.lines[2].contains(" page ") && table.lines[3].contains(" CSV "))
         let uploads = try await tool.run(
-            ["audit", "--data", folder.path, "--type", "ReportUploaded", "--format", "json"])
+            ["audit", "--data", folder.path, "--type", "ReportUploaded", "--format", "jsonl"])
         let targets = try uploads.lines.map { try JSONParser.parse(Array($0.utf8))["target"]?.stringValue ?? "" }
         #expect(targets.count == 3)
         for (target, suffix) in zip(targets, [".json", ".html", ".csv"]) {

@@ -98,7 +98,7 @@ import Testing
         let dump = try await tool.run(["events", "list", "--data", folder.path])
         #expect(!dump.stdout.contains("wrong-password-1") && !dump.stdout.contains(SMTPTestServer.password))
         let list = try await tool.run(["report", "list", "--data", folder.path, "--format", "json"])
-        let entry = try JSONParser.parse(Array(try #require(list.lines.first).utf8))
+        let entry = try #require(try JSONParser.parse(list.stdout).arrayValue?.first)
         #expect(entry["publication"]?["state"]?.stringValue == "published")
     }
 }

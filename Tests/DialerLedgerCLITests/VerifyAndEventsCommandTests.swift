@@ -76,8 +76,12 @@ import Testing
         #expect(try await count(["--stream", "campaign:CAMPAIGN_002"]) == "50\n")
         #expect(try await count(["--as-of", "seq:100"]) == "100\n")
         #expect(try await count(["--type", "ReportRunStarted", "--as-of", "seq:55"]) == "3\n")
-        #expect(try await count(["--until", "2000-01-01T00:00:00Z"]) == "0\n")
-        #expect(try await count(["--since", "2000-01-01T00:00:00Z"]) == "162\n")
+        #expect(try await count(["--to", "2000-01-01T00:00:00Z"]) == "0\n")
+        #expect(try await count(["--from", "2000-01-01T00:00:00Z"]) == "162\n")
+        let mistyped = try await tool.run(["events", "count", "--type", "ReportGenerate", "--data", folder.path])
+        #expect(mistyped.status == 2)
+        #expect(mistyped.stderr.hasPrefix("dialer-ledger: --type: \"ReportGenerate\" is not an event type; known: "))
+        #expect(mistyped.stderr.contains(", ReportGenerated, "))
 
         let table = try await tool.run(["events", "tail", "-n", "2", "--format", "table", "--data", folder.path])
         #expect(table.lines.count == 3)
@@ -88,16 +92,63 @@ import Testing
 
         let listed = try await tool.run(["events", "list", "--after", "150", "--limit", "2", "--data", folder.path])
         #expect(try listed.lines.map { try JSONParser.parse($0)["seq"]?.intValue } == [151, 152])
+        let array = try await tool.run(
+            ["events", "list", "--after", "150", "--limit", "2", "--format", "json", "--data", folder.path])
+        #expect(try JSONParser.parse(array.stdout).arrayValue?.map { $0["seq"]?.intValue } == [151, 152])
+        let empty = try await tool.run(["events", "list", "--after", "500", "--format", "json", "--data", folder.path])
+        #expect(empty.stdout == "[]\n")
+        let csv = try await tool.run(["events", "tail", "--limit", "1", "--format", "csv", "--data", folder.path])
+        #expect(csv.stdout.hasPrefix("seq,recorded_at,type,stream,idempotency_key\r\n162,"))
 
         let missing = try await tool.run(["events", "show", "999", "--data", folder.path])
         #expect(missing.status == 2)
         #expect(missing.stderr == "dialer-ledger: SEQ: no event 999; the log holds 1…162\n")
 
-        let badTime = try await tool.run(["events", "count", "--since", "yesterday", "--data", folder.path])
+        let badTime = try await tool.run(["events", "count", "--from", "yesterday", "--data", folder.path])
         #expect(badTime.status == 2)
         #expect(
             badTime.stderr
-                == "dialer-ledger: --since: \"yesterday\" is neither an RFC 3339 instant nor a YYYY-MM-DD date\n")
+                == "dialer-ledger: --from: \"yesterday\" is neither an RFC 3339 instant nor a YYYY-MM-DD date\n")
+    }
+
+    @Test func tailFollowPrintsWhatAnotherProcessAppendsUntilStopped() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        #expect(try await tool.run(["sample", "--data", folder.path, "--batches", "2"]).status == 0)
+        let output = folder.appending("follow.csv")
+        let follower = try tool.start(
+            [
+                "events", "tail", "-n", "1", "--follow", "--type", "ReportGenerated", "--format", "csv", "--data",
+                folder.path,
+            ],
+            standardOutput: output)
+        defer { if follower.isRunning { follower.terminate() } }
+        func rows() -> [String] {
+            ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").components(separatedBy: "\r\n")
+                .filter { !$0.isEmpty }
+        }
+        func waitFor(_ count: Int) async throws {
+            let deadline = Date().addingTimeInterval(30)
+            while rows().count < count, follower.isRunning, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        try await waitFor(2)
+        #expect(rows().count == 2, "the header and the newest report: \(rows())")
+        #expect(try await tool.run(["sample", "--data", folder.path, "--tag", "more", "--batches", "2"]).status == 0)
+        try await waitFor(4)
+        let printed = rows()
+        #expect(printed.count == 4, "\(printed)")
+        #expect(
+            printed.dropFirst(2).allSatisfy {
+                $0.contains(",ReportGenerated,run:") && $0.hasSuffix(":26") && $0.contains(",sample:more:")
+            }, "\(printed)")
+        #expect(follower.isRunning, "it follows until stopped")
+        follower.terminate()
+        follower.waitUntilExit()
+        let refused = try await tool.run(["events", "tail", "--follow", "--format", "json", "--data", folder.path])
+        #expect(refused.status == 64 || refused.status == 2)
+        #expect(refused.stderr.contains("--follow: an array never ends; use --format jsonl"))
     }
 
     @Test func dataFolderComesFromTheEnvironmentWhenNotGiven() async throws {

@@ -7,14 +7,14 @@ import Foundation
 public struct S3Client: Sendable {
     /// Where and how to reach the bucket.
     public let configuration: S3Configuration
-    /// The HTTP client; the shared one unless a test or the application injects its own.
+    /// The HTTP client; the untraced one unless a test or the application injects its own.
     let http: HTTPClient
     /// The signing time of header-signed requests.
     let clock: @Sendable () -> Timestamp
 
     /// A client for `configuration`; `clock` gives the signing time of requests (the system clock by default).
     public init(
-        configuration: S3Configuration, http: HTTPClient = .shared,
+        configuration: S3Configuration, http: HTTPClient = .untraced,
         clock: @escaping @Sendable () -> Timestamp = S3Client.systemClock
     ) {
         self.configuration = configuration

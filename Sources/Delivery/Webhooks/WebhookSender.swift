@@ -22,8 +22,8 @@ public struct WebhookSender: Sendable {
     /// Reads the clock for the timestamp header and the duration.
     let now: @Sendable () -> Timestamp
 
-    /// A sender on `http` (the shared client unless given) reading `now`.
-    public init(http: HTTPClient = .shared, now: @escaping @Sendable () -> Timestamp) {
+    /// A sender on `http` (the untraced client unless given) reading `now`.
+    public init(http: HTTPClient = .untraced, now: @escaping @Sendable () -> Timestamp) {
         self.http = http
         self.now = now
     }

@@ -61,11 +61,7 @@ extension AuditTrail {
 
     /// RFC 4180 CSV with a header line.
     public static func csv(_ rows: [Row]) -> String {
-        func quoted(_ cell: String) -> String {
-            cell.contains(where: { ",\"\n\r".contains($0) })
-                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
-        }
-        return ([columns] + rows.map(\.cells)).map { $0.map(quoted).joined(separator: ",") + "\r\n" }.joined()
+        ([columns] + rows.map(\.cells)).map(CSVText.line).joined()
     }
 }
 

@@ -20,7 +20,7 @@ public enum ReportCSV {
         func row(_ fields: [String]) {
             for (index, field) in fields.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: quoted(field).utf8)
+                out.append(contentsOf: CSVText.field(field).utf8)
             }
             out.append(contentsOf: [0x0D, 0x0A])
         }
@@ -44,19 +44,5 @@ public enum ReportCSV {
             }
         }
         return out
-    }
-
-    /// `field` as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, a quote or a
-    /// line break.
-    static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
-            return field
-        }
-        var text = "\""
-        for character in field {
-            text.append(character)
-            if character == "\"" { text.append("\"") }
-        }
-        return text + "\""
     }
 }

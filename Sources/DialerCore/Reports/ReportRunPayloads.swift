@@ -6,6 +6,8 @@ public enum ReportTrigger: String, Sendable, CaseIterable {
     case cron
     /// A person or a REST call.
     case adhoc
+    /// A person running one tick of a cron job now (`jobs run`): claimed and recorded as the cron runner does.
+    case manual
 }
 
 /// The UTC window a report covers: [start, end).
@@ -87,7 +89,7 @@ public struct ReportRunStarted: RecordedEvent, Hashable {
             throw read.fail("run_id", "must be a UUID")
         }
         guard let trigger = ReportTrigger(rawValue: try read.string("trigger")) else {
-            throw read.fail("trigger", "must be cron or adhoc")
+            throw read.fail("trigger", "must be cron, adhoc or manual")
         }
         self.runID = runID
         self.trigger = trigger

@@ -24,16 +24,19 @@ public struct ApplicationParts: Sendable {
     public var clock: any CXoneClock
     /// The one logger.
     public var logger: Logger
+    /// The tracing exporter's background work (swift-otel's), when the program bootstrapped one: the
+    /// application's first service, so it stops last and flushes every span.
+    public var tracing: (any Service)?
 
-    /// Parts; by default the system clock and no HTTP server.
+    /// Parts; by default the system clock, no HTTP server and no tracing exporter.
     public init(
         dataFolder: String, openStore: @escaping StoreOpener,
         connectCXone: @escaping @Sendable () async throws -> CXoneTenant,
         server: (@Sendable (LedgerApplication) -> any Service)? = nil, clock: any CXoneClock = SystemCXoneClock(),
-        logger: Logger
+        logger: Logger, tracing: (any Service)? = nil
     ) {
         (self.dataFolder, self.openStore, self.connectCXone) = (dataFolder, openStore, connectCXone)
-        (self.server, self.clock, self.logger) = (server, clock, logger)
+        (self.server, self.clock, self.logger, self.tracing) = (server, clock, logger, tracing)
     }
 }
 

@@ -6,8 +6,8 @@ import Logging
 import ServiceLifecycle
 
 /// The service put together once, by `buildApplication`: the log, the CXone client, the runners and the
-/// publisher, and the long-running parts (the CXone client's lifetime, the HTTP server, the cron runner) as
-/// the services of one `ServiceGroup`, started in that order and stopped in reverse. `serve` runs it until
+/// publisher, and the long-running parts (the tracing exporter, the CXone client's lifetime, the HTTP server,
+/// the cron runner) as the services of one `ServiceGroup`, started in that order and stopped in reverse. `serve` runs it until
 /// a signal; the other commands run their one task within it (`run(_:)`); a test runs it in a group of its own.
 public struct LedgerApplication: Service {
     /// The settings it was built from.
@@ -28,7 +28,8 @@ public struct LedgerApplication: Service {
     public let publishing: PublishSettings?
     /// The report runner of ad hoc, cron and API runs, when built with `.cxone`.
     public let reports: ReportRunner?
-    /// The cron runner of the configured jobs, when serving.
+    /// The cron runner of the configured jobs, when built with `.cxone` (`jobs run` runs a tick on it); it
+    /// runs as a service when serving.
     public let cronRunner: CronRunner?
     var services: [any Service] = []
 
@@ -117,21 +118,21 @@ public func buildApplication(
     }
     let reports = cxone.map { ReportRunner(store: store, source: $0, now: now, logger: parts.logger) }
     let serving = needs.isSuperset(of: .serving)
-    let cronRunner =
-        serving
-        ? reports.map {
-            CronRunner(
-                jobs: configuration.jobs, store: store, reports: $0, publishing: publishing, now: now,
-                sleep: { try await clock.sleep(for: $0) }, logger: parts.logger)
-        } : nil
+    let cronRunner = reports.map {
+        CronRunner(
+            jobs: configuration.jobs, store: store, reports: $0, publishing: publishing, now: now,
+            sleep: { try await clock.sleep(for: $0) }, logger: parts.logger)
+    }
     var application = LedgerApplication(
         configuration: configuration, dataFolder: parts.dataFolder, store: store, clock: clock, logger: parts.logger,
         tenant: tenant, cxone: cxone, publishing: publishing, reports: reports, cronRunner: cronRunner)
-    // A log with a lifetime of its own (PostgreSQL's connection pool) starts first and stops last.
+    // The tracing exporter stops last, flushing the spans of every part; then a log with a lifetime of its
+    // own (PostgreSQL's connection pool).
+    if let tracing = parts.tracing { application.services.append(tracing) }
     if let service = opened as? any Service { application.services.append(service) }
     if let cxone, let tenant { application.services.append(CXoneLifetime(client: cxone, tenant: tenant)) }
     if serving, let server = parts.server { application.services.append(server(application)) }
-    if let cronRunner { application.services.append(cronRunner) }
+    if serving, let cronRunner { application.services.append(cronRunner) }
     return application
 }
 

@@ -15,11 +15,11 @@ import Synchronization
 /// to see it. With publishing settings, each run's report is published to the job's recipients, after
 /// unfinished publications are resumed.
 public final class CronRunner: Service, Sendable {
-    private let jobs: [ReportJob]
-    private let store: any EventStore
+    let jobs: [ReportJob]
+    let store: any EventStore
     private let reports: ReportRunner
     private let publishing: PublishSettings?
-    private let now: @Sendable () -> Timestamp
+    let now: @Sendable () -> Timestamp
     private let sleep: @Sendable (Duration) async throws -> Void
     private let maxSleep: Duration
     private let logger: Logger
@@ -126,7 +126,7 @@ public final class CronRunner: Service, Sendable {
     }
 
     /// The job's ticks within the takeover horizon, with the ends of the runs started for them.
-    private func recentClaims(_ job: ReportJob, now moment: Timestamp) async throws -> CronTickClaims {
+    func recentClaims(_ job: ReportJob, now moment: Timestamp) async throws -> CronTickClaims {
         let horizon = Timestamp(
             milliseconds: moment.milliseconds
                 - CronTickClaims.horizon(lease: job.lease, startingDeadline: job.startingDeadline).milliseconds)
@@ -169,48 +169,110 @@ public final class CronRunner: Service, Sendable {
         try await start(job, claim: claim, heldElsewhere: heldElsewhere)
     }
 
-    /// Records `claim` (a run of the job for its scheduled time) and runs the job, unless another runner
-    /// recorded it first; when a previous run of the job still runs (here, or under another runner's claim)
-    /// the tick is recorded as skipped instead.
+    /// Records `claim` and runs the job in a task of its own, unless `take` finds the tick busy or taken.
     private func start(_ job: ReportJob, claim: CronTickHandled, heldElsewhere: Bool = false) async throws {
-        let scheduledAt = claim.scheduledAt
-        let busy = heldElsewhere || state.withLock { $0.running[job.id] != nil }
-        if busy {
-            // Another runner that ran the tick first leaves nothing to record.
-            if try await record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .skippedOverlap)) {
-                logger.warning("cron tick skipped: previous run still running", metadata: ["job": "\(job.id)"])
-            }
-            return
-        }
-        var prepared = try job.request(for: scheduledAt)
-        if let publishing { prepared.publishTo = job.recipients ?? publishing.recipients }
-        let request = prepared
-        guard try await record(claim) else { return }
-        if claim.attempt > 1 {
-            logger.warning(
-                "cron tick taken over: its claim lapsed with the run unfinished",
-                metadata: ["job": "\(job.id)", "scheduled_at": "\(scheduledAt)", "attempt": "\(claim.attempt)"])
-        }
+        guard case .run(let request) = try await take(job, claim: claim, heldElsewhere: heldElsewhere, trigger: .cron)
+        else { return }
         // Registered under the lock that the run takes to deregister, so a run that ends at once cannot
         // leave a stale entry behind.
         state.withLock { state in
             state.running[job.id] = Task { [self] in
                 do {
-                    let outcome = try await reports.run(request)
-                    logger.info(
-                        "cron run done", metadata: ["job": "\(job.id)", "report_id": "\(outcome.generated.reportID)"])
-                    try await publish(outcome.generated.reportID, job: job.id)
-                } catch let failure as ReportRunFailure {
-                    logger.warning(
-                        "cron run failed: no campaign could be fetched; nothing published",
-                        metadata: [
-                            "job": "\(job.id)", "report_id": "\(failure.reportID)", "reason": "\(failure.reason)",
-                        ])
+                    _ = try await execute(job, request, scheduledAt: claim.scheduledAt)
                 } catch {
-                    logger.error("cron run failed", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                    logger.error(
+                        "job failed",
+                        metadata: [
+                            "job": "\(job.id)", "scheduled_at": "\(claim.scheduledAt)", "outcome": "failed",
+                            "reason": "\(error)",
+                        ])
                 }
                 _ = self.state.withLock { $0.running.removeValue(forKey: job.id) }
             }
+        }
+    }
+
+    /// What `take` made of a tick.
+    enum Taken {
+        /// Claimed here: run this request.
+        case run(ReportRequest)
+        /// A previous run of the job still runs: recorded as skipped.
+        case skipped
+        /// Another runner (or an earlier process) handled the tick first.
+        case handledElsewhere
+    }
+
+    /// Records `claim` (a run of the job for its scheduled time) and returns the run's request, unless another
+    /// runner recorded it first; when a previous run of the job still runs (here, or under another runner's
+    /// claim) the tick is recorded as skipped instead.
+    func take(_ job: ReportJob, claim: CronTickHandled, heldElsewhere: Bool, trigger: ReportTrigger)
+        async throws -> Taken
+    {
+        let scheduledAt = claim.scheduledAt
+        let metadata: Logger.Metadata = ["job": "\(job.id)", "scheduled_at": "\(scheduledAt)"]
+        let busy = heldElsewhere || state.withLock { $0.running[job.id] != nil }
+        if busy {
+            // Another runner that ran the tick first leaves nothing to record.
+            guard try await record(CronTickHandled(job: job.id, scheduledAt: scheduledAt, outcome: .skippedOverlap))
+            else {
+                logger.info("job skipped: claimed by another instance", metadata: metadata)
+                return .handledElsewhere
+            }
+            logger.warning("job skipped: previous run still running", metadata: metadata)
+            return .skipped
+        }
+        var prepared = try job.request(for: scheduledAt)
+        prepared.trigger = trigger
+        if let publishing { prepared.publishTo = job.recipients ?? publishing.recipients }
+        guard try await record(claim) else {
+            logger.info("job skipped: claimed by another instance", metadata: metadata)
+            return .handledElsewhere
+        }
+        if claim.attempt > 1 {
+            logger.warning(
+                "cron tick taken over: its claim lapsed with the run unfinished",
+                metadata: metadata.merging(["attempt": "\(claim.attempt)"]) { $1 })
+        }
+        return .run(prepared)
+    }
+
+    /// Runs the claimed tick's report and publishes it, logging its start and its outcome with the report id.
+    /// A run in which no campaign could be fetched is an outcome (failed), not an error.
+    func execute(_ job: ReportJob, _ request: ReportRequest, scheduledAt: Timestamp) async throws -> JobRun {
+        var metadata: Logger.Metadata = [
+            "job": "\(job.id)", "scheduled_at": "\(scheduledAt)", "trigger": "\(request.trigger.rawValue)",
+        ]
+        logger.info("job started", metadata: metadata)
+        var run = JobRun(job: job.id, scheduledAt: scheduledAt, outcome: .failed)
+        func ended() {
+            metadata["report_id"] = "\(run.reportID ?? "")"
+            metadata["outcome"] = "\(run.outcome.rawValue)"
+            if let reason = run.reason { metadata["reason"] = "\(reason)" }
+        }
+        do {
+            // Published within the run's span, so the run's effects are in its trace.
+            return try await reports.run(request) { outcome in
+                run.reportID = outcome.generated.reportID
+                run.outcome = outcome.generated.failed.isEmpty ? .succeeded : .partial
+                if !outcome.generated.failed.isEmpty {
+                    run.reason = "not reported: " + outcome.generated.failed.joined(separator: ",")
+                }
+                ended()
+                logger.info("job \(run.outcome == .succeeded ? "succeeded" : "succeeded in part")", metadata: metadata)
+                do {
+                    run.unfinished = try await publish(outcome.generated.reportID, job: job.id)
+                } catch {
+                    run.unfinished = ["\(error)"]
+                    logger.error("publication failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                }
+                return run
+            }
+        } catch let failure as ReportRunFailure {
+            run.reportID = failure.reportID
+            run.reason = "no campaign could be fetched; nothing published: \(failure.reason)"
+            ended()
+            logger.warning("job failed", metadata: metadata)
+            return run
         }
     }
 
@@ -228,9 +290,10 @@ public final class CronRunner: Service, Sendable {
     }
 
     /// Publishes `reportID` (recorded with its run, with the job's recipients) and finishes every other
-    /// unfinished publication; what stays unfinished is logged as a warning.
-    private func publish(_ reportID: String, job: String) async throws {
-        guard let publishing else { return }
+    /// unfinished publication; what stays unfinished is logged as a warning. Returns what is unfinished of
+    /// `reportID`'s publication.
+    private func publish(_ reportID: String, job: String) async throws -> [String] {
+        guard let publishing else { return [] }
         let publisher = ReportPublisher(store: store, settings: publishing, now: now, logger: logger)
         var results = try await publisher.reconcile()
         if !results.contains(where: { $0.reportID == reportID }) {
@@ -251,6 +314,7 @@ public final class CronRunner: Service, Sendable {
                     ])
             }
         }
+        return results.first { $0.reportID == reportID }?.unfinished ?? []
     }
 
     /// Appends a tick; false when it was already in the log (another runner, or before a restart).

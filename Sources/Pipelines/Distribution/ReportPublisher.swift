@@ -2,6 +2,7 @@ import Delivery
 import DialerCore
 import Foundation
 import Logging
+import Tracing
 
 /// What a publication reached: where the report is, its links, each recipient's e-mail, what is unfinished.
 public struct PublishResult: Sendable {
@@ -51,8 +52,18 @@ public struct ReportPublisher: Sendable {
 
     /// Publishes `reportID` (or resumes its publication). Throws when the report is not in the log, its
     /// bytes no longer match, or the configured key template gives no usable key for it (nothing recorded);
-    /// effect failures are recorded and returned in `unfinished`.
+    /// effect failures are recorded and returned in `unfinished`. Traced as a `report publish` span over
+    /// its effects' spans.
     public func publish(reportID: String) async throws -> PublishResult {
+        try await withSpan("report publish") { span in
+            span.attributes["dialer_ledger.report_id"] = reportID
+            let result = try await publication(of: reportID)
+            span.attributes["dialer_ledger.unfinished"] = result.unfinished.count
+            return result
+        }
+    }
+
+    private func publication(of reportID: String) async throws -> PublishResult {
         let report = try await RecordedReport.read(reportID: reportID, store: store)
         var publication = report.publication
         let plan = try await planned(report, target: try target(of: report), publication: &publication)
@@ -215,6 +226,17 @@ public struct ReportPublisher: Sendable {
         report: RecordedReport
     ) async throws -> Result<ReportUploaded, PublishFailure> {
         if let confirmed { return .success(confirmed) }
+        return try await EffectSpan.run("upload", key: intent.idempotencyKey) { effect in
+            effect.note("report_id", intent.reportID)
+            effect.note("object", "\(intent.address)")
+            return try await transfer(intent, bytes: bytes, causedBy: causedBy, report: report, effect: effect)
+        }
+    }
+
+    /// The upload's PUT (unless the bytes are there already), HEAD and record, its outcome noted on `effect`.
+    private func transfer(
+        _ intent: ReportUploadRequested, bytes: [UInt8], causedBy: UUID?, report: RecordedReport, effect: EffectSpan
+    ) async throws -> Result<ReportUploaded, PublishFailure> {
         let (plan, address) = (intent, intent.address)
         do {
             let head: StoredObject
@@ -225,6 +247,7 @@ public struct ReportPublisher: Sendable {
                             + "\(existing.sha256 ?? "unknown")); a published key is never overwritten")
                 }
                 head = existing  // An earlier attempt stored it and stopped before recording so.
+                effect.ended("already_stored")
             } else {
                 let rendered = SHA256Digest.of(bytes)
                 guard rendered == plan.sha256, bytes.count == plan.size else {
@@ -242,6 +265,7 @@ public struct ReportPublisher: Sendable {
                         "the store holds \(head.size) bytes with SHA-256 \(head.sha256 ?? "unknown") after the "
                             + "upload, not the report's \(plan.size) bytes")
                 }
+                effect.ended("uploaded")
             }
             let uploaded = ReportUploaded(
                 reportID: plan.reportID, address: address, eTag: head.eTag, sha256: plan.sha256, size: plan.size,
@@ -260,6 +284,7 @@ public struct ReportPublisher: Sendable {
                 status: (error as? DeliveryError)?.s3?.status,
                 representation: plan.representation)
             try await record(failed, report, causedBy: causedBy)
+            effect.ended("failed", failure: failed.reason)
             logger.error(
                 "report upload failed",
                 metadata: [
@@ -301,7 +326,13 @@ public struct ReportPublisher: Sendable {
                 ReportLinkRequested(request), report, key: request.idempotencyKey(issued: false),
                 causedBy: publication.requestedID)
         }
-        let link = try settings.objects.link(key: key, expires: .seconds(request.expiresIn), at: request.signedAt)
+        let link = try await EffectSpan.run("link", key: request.idempotencyKey(issued: true)) { effect in
+            effect.note("report_id", plan.reportID)
+            effect.note("object", "\(plan.address)")
+            let link = try settings.objects.link(key: key, expires: .seconds(request.expiresIn), at: request.signedAt)
+            effect.ended("issued")
+            return link
+        }
         request.expiresAt = link.expiresAt
         try await record(
             ReportLinkIssued(request), report, key: request.idempotencyKey(issued: true),
@@ -369,6 +400,24 @@ public struct ReportPublisher: Sendable {
         guard case .appended = try await store.append(drafts).last else {
             return (nil, "attempt \(attempt) was claimed by another process at the same time")
         }
+        let outcome = await EffectSpan.run("email", key: claim.idempotencyKey) { effect in
+            effect.note("report_id", reportID)
+            effect.note("attempt", attempt)
+            let outcome = await send(message, reportID: reportID, recipient: recipient, attempt: attempt)
+            effect.ended(outcome.result.rawValue, failure: outcome.result == .accepted ? nil : outcome.reply)
+            return outcome
+        }
+        try await record(
+            outcome.event, report, key: outcome.idempotencyKey, causedBy: drafts.last.flatMap(\.id))
+        guard outcome.result == .notSent else { return (outcome, nil) }
+        let setup = outcome.setupFailed ? "; the mail setup failed: fix it and publish again" : ""
+        return (outcome, "not sent (attempt \(attempt))\(setup): \(outcome.reply)")
+    }
+
+    /// Hands `message` to the mail server; the outcome of the attempt, whatever the server said.
+    private func send(_ message: MailMessage, reportID: String, recipient: String, attempt: Int) async
+        -> ReportEmailOutcome
+    {
         let outcome: ReportEmailOutcome
         do {
             let receipt = try await settings.mailer.send(message)
@@ -385,11 +434,7 @@ public struct ReportPublisher: Sendable {
                 reply: "\(error)", attempt: attempt, setupFailed: result == .notSent && setup)
             logger.error("report e-mail failed", metadata: ["recipient": "\(recipient)", "error": "\(error)"])
         }
-        try await record(
-            outcome.event, report, key: outcome.idempotencyKey, causedBy: drafts.last.flatMap(\.id))
-        guard outcome.result == .notSent else { return (outcome, nil) }
-        let setup = outcome.setupFailed ? "; the mail setup failed: fix it and publish again" : ""
-        return (outcome, "not sent (attempt \(attempt))\(setup): \(outcome.reply)")
+        return outcome
     }
 
     /// This host's name, recorded with each claim.

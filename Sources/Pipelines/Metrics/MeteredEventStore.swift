@@ -1,10 +1,11 @@
 import DialerCore
 import Metrics
+import Tracing
 
 /// An `EventStore` that counts what it appends (`dialer_ledger_events_appended_total{type}`, through
 /// swift-metrics: whatever backend the program bootstrapped) and the effect outcomes among it
-/// (`OutcomeMetrics`), and otherwise is the store it wraps. Drafts answered with an existing sequence (a
-/// repeated idempotency key) are not counted.
+/// (`OutcomeMetrics`), traces each append as a `store append` span, and otherwise is the store it wraps.
+/// Drafts answered with an existing sequence (a repeated idempotency key) are not counted.
 public struct MeteredEventStore: EventStore {
     /// The counter's name.
     public static let appendedMetric = "dialer_ledger_events_appended_total"
@@ -15,7 +16,10 @@ public struct MeteredEventStore: EventStore {
     public init(_ base: any EventStore) { self.base = base }
 
     public func append(_ drafts: [EventDraft]) async throws -> [AppendResult] {
-        let results = try await base.append(drafts)
+        let results = try await withSpan("store append") { span in
+            span.attributes["dialer_ledger.events"] = drafts.count
+            return try await base.append(drafts)
+        }
         var byType: [String: Int] = [:]
         for (draft, result) in zip(drafts, results) {
             guard case .appended = result else { continue }

@@ -6,7 +6,7 @@ public enum MetricCatalogue {
     /// HELP text by metric name.
     public static let help: [String: String] = [
         OutcomeMetrics.reportRuns:
-            "Report runs whose end is recorded, by trigger (cron, adhoc) and outcome (complete: every campaign "
+            "Report runs whose end is recorded, by trigger (cron, adhoc, manual) and outcome (complete: every campaign "
             + "fetched; partial: some; failed: none, no report).",
         OutcomeMetrics.campaignsFailed: "Campaigns a report run could not fetch (each MetricFetchFailed recorded).",
         OutcomeMetrics.reportUploads:

@@ -2,6 +2,7 @@ import CXone
 import DialerCore
 import Foundation
 import Logging
+import Tracing
 
 /// Where a report run gets a campaign's hourly page: the CXone client, or anything that answers as it.
 public protocol CampaignReportSource: Sendable {
@@ -47,7 +48,9 @@ public struct ReportRunFailure: CategorizedError, Equatable {
 /// campaign failing does not sink the others; when every campaign failed, the run is recorded as
 /// `ReportRunFailed` and throws `ReportRunFailure`: no report. The chart is the projection of the log, so
 /// replaying the run gives the same bytes. Once the run's end is recorded it is counted by trigger and outcome
-/// (complete, partial, failed), and a job's run sets the job's gauges (`OutcomeMetrics`).
+/// (complete, partial, failed), and a job's run sets the job's gauges (`OutcomeMetrics`). Each run is traced as
+/// a `report run` span (the root of its trace unless a request's span encloses it) over its CXone calls,
+/// appends and what `then` does with the outcome.
 public struct ReportRunner: Sendable {
     let store: any EventStore
     let source: any CampaignReportSource
@@ -74,8 +77,27 @@ public struct ReportRunner: Sendable {
 
     /// Runs `request`. Bad input throws before anything is recorded.
     public func run(_ request: ReportRequest) async throws -> ReportOutcome {
+        try await run(request) { $0 }
+    }
+
+    /// Runs `request`, then `then` with its outcome (publishing it, say) within the run's span, so the
+    /// run's effects are in its trace. Bad input throws before anything is recorded or traced.
+    public func run<Value>(_ request: ReportRequest, then: (ReportOutcome) async throws -> Value) async throws
+        -> Value
+    {
         try request.validate(limits)
         let runID = makeID()
+        return try await withSpan("report run") { span in
+            span.attributes["dialer_ledger.run_id"] = runID.uuidString.lowercased()
+            span.attributes["dialer_ledger.trigger"] = request.trigger.rawValue
+            span.attributes["dialer_ledger.campaigns"] = request.campaigns
+            if let job = request.scheduled?.job { span.attributes["dialer_ledger.job"] = job }
+            let outcome = try await run(request, runID: runID, span: span)
+            return try await then(outcome)
+        }
+    }
+
+    private func run(_ request: ReportRequest, runID: UUID, span: any Span) async throws -> ReportOutcome {
         let started = ReportRunStarted(
             runID: runID, reportID: Self.reportID(at: now(), runID: runID), trigger: request.trigger,
             campaigns: request.campaigns, window: request.window, timeZone: request.timeZone,
@@ -97,11 +119,20 @@ public struct ReportRunner: Sendable {
                     idempotencyKey: publication.idempotencyKey))
         }
         _ = try await store.append(drafts)
+        span.attributes["dialer_ledger.report_id"] = started.reportID
         logger.info(
             "report run started",
             metadata: ["report_id": "\(started.reportID)", "campaigns": "\(request.campaigns.count)"])
         let advice = try await fetchAll(request, runID: runID, causedBy: startedID)
-        return try await generate(runID: runID, causedBy: startedID, advice: advice)
+        do {
+            let outcome = try await generate(runID: runID, causedBy: startedID, advice: advice)
+            span.attributes["dialer_ledger.outcome"] = outcome.generated.failed.isEmpty ? "complete" : "partial"
+            span.attributes["dialer_ledger.campaigns_failed"] = outcome.generated.failed.count
+            return outcome
+        } catch let failure as ReportRunFailure {
+            span.attributes["dialer_ledger.outcome"] = "failed"
+            throw failure
+        }
     }
 
     /// Counts the run whose end `appended` recorded as `outcome`.

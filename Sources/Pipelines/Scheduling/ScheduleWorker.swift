@@ -3,6 +3,7 @@ import Delivery
 import DialerCore
 import Foundation
 import Logging
+import Tracing
 
 /// Where the scheduling worker submits and reads: the CXone client, or anything that answers as it.
 public protocol OutboundCampaigns: Sendable {
@@ -61,11 +62,21 @@ public struct ScheduleWorker: Sendable {
     /// Runs the job `request` describes, or carries on its newest unfinished one (or `job`, when named):
     /// windows without a schedule submitted, monitoring unless it completed, the webhook delivered unless it
     /// was. Throws, recording nothing, when the request cannot be carried out or its plan has no window.
+    /// Traced as a `schedule run` span over its submissions' and webhook attempts' spans.
     public func run(_ request: ScheduleRequest, job named: String? = nil) async throws -> ScheduleOutcome {
         try request.validate()
+        return try await withSpan("schedule run") { span in
+            try await carryOut(request, job: named, span: span)
+        }
+    }
+
+    private func carryOut(_ request: ScheduleRequest, job named: String?, span: any Span) async throws
+        -> ScheduleOutcome
+    {
         let (plan, record) =
             if let named { try await recorded(job: named, for: request) } else { try await jobToCarryOn(request) }
         let job = plan.job
+        span.attributes["dialer_ledger.job"] = job
         let correlation = Self.correlation(job)
         var outcome = ScheduleOutcome(
             job: job, plan: plan, submitted: [:], failed: [:], completed: 0, reachedExpected: false, webhook: nil)
@@ -101,6 +112,20 @@ public struct ScheduleWorker: Sendable {
 
     /// The newest job of `request` when it is unfinished, else a new job planned and recorded now.
     private func jobToCarryOn(_ request: ScheduleRequest) async throws -> (SchedulePlanned, ScheduleJobRecord) {
+        switch try await nextJob(request) {
+        case .carryOn(let plan, let record): return (plan, record)
+        case .new(let job, let after): return try await planned(request, job: job, after: after)
+        }
+    }
+
+    /// Which job a run of `request` works on: its newest job when that is unfinished, else a new one.
+    private enum NextJob {
+        case carryOn(SchedulePlanned, ScheduleJobRecord)
+        /// A new job, planning fire times after `after`.
+        case new(job: String, after: Timestamp)
+    }
+
+    private func nextJob(_ request: ScheduleRequest) async throws -> NextJob {
         let (generation, newest) = try await store.withSnapshot { snapshot -> (Int, ScheduleJobRecord?) in
             var generation = 0
             while try snapshot.sequence(forIdempotencyKey: Self.jobKey(request.jobID(generation: generation + 1)))
@@ -114,14 +139,42 @@ public struct ScheduleWorker: Sendable {
         if let newest, let plan = newest.plan {
             if !newest.isFinished(at: now(), wantsWebhook: request.webhook != nil) {
                 progress("resuming job \(plan.job) (planned at \(plan.plannedAfter.rfc3339Seconds))")
-                return (plan, newest)
+                return .carryOn(plan, newest)
             }
             progress("job \(plan.job) has finished; planning the next one")
         }
         // A new job plans fire times after the previous job's, so no window of it is planned twice.
         let previousFires = (newest?.plan).map { $0.windows.map(\.fireTime) + $0.outside.map(\.fireTime) } ?? []
-        let after = max(now(), previousFires.max() ?? now())
-        return try await planned(request, job: request.jobID(generation: generation + 1), after: after)
+        return .new(job: request.jobID(generation: generation + 1), after: max(now(), previousFires.max() ?? now()))
+    }
+
+    /// The windows `run(request, job:)` would submit now, recording nothing and sending nothing: those of the
+    /// job it would carry on that have no schedule yet, or the plan of the new job it would start. Throws as
+    /// `run` would for a request it could not carry out or a plan with no window.
+    public func preview(_ request: ScheduleRequest, job named: String? = nil) async throws -> SchedulePreview {
+        try request.validate()
+        let carried: (SchedulePlanned, ScheduleJobRecord)
+        if let named {
+            carried = try await recorded(job: named, for: request)
+        } else {
+            switch try await nextJob(request) {
+            case .carryOn(let plan, let record): carried = (plan, record)
+            case .new(let job, let after):
+                let windows = try windows(request, after: after)
+                return SchedulePreview(job: job, isNew: true, windows: windows.windows, outside: windows.outside)
+            }
+        }
+        let (plan, record) = carried
+        let unsubmitted = plan.windows.filter { record.scheduleIDs[$0.idempotencyKey(job: plan.job)] == nil }
+        return SchedulePreview(job: plan.job, isNew: false, windows: unsubmitted, outside: plan.outside)
+    }
+
+    /// The windows of `request` planned after `plannedAfter`; throws when there is none to submit.
+    private func windows(_ request: ScheduleRequest, after plannedAfter: Timestamp) throws -> SchedulePlanner.Plan {
+        let windows = try request.planner.plan(
+            campaignID: request.campaignID, contacts: request.contacts, after: plannedAfter)
+        guard !windows.windows.isEmpty else { throw Self.noWindow(request, windows, after: plannedAfter) }
+        return windows
     }
 
     /// Job `job` as recorded, checked to be a job of `request`.
@@ -149,9 +202,7 @@ public struct ScheduleWorker: Sendable {
     private func planned(_ request: ScheduleRequest, job: String, after plannedAfter: Timestamp) async throws
         -> (SchedulePlanned, ScheduleJobRecord)
     {
-        let windows = try request.planner.plan(
-            campaignID: request.campaignID, contacts: request.contacts, after: plannedAfter)
-        guard !windows.windows.isEmpty else { throw Self.noWindow(request, windows, after: plannedAfter) }
+        let windows = try windows(request, after: plannedAfter)
         let plan = SchedulePlanned(
             job: job, campaignID: request.campaignID, cron: request.planner.expression,
             contactsSHA256: request.contactsSHA256, contactCount: request.contacts.contacts.count,
@@ -214,6 +265,18 @@ public struct ScheduleWorker: Sendable {
         if case .existing = appended[0] {
             progress("resubmitting \(window.timeZone) with its recorded key (no outcome was recorded)")
         }
+        return try await EffectSpan.run("schedule_submission", key: key) { effect in
+            effect.note("job", job)
+            effect.note("campaign", window.campaignID)
+            return try await send(window, intent: base, correlation: correlation, effect: effect)
+        }
+    }
+
+    /// Sends one window's recorded intent to CXone and records the outcome, noted on `effect`.
+    private func send(_ window: ScheduleWindow, intent base: ScheduleSubmission, correlation: UUID, effect: EffectSpan)
+        async throws -> Result<String, SubmissionFailure>
+    {
+        let (stream, key) = (ScheduleEvent.stream(base.job), base.key)
         var outcome = base
         do {
             let receipt = try await cxone.submitSchedule(
@@ -229,6 +292,7 @@ public struct ScheduleWorker: Sendable {
                 "submitted \(window.timeZone) \(window.start.rfc3339(in: TimeZone(identifier: window.timeZone) ?? .gmt)): "
                     + "schedule \(receipt.scheduleID) (\(window.contactIDs.count) contact\(window.contactIDs.count == 1 ? "" : "s"))"
             )
+            effect.ended("submitted")
             return .success(receipt.scheduleID)
         } catch {
             outcome.status = (error as? CXoneError)?.lastStatus
@@ -237,6 +301,7 @@ public struct ScheduleWorker: Sendable {
                 EventDraft(ScheduleSubmissionFailed(outcome), stream: stream, correlationID: correlation)
             ])
             progress("submission failed for \(window.timeZone): \(error)")
+            effect.ended("failed", failure: outcome.reason)
             return .failure(SubmissionFailure(reason: "\(error)"))
         }
     }

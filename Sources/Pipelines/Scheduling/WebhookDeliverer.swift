@@ -49,15 +49,24 @@ public struct WebhookDeliverer: Sendable {
         let bodySHA = SHA256Digest.of(body)
         var attempt = firstAttempt
         while true {
-            let result = try await sender.attempt(url: url, id: id, body: body, secret: secret)
-            try await record(
-                WebhookAttempted(
-                    deliveryID: id, attempt: attempt, url: WebhookSender.redacted(url), bodySHA256: bodySHA,
-                    durationMilliseconds: result.duration.milliseconds, status: result.status, error: result.error),
-                stream, correlation)
-            let verdict = schedule.verdict(
-                attempt: attempt, status: result.status,
-                retryAfter: result.retryAfter, random: random)
+            let (result, verdict) = try await EffectSpan.run("webhook", key: id) { [attempt] effect in
+                effect.note("attempt", attempt)
+                let result = try await sender.attempt(url: url, id: id, body: body, secret: secret)
+                try await record(
+                    WebhookAttempted(
+                        deliveryID: id, attempt: attempt, url: WebhookSender.redacted(url), bodySHA256: bodySHA,
+                        durationMilliseconds: result.duration.milliseconds, status: result.status, error: result.error),
+                    stream, correlation)
+                if let status = result.status { effect.span.attributes["http.response.status_code"] = status }
+                let verdict = schedule.verdict(
+                    attempt: attempt, status: result.status, retryAfter: result.retryAfter, random: random)
+                switch verdict {
+                case .delivered: effect.ended("delivered")
+                case .abandon(let reason): effect.ended("abandoned", failure: reason)
+                case .retry: effect.ended("retry", failure: result.status.map { "status \($0)" } ?? result.error)
+                }
+                return (result, verdict)
+            }
             switch verdict {
             case .delivered:
                 try await record(
