@@ -50,10 +50,6 @@ struct CXoneTransport: Sendable {
     let logger: Logger
     /// The largest body read.
     static let maxBody = 16 << 20
-    /// Counter (swift-metrics): attempts sent, by `endpoint` and answered `status` (`error`: no answer).
-    static let callsMetric = "dialer_ledger_cxone_calls_total"
-    /// Counter: attempts repeated after a failure, by `endpoint` and the `status` that made it retry.
-    static let retriesMetric = "dialer_ledger_cxone_retries_total"
 
     /// Sends `call`, with a bearer token from `tokens` when given, and returns the first 2xx answer that
     /// `decode` can read. A 2xx whose body `decode` refuses is retried as a 5xx is. Traced as one client span
@@ -88,7 +84,7 @@ struct CXoneTransport: Sendable {
             do {
                 response = try await execute(call, token: token, elapsed: clock.now().duration(since: started))
             } catch let error where !(error is CancellationError) {
-                count(Self.callsMetric, call, status: nil)
+                count(CXoneMetrics.calls, call, status: nil)
                 guard call.retriesOnFailure else {
                     throw await failure(call, .transport(String(describing: error)), attempt, LastAnswer(), tokens)
                 }
@@ -96,7 +92,7 @@ struct CXoneTransport: Sendable {
                 try await wait(call, attempt: attempt, since: started, retryAfter: nil, last, tokens)
                 continue
             }
-            count(Self.callsMetric, call, status: response.status)
+            count(CXoneMetrics.calls, call, status: response.status)
             span.attributes["http.response.status_code"] = response.status
             last = LastAnswer(status: response.status, body: response.body)
             if (200..<300).contains(response.status) {
@@ -118,7 +114,7 @@ struct CXoneTransport: Sendable {
             case 401 where token != nil && !refreshedAfter401:
                 refreshedAfter401 = true
                 await tokens?.invalidate(token!)
-                count(Self.retriesMetric, call, status: 401)
+                count(CXoneMetrics.retries, call, status: 401)
                 logger.info("CXone token refused; refreshing once", metadata: ["endpoint": "\(call.endpoint)"])
                 continue
             case 429, 503:
@@ -153,7 +149,7 @@ struct CXoneTransport: Sendable {
             afterAttempt: attempt, elapsed: elapsed, retryAfter: retryAfter, unitRandom: unitRandom())
         {
         case .success(let wait):
-            count(Self.retriesMetric, call, status: lastStatus)
+            count(CXoneMetrics.retries, call, status: lastStatus)
             logger.info(
                 "CXone call will be retried",
                 metadata: [
@@ -170,7 +166,11 @@ struct CXoneTransport: Sendable {
 
     private func count(_ metric: String, _ call: CXoneCall, status: Int?) {
         Counter(
-            label: metric, dimensions: [("endpoint", call.endpoint), ("status", status.map(String.init) ?? "error")]
+            label: metric,
+            dimensions: [
+                ("endpoint", CXoneMetrics.label(endpoint: call.endpoint)),
+                ("status", status.map(String.init) ?? "error"),
+            ]
         )
         .increment()
     }
@@ -192,7 +192,11 @@ struct CXoneTransport: Sendable {
         if let body = call.body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let budget = min(
             configuration.requestTimeout, max(configuration.retry.maxTotalTime - elapsed, .milliseconds(1)))
-        let response = try await http.execute(request, timeout: .milliseconds(budget.milliseconds), logger: logger)
+        // AsyncHTTPClient logs whole response bodies (an access token among them) at trace: it logs from debug.
+        var clientLogger = logger
+        clientLogger.logLevel = max(logger.logLevel, .debug)
+        let response = try await http.execute(
+            request, timeout: .milliseconds(budget.milliseconds), logger: clientLogger)
         let body = try await response.body.collect(upTo: Self.maxBody)
         return Response(status: Int(response.status.code), headers: response.headers, body: Array(buffer: body))
     }

@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger audit`: what was sent, to whom, when, and what came of it.
-struct AuditCommand: AsyncParsableCommand {
+struct AuditCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Every external effect: when, what, for which campaign, to whom, outcome.",
         discussion: """
@@ -12,6 +12,7 @@ struct AuditCommand: AsyncParsableCommand {
             intent without its outcome is an effect cut short). Times are when the event was recorded (UTC).
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "Only effects for this campaign.") var campaign: String?
     @Option(help: "Only this event type (such as ReportEmailed).") var type: String?

@@ -13,7 +13,7 @@ struct ConfigCommand: ParsableCommand {
 
 /// `dialer-ledger config check`: reads the settings file and the environment as the service does and prints
 /// the effective settings with their sources; secrets only as set or unset.
-struct ConfigCheckCommand: ParsableCommand {
+struct ConfigCheckCommand: ParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the settings file and the environment; print the effective settings and their sources.",
@@ -26,6 +26,7 @@ struct ConfigCheckCommand: ParsableCommand {
             Exit 0 when every part is valid; else exit 2 with one line per error naming the field and the reason.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var settings: ConfigOptions
     @Option(help: "table, or json (one object: valid, settings, errors).") var format: OutputFormat = .table

@@ -10,7 +10,7 @@ struct CronCommand: ParsableCommand {
 }
 
 /// `dialer-ledger cron next`: the next fire times of an expression, or of a whole table on standard input.
-struct CronNextCommand: ParsableCommand {
+struct CronNextCommand: ParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "next",
         abstract: "Print the next fire times of a cron expression, one RFC 3339 line each.",
@@ -20,6 +20,7 @@ struct CronNextCommand: ParsableCommand {
             output line holds the next --count times in ZONE separated by tabs, or "error<TAB>reason".
             """)
 
+    @OptionGroup var logging: LogOptions
     @Argument(help: "The cron expression (quote it).") var expression: String?
     @Option(help: "IANA zone the expression is read in (a CRON_TZ= prefix wins).") var tz = "UTC"
     @Option(

@@ -49,7 +49,7 @@ struct DataOptions: ParsableArguments {
     /// the system clock, `logger`, and the OTLP exporter of its spans when the environment names one.
     func application(
         _ configuration: ServiceConfiguration = ServiceConfiguration(), needs: ApplicationNeeds = [],
-        missingLogIsEmpty: Bool = false, logger: Logger = commandLogger(verbose: false),
+        missingLogIsEmpty: Bool = false, logger: Logger = Logger(label: "dialer-ledger"),
         server: (@Sendable (LedgerApplication) -> any Service)? = nil
     ) async throws -> LedgerApplication {
         let path = logPath

@@ -10,7 +10,8 @@ struct DialerLedger: AsyncParsableCommand {
         abstract: "Event-sourced dialer reports and campaign scheduling for NICE CXone.",
         discussion: """
             Every command takes --data DIR (default $DIALER_LEDGER_DATA, else ./.dialer-ledger); the \
-            event log lives in DIR/log.
+            event log lives in DIR/log. Every command takes --log-level LEVEL and --log-format text|json \
+            (default $DIALER_LEDGER_LOG_LEVEL, $DIALER_LEDGER_LOG_FORMAT): log entries on standard error.
             Exit codes: 0 success, 1 an unsound or damaged log (verify; any command that reads a stored event \
             that does not decode, or a report that does not match its recorded SHA-256), 2 an error (named on \
             standard error), \
@@ -34,6 +35,7 @@ struct DialerLedger: AsyncParsableCommand {
         writeStandardOutputLineByLine()
         do {
             var command = try parseAsRoot()
+            (command as? any LoggedCommand)?.logging.bootstrap()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -11,9 +11,10 @@ struct EventsCommand: AsyncParsableCommand {
     )
 
     /// `events tail`: the newest events, oldest of them first; with `--follow`, then each new one.
-    struct Tail: AsyncParsableCommand {
+    struct Tail: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the newest events, oldest first; --follow then prints each new one until stopped.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
         @Option(name: [.customShort("n"), .long], help: "How many of the newest events.") var limit = 10
@@ -64,8 +65,9 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     /// `events list`: events oldest first, from a sequence on.
-    struct List: AsyncParsableCommand {
+    struct List: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(abstract: "Print events oldest first.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
         @Option(help: "Start after this sequence.") var after: UInt64 = 0
@@ -91,8 +93,9 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     /// `events show SEQ`: one event.
-    struct Show: AsyncParsableCommand {
+    struct Show: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(abstract: "Print the event at a sequence number.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @Argument(help: "The sequence number.") var seq: UInt64
 
@@ -110,8 +113,9 @@ struct EventsCommand: AsyncParsableCommand {
     }
 
     /// `events count`: how many events match.
-    struct Count: AsyncParsableCommand {
+    struct Count: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(abstract: "Count the events that match the filters.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
         @OptionGroup var filters: EventFilterOptions
 

@@ -12,7 +12,7 @@ struct JobsCommand: AsyncParsableCommand {
 }
 
 /// `dialer-ledger jobs list`: each configured job with its last run from the log and its next run.
-struct JobsListCommand: AsyncParsableCommand {
+struct JobsListCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "Each configured job: schedule, last run and its outcome, next run.",
         discussion: """
@@ -24,6 +24,7 @@ struct JobsListCommand: AsyncParsableCommand {
             outcome, reason, started_at, ended_at}, next_run, next_run_utc (null where there is none).
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var settings: ConfigOptions
     @Option(help: TabularFormat.help) var format: TabularFormat = .table
@@ -100,7 +101,7 @@ struct JobsListCommand: AsyncParsableCommand {
 }
 
 /// `dialer-ledger jobs run`: one tick of a job now, on the cron path.
-struct JobsRunCommand: AsyncParsableCommand {
+struct JobsRunCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run one tick of a configured job now, as the cron runner would.",
         discussion: """
@@ -113,6 +114,7 @@ struct JobsRunCommand: AsyncParsableCommand {
             known ones are listed) or another error.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var settings: ConfigOptions
     @Argument(help: "The job's id (as `jobs list` shows it).") var id: String
@@ -126,7 +128,8 @@ struct JobsRunCommand: AsyncParsableCommand {
             let scheduledAt =
                 try at.map { try Timestamp(parsing: $0, in: .gmt, field: "--at") } ?? Timestamp.systemNow()
             let app = try await data.application(
-                configuration, needs: [.writing, .cxone, .publishing], logger: commandLogger(verbose: verbose))
+                configuration, needs: [.writing, .cxone, .publishing],
+                logger: logging.logger(unset: verbose ? .info : .error))
             let tick = try await app.run { app in
                 try await app.cronRunner!.runNow(job: id, scheduledAt: scheduledAt)
             }

@@ -10,10 +10,11 @@ struct LogCommand: AsyncParsableCommand {
         commandName: "log", abstract: "Create, migrate or copy the event log.", subcommands: [Init.self, Copy.self])
 
     /// `log init`: creates the log, or migrates an older PostgreSQL schema; refuses a newer one.
-    struct Init: AsyncParsableCommand {
+    struct Init: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create the event log (the LMDB log in the data folder, or the schema --store names).",
             discussion: "Safe to repeat, and to run from several machines at once: an existing log is left as it is.")
+        @OptionGroup var logging: LogOptions
         @OptionGroup var data: DataOptions
 
         func run() async throws {
@@ -40,7 +41,7 @@ struct LogCommand: AsyncParsableCommand {
     }
 
     /// `log copy`: a whole log into an empty one of another store, verified after.
-    struct Copy: AsyncParsableCommand {
+    struct Copy: AsyncParsableCommand, LoggedCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy a whole log into an empty log of another store, and verify the copy.",
             discussion: """
@@ -50,6 +51,7 @@ struct LogCommand: AsyncParsableCommand {
                 source's sequence and hash. A target that already holds events is refused.
                 """)
 
+        @OptionGroup var logging: LogOptions
         @Option(help: ArgumentHelp("The log to copy.", valueName: "STORE")) var from: String
         @Option(help: ArgumentHelp("Where to copy it: an empty log, created if missing.", valueName: "STORE"))
         var to: String

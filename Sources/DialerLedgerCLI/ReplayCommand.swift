@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger replay`: rebuilds a report from the log alone, as recorded or under other rules.
-struct ReplayCommand: AsyncParsableCommand {
+struct ReplayCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Rebuild a report from stored events: as recorded, or re-derived under other rules.",
@@ -16,6 +16,7 @@ struct ReplayCommand: AsyncParsableCommand {
             gives for a recording. A replay performs no effect and appends nothing.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: ArgumentHelp("The report (default: the newest one as of --as-of).", valueName: "ID")) var report:
         String?

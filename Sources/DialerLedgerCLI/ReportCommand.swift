@@ -15,7 +15,7 @@ struct ReportCommand: AsyncParsableCommand {
 }
 
 /// `dialer-ledger report run`: one report run, recorded in the log, its chart JSON written to a file.
-struct ReportRunCommand: AsyncParsableCommand {
+struct ReportRunCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Fetch, derive and record a report; write its chart JSON.",
@@ -31,6 +31,7 @@ struct ReportRunCommand: AsyncParsableCommand {
             report is written, published or e-mailed, and one line names the cause.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var publishing: PublishOptions
     @Option(help: "Campaign ids, comma-separated.") var campaigns: String
@@ -69,7 +70,7 @@ struct ReportRunCommand: AsyncParsableCommand {
             let app = try await data.application(
                 configuration ?? ServiceConfiguration(),
                 needs: publish ? [.writing, .cxone, .publishing] : [.writing, .cxone],
-                logger: commandLogger(verbose: verbose))
+                logger: logging.logger(unset: verbose ? .info : .error))
             request.publishTo = app.publishing?.recipients
             printError(app.tenant!.description)
             try await app.run { app in
@@ -113,11 +114,4 @@ struct ReportRunCommand: AsyncParsableCommand {
 /// Splits a comma-separated option into its trimmed items.
 func splitList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-}
-
-/// The logger of a command: warnings only, or everything from info up with `--verbose`; standard error.
-func commandLogger(verbose: Bool) -> Logger {
-    var logger = Logger(label: "dialer-ledger") { ConsoleLogHandler(label: $0) }
-    logger.logLevel = verbose ? .info : .error
-    return logger
 }

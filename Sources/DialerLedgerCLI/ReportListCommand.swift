@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger report list`: recent report runs and where each publication stands.
-struct ReportListCommand: AsyncParsableCommand {
+struct ReportListCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "Recent reports, newest first, with their publication state.",
         discussion: """
@@ -13,6 +13,7 @@ struct ReportListCommand: AsyncParsableCommand {
             published_with_problems; `report publish` finishes the unfinished ones.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "How many runs to show.") var limit = 20
     @Option(help: TabularFormat.help) var format: TabularFormat = .table

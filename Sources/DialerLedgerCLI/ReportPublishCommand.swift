@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger report publish`: publishes a recorded report, or finishes every unfinished publication.
-struct ReportPublishCommand: AsyncParsableCommand {
+struct ReportPublishCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish",
         abstract:
@@ -18,6 +18,7 @@ struct ReportPublishCommand: AsyncParsableCommand {
             second e-mail to anyone whose e-mail may have gone out. Exit 3 when something is still unfinished.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var publishing: PublishOptions
     @Option(help: "The report to publish (default: finish the unfinished publications only).") var report: String?
@@ -27,7 +28,7 @@ struct ReportPublishCommand: AsyncParsableCommand {
         try await reportingErrors {
             let app = try await data.application(
                 try publishing.load(dataFolder: data.folder), needs: [.writing, .publishing],
-                logger: commandLogger(verbose: verbose))
+                logger: logging.logger(unset: verbose ? .info : .error))
             try await app.run { app in try await publishAll(app.publisher(), reportID: report, toStandardError: false) }
         }
     }

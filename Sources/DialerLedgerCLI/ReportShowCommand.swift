@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger report show`: a recorded report as its chart JSON, its page or its CSV.
-struct ReportShowCommand: AsyncParsableCommand {
+struct ReportShowCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Write a recorded report as its chart JSON, an HTML page or CSV.",
         discussion: """
@@ -15,6 +15,7 @@ struct ReportShowCommand: AsyncParsableCommand {
             locale.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Argument(help: ArgumentHelp("The report (see `report list`).", valueName: "ID")) var id: String
     @Option(help: "json (the chart, as recorded), html (the page) or csv.") var format: ReportFormat = .json

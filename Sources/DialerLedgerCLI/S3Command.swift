@@ -11,7 +11,7 @@ struct S3Command: ParsableCommand {
 }
 
 /// `dialer-ledger s3 presign`: prints a presigned GET link, signed here, no request sent.
-struct S3PresignCommand: ParsableCommand {
+struct S3PresignCommand: ParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "presign",
         abstract: "Print a presigned GET URL for an object (SigV4 query auth; nothing is sent).",
@@ -21,6 +21,7 @@ struct S3PresignCommand: ParsableCommand {
             --region or AWS_REGION; the bucket from --bucket or S3_BUCKET. The expiry goes to standard error.
             """)
 
+    @OptionGroup var logging: LogOptions
     @Option(help: "Bucket (default $S3_BUCKET).") var bucket: String?
     @Option(help: "Object key.") var key: String
     @Option(help: "Region (default $AWS_REGION, else us-east-1).") var region: String?

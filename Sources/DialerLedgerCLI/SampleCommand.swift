@@ -3,7 +3,7 @@ import DialerCore
 import Pipelines
 
 /// `dialer-ledger sample`: appends realistic synthetic report-run events.
-struct SampleCommand: AsyncParsableCommand {
+struct SampleCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Append realistic synthetic report-run events (demo, benchmarks, crash tests).",
@@ -14,6 +14,7 @@ struct SampleCommand: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "Names this sample; events of one tag are written at most once.") var tag = "demo"
     @Option(help: "How many batches (runs).") var batches = 6

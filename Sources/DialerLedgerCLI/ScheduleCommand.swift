@@ -12,7 +12,7 @@ struct ScheduleCommand: AsyncParsableCommand {
 }
 
 /// `dialer-ledger schedule run`: plan, submit, monitor, notify.
-struct ScheduleRunCommand: AsyncParsableCommand {
+struct ScheduleRunCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Plan calling windows, submit them to CXone, watch the campaign complete, send the webhook.",
@@ -31,6 +31,7 @@ struct ScheduleRunCommand: AsyncParsableCommand {
             unfinished (a rerun carries it on).
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var inputs: ScheduleInputs
     @Option(help: ArgumentHelp("Carry on this job (as `schedule status` names it).", valueName: "ID")) var job: String?
@@ -40,7 +41,8 @@ struct ScheduleRunCommand: AsyncParsableCommand {
         try await reportingErrors {
             let request = try inputs.request()
             let campaign = request.campaignID
-            let app = try await data.application(needs: [.writing, .cxone], logger: commandLogger(verbose: verbose))
+            let app = try await data.application(
+                needs: [.writing, .cxone], logger: logging.logger(unset: verbose ? .info : .error))
             printError(app.tenant!.description)
             let outcome = try await app.run { app in
                 try SchedulingRefusal.check(app.tenant!.configuration)
@@ -58,10 +60,11 @@ struct ScheduleRunCommand: AsyncParsableCommand {
 }
 
 /// `dialer-ledger schedule status`: the completion projection, as of any point.
-struct ScheduleStatusCommand: AsyncParsableCommand {
+struct ScheduleStatusCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Per campaign: windows planned, schedules submitted, calls completed, state.")
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "Only this campaign.") var campaign: String?
     @Option(help: ArgumentHelp("Read the log as it was then.", valueName: "seq:N|INSTANT|DATE")) var asOf: String?

@@ -4,7 +4,7 @@ import Foundation
 import Pipelines
 
 /// `dialer-ledger schedule plan`: the windows a `schedule run` with the same inputs would submit now.
-struct SchedulePlanCommand: AsyncParsableCommand {
+struct SchedulePlanCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Print the windows a `schedule run` with the same options would submit; send and record nothing.",
@@ -18,6 +18,7 @@ struct SchedulePlanCommand: AsyncParsableCommand {
             no window, as `schedule run`.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var inputs: ScheduleInputs
     @Option(help: ArgumentHelp("The job to carry on (as `schedule status` names it).", valueName: "ID")) var job:

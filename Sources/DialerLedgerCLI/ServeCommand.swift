@@ -6,7 +6,7 @@ import Server
 
 /// `dialer-ledger serve`: the HTTP server (local report links, health) and the cron runner of the
 /// configured report jobs, as one service group that stops gracefully on SIGTERM or SIGINT.
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve report links and run the configured report jobs on their cron schedules.",
@@ -16,6 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT the server stops taking requests and runs in flight finish and are recorded.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var settings: ConfigOptions
     @Option(help: "Address to listen on (default: the config's, else 127.0.0.1).") var host: String?
@@ -29,8 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let port { configuration.port = port }
             // Bootstrapped before any part is built, so every metric reaches the registry.
             let metrics = MetricsBackend.registry
-            var logger = Logger(label: "dialer-ledger") { ConsoleLogHandler(label: $0) }
-            logger.logLevel = verbose ? .info : .notice
+            let logger = logging.logger(unset: verbose ? .info : .notice)
             let listenHost = configuration.host
             let app = try await data.application(configuration, needs: .serving, logger: logger) { app in
                 HTTPServer.application(for: app, metrics: metrics) { port in

@@ -5,7 +5,7 @@ import Logging
 import UnixSignals
 
 /// `dialer-ledger simulate`: serves the CXone simulator until SIGINT or SIGTERM.
-struct SimulateCommand: AsyncParsableCommand {
+struct SimulateCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract:
@@ -17,6 +17,7 @@ struct SimulateCommand: AsyncParsableCommand {
             """
     )
 
+    @OptionGroup var logging: LogOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on; 0 picks a free one.") var port = 8089
     @Option(help: "Seed of every simulated number.") var seed: UInt64 = 1
@@ -106,8 +107,8 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.faults.truncatedJSON = rateTruncated
         configuration.faults.wrongContentType = rateWrongContentType
         if logRequests {
-            var logger = Logger(label: "cxone-simulator", factory: { ConsoleLogHandler(label: $0) })
-            logger.logLevel = .debug
+            var logger = Logger(label: "cxone-simulator")
+            logger.logLevel = (try? logging.level()) ?? .debug
             configuration.logger = logger
         }
         return configuration

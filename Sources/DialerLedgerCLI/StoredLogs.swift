@@ -25,7 +25,7 @@ enum StoredLogs {
     static func with<R>(
         _ url: PostgresStoreURL, initializing: Bool = false, _ body: (any StoredLog) async throws -> R
     ) async throws -> R {
-        let logger = commandLogger(verbose: false)
+        let logger = Logger(label: "dialer-ledger")
         let store = PostgresEventStore(url: url, logger: logger)
         return try await runningServices([store], logger: logger) {
             if initializing { _ = try await store.initialize() }

@@ -4,13 +4,14 @@ import EventLog
 import Foundation
 
 /// `dialer-ledger verify`: walks the chain, the indexes and the views (the LMDB log's in a child process).
-struct VerifyCommand: AsyncParsableCommand {
+struct VerifyCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check every event's hash, the chain, the sequence, the indexes and the views.",
         discussion: "Exit 0 and a one-line summary when sound; exit 1 naming the first bad sequence otherwise."
     )
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
 
     /// Set on the child that does the walk.

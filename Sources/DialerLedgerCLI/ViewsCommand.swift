@@ -10,7 +10,7 @@ struct ViewsCommand: AsyncParsableCommand {
 }
 
 /// `dialer-ledger views rebuild`: refolds views from seq 1 and proves them equal to the maintained ones.
-struct ViewsRebuildCommand: AsyncParsableCommand {
+struct ViewsRebuildCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild", abstract: "Refold views from seq 1, compare them with the kept ones, and swap them in.",
         discussion: """
@@ -19,6 +19,7 @@ struct ViewsRebuildCommand: AsyncParsableCommand {
             Prints, per view, whether the rows were equal, or the first key where they differed.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Option(help: "Only this view (\(ViewCatalog.all.map(\.name).joined(separator: ", "))).") var view: String?
 

@@ -11,7 +11,7 @@ struct WebhooksCommand: AsyncParsableCommand {
 }
 
 /// `dialer-ledger webhooks redeliver`: sends a recorded delivery again, same id and body.
-struct WebhooksRedeliverCommand: AsyncParsableCommand {
+struct WebhooksRedeliverCommand: AsyncParsableCommand, LoggedCommand {
     static let configuration = CommandConfiguration(
         commandName: "redeliver",
         abstract: "Send a recorded webhook delivery again with the same webhook-id and body.",
@@ -20,6 +20,7 @@ struct WebhooksRedeliverCommand: AsyncParsableCommand {
             recorded one (recorded without its query string) unless --url gives another.
             """)
 
+    @OptionGroup var logging: LogOptions
     @OptionGroup var data: DataOptions
     @Argument(help: "The delivery id (dlv_…), as `schedule run` printed it.") var deliveryID: String
     @Option(help: "Its Standard Webhooks secret, whsec_… (default $WEBHOOK_SECRET).") var webhookSecret: String?
@@ -32,7 +33,8 @@ struct WebhooksRedeliverCommand: AsyncParsableCommand {
             guard let secretText = webhookSecret ?? environment["WEBHOOK_SECRET"].flatMap({ $0.isEmpty ? nil : $0 })
             else { throw ValidationError("--webhook-secret: give whsec_… (or set WEBHOOK_SECRET)") }
             let secret = try WebhookSecret(secretText)
-            let app = try await data.application(needs: .writing, logger: commandLogger(verbose: verbose))
+            let app = try await data.application(
+                needs: .writing, logger: logging.logger(unset: verbose ? .info : .error))
             try await app.run { app in
                 let recorded = try await app.store.withSnapshot { snapshot -> (WebhookRequested, String, Int)? in
                     var found: (WebhookRequested, String)?

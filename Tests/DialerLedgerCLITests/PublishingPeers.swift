@@ -32,11 +32,11 @@ struct PublishingPeers {
         moto.stop()
     }
 
-    /// Writes a settings file to `path`: `storage` (a JSON object's text, if given) and the SMTP server as
+    /// Writes a settings file to `path`: `storage` and `jobs` (JSON texts, if given) and the SMTP server as
     /// `mail.smtp`, sending from reports@dialer.example.com.
-    func writeSettings(to path: String, storage: String? = nil) throws {
+    func writeSettings(to path: String, storage: String? = nil, jobs: String? = nil) throws {
         let settings = """
-            {\(storage.map { "\"storage\": \($0)," } ?? "")
+            {\(storage.map { "\"storage\": \($0)," } ?? "")\(jobs.map { "\"jobs\": \($0)," } ?? "")
              "mail": {"from": "reports@dialer.example.com",
                       "smtp": {"host": "127.0.0.1", "port": \(smtp.port), "username": "\(SMTPTestServer.user)",
                                "trust_roots": "\(smtp.certificate)", "timeout": "20s"}}}

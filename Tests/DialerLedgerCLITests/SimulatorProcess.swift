@@ -11,10 +11,13 @@ struct SimulatorProcess {
     /// `CXONE_BASE_URL`, `CXONE_CLIENT_ID` and `CXONE_CLIENT_SECRET` for it.
     let environment: [String: String]
 
+    /// The client secret it accepts.
+    static let secret = "sim-secret-1"
+
     /// Starts `simulate --port 0 --client-secret SECRET` with `arguments` (faults, delays), its output in `folder`,
     /// and waits until it prints where it listens.
     init(tool: CommandLineTool, folder: TemporaryFolder, arguments: [String] = []) async throws {
-        let secret = "sim-secret-1"
+        let secret = Self.secret
         let output = folder.appending("simulator.out")
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         process = Process()

@@ -51,9 +51,15 @@ public final class CronRunner: Service, Sendable {
         self.logger = logger
     }
 
-    /// Finishes the publications it finds unfinished (an earlier process's, or another instance's cut short),
-    /// then ticks until cancelled or shut down gracefully, then waits for the runs in flight.
+    /// Sets the jobs' gauges from the log (`OutcomeMetrics.seedJobs`), finishes the publications it finds
+    /// unfinished (an earlier process's, or another instance's cut short), then ticks until cancelled or shut
+    /// down gracefully, then waits for the runs in flight.
     public func run() async throws {
+        do {
+            try await OutcomeMetrics.seedJobs(jobs.map(\.id), from: store)
+        } catch {
+            logger.error("the jobs' last runs could not be read from the log", metadata: ["error": "\(error)"])
+        }
         do {
             try await cancelWhenGracefulShutdown {
                 await self.resumePublications()

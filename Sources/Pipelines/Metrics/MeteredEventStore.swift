@@ -3,9 +3,9 @@ import Metrics
 import Tracing
 
 /// An `EventStore` that counts what it appends (`dialer_ledger_events_appended_total{type}`, through
-/// swift-metrics: whatever backend the program bootstrapped), traces each append as a `store append` span,
-/// and otherwise is the store it wraps. Drafts answered with an existing sequence (a repeated idempotency
-/// key) are not counted.
+/// swift-metrics: whatever backend the program bootstrapped) and the effect outcomes among it
+/// (`OutcomeMetrics`), traces each append as a `store append` span, and otherwise is the store it wraps.
+/// Drafts answered with an existing sequence (a repeated idempotency key) are not counted.
 public struct MeteredEventStore: EventStore {
     /// The counter's name.
     public static let appendedMetric = "dialer_ledger_events_appended_total"
@@ -22,7 +22,9 @@ public struct MeteredEventStore: EventStore {
         }
         var byType: [String: Int] = [:]
         for (draft, result) in zip(drafts, results) {
-            if case .appended = result { byType[draft.type, default: 0] += 1 }
+            guard case .appended = result else { continue }
+            byType[draft.type, default: 0] += 1
+            OutcomeMetrics.count(recorded: draft)
         }
         for (type, count) in byType {
             Counter(label: Self.appendedMetric, dimensions: [("type", type)]).increment(by: count)

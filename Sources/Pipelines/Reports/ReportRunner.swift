@@ -2,7 +2,6 @@ import CXone
 import DialerCore
 import Foundation
 import Logging
-import Metrics
 import Tracing
 
 /// Where a report run gets a campaign's hourly page: the CXone client, or anything that answers as it.
@@ -48,10 +47,10 @@ public struct ReportRunFailure: CategorizedError, Equatable {
 /// then builds the chart from what it recorded and records `ReportGenerated` with its SHA-256. One
 /// campaign failing does not sink the others; when every campaign failed, the run is recorded as
 /// `ReportRunFailed` and throws `ReportRunFailure`: no report. The chart is the projection of the log, so
-/// replaying the run gives the same bytes. Counts runs by trigger and outcome
-/// (`dialer_ledger_report_runs_total`: complete, partial, failed), and traces each run as a `report run`
-/// span (the root of its trace unless a request's span encloses it) over its CXone calls, appends and what
-/// `then` does with the outcome.
+/// replaying the run gives the same bytes. Once the run's end is recorded it is counted by trigger and outcome
+/// (complete, partial, failed), and a job's run sets the job's gauges (`OutcomeMetrics`). Each run is traced as
+/// a `report run` span (the root of its trace unless a request's span encloses it) over its CXone calls,
+/// appends and what `then` does with the outcome.
 public struct ReportRunner: Sendable {
     let store: any EventStore
     let source: any CampaignReportSource
@@ -127,23 +126,20 @@ public struct ReportRunner: Sendable {
         let advice = try await fetchAll(request, runID: runID, causedBy: startedID)
         do {
             let outcome = try await generate(runID: runID, causedBy: startedID, advice: advice)
-            let result = outcome.generated.failed.isEmpty ? "complete" : "partial"
-            count(request.trigger, result)
-            span.attributes["dialer_ledger.outcome"] = result
+            span.attributes["dialer_ledger.outcome"] = outcome.generated.failed.isEmpty ? "complete" : "partial"
             span.attributes["dialer_ledger.campaigns_failed"] = outcome.generated.failed.count
             return outcome
         } catch let failure as ReportRunFailure {
-            count(request.trigger, "failed")
             span.attributes["dialer_ledger.outcome"] = "failed"
             throw failure
         }
     }
 
-    /// Counter (swift-metrics): report runs by `trigger` and `outcome`.
-    public static let runsMetric = "dialer_ledger_report_runs_total"
-
-    private func count(_ trigger: ReportTrigger, _ outcome: String) {
-        Counter(label: Self.runsMetric, dimensions: [("trigger", trigger.rawValue), ("outcome", outcome)]).increment()
+    /// Counts the run whose end `appended` recorded as `outcome`.
+    private func count(_ started: ReportRunStarted, _ outcome: String, _ appended: AppendResult) {
+        guard case .appended(let event) = appended else { return }
+        OutcomeMetrics.countRun(
+            started.trigger, outcome: outcome, job: started.scheduled?.job, recordedAt: event.recordedAt)
     }
 
     /// Fetches every campaign, at most `concurrency` at once and `stagger` apart, recording each as it ends;
@@ -249,6 +245,7 @@ public struct ReportRunner: Sendable {
         let appended = try await store.append([
             EventDraft(generated, stream: ReportEvent.runStream(runID), correlationID: runID, causationID: startedID)
         ])
+        count(run.started, generated.failed.isEmpty ? "complete" : "partial", appended[0])
         logger.info(
             "report generated",
             metadata: [
@@ -268,11 +265,12 @@ public struct ReportRunner: Sendable {
             ? lines[0] : zip(campaigns, lines).map { "\($0): \($1)" }.joined(separator: "; ")
         let failed = ReportRunFailed(
             reportID: run.started.reportID, runID: run.started.runID, reason: reason, failed: campaigns)
-        _ = try await store.append([
+        let appended = try await store.append([
             EventDraft(
                 failed, stream: ReportEvent.runStream(run.started.runID), correlationID: run.started.runID,
                 causationID: startedID)
         ])
+        count(run.started, "failed", appended[0])
         logger.warning(
             "report run failed: no campaign could be fetched",
             metadata: ["report_id": "\(failed.reportID)", "reason": "\(reason)"])
