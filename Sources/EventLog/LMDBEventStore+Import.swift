@@ -24,8 +24,8 @@ extension LMDBEventStore: StoredLog {
                         try Self.store(imported: e, after: previous, txn, dbs)
                     }
                     try LogViews.foldAppended(
-                        types: envelopes.map(\.type), results: envelopes.map { .appended(AppendedEvent($0)) }, txn,
-                        dbs, head: walk.head.seq)
+                        seqs: envelopes.filter { ViewCatalog.types.contains($0.type) }.map(\.seq), txn, dbs,
+                        head: walk.head.seq)
                 }
             }
         }

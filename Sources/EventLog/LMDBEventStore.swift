@@ -84,11 +84,18 @@ public final class LMDBEventStore: EventStore {
                 let head = try Self.head(txn, dbs)
                 try LogViews.catchUp(txn, dbs, head: head.seq)
                 var sealer = ChainSealer(after: head, now: clock(), count: drafts.count)
-                for index in 0..<board.count {
-                    try board.chunk(index).store(sealing: &sealer, txn, dbs) { key in
-                        try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) {
-                            $0.flatMap(IndexKey.trailingSeq)
+                var viewedSeqs: [UInt64] = []
+                if board.count > 1 {
+                    sealer = try storePipelined(board, sealer, txn, dbs, viewedSeqs: &viewedSeqs)
+                } else {
+                    for index in 0..<board.count {
+                        let chunk = try board.chunk(index)
+                        try chunk.seal(&sealer) { key in
+                            try txn.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) {
+                                $0.flatMap(IndexKey.trailingSeq)
+                            }
                         }
+                        try chunk.store(recordedAt: sealer.recordedAt, txn, dbs, viewedSeqs: &viewedSeqs)
                     }
                 }
                 // The time index holds one entry per run of equal recorded times (the run's first seq).
@@ -97,10 +104,36 @@ public final class LMDBEventStore: EventStore {
                     try txn.put(
                         dbs.byTime, key: IndexKey.time(sealer.recordedAt, seq: head.seq + 1), value: [], append: true)
                 }
-                try LogViews.foldAppended(
-                    types: drafts.map(\.type), results: sealer.results, txn, dbs, head: sealer.head.seq)
+                try LogViews.foldAppended(seqs: viewedSeqs, txn, dbs, head: sealer.head.seq)
                 return sealer.results
             }
+        }
+    }
+
+    /// Stores a batch of several chunks while a `SealingLine` seals the ones after; returns the sealer
+    /// after the last chunk. Keys already in the log are looked up in a read transaction begun inside the
+    /// write transaction, which sees what it sees: no other writer can commit until it ends.
+    private func storePipelined(
+        _ board: PackingBoard, _ sealer: ChainSealer, _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases,
+        viewedSeqs: inout [UInt64]
+    ) throws -> ChainSealer {
+        let environment = environment
+        let line = SealingLine(board, sealer: sealer) { body in
+            guard board.hasIdempotencyKeys else { return try body { _ in nil } }
+            try environment.read { read in
+                try body { key in
+                    try read.withValue(dbs.byIdempotencyKey, key: Array(key.utf8)) { $0.flatMap(IndexKey.trailingSeq) }
+                }
+            }
+        }
+        do {
+            for index in 0..<board.count {
+                try line.sealed(index).store(recordedAt: sealer.recordedAt, txn, dbs, viewedSeqs: &viewedSeqs)
+            }
+            return try line.finish()
+        } catch {
+            line.stop()
+            throw error
         }
     }
 

@@ -57,17 +57,12 @@ enum LogViews {
         }
     }
 
-    /// Folds a batch just stored (`types` of its drafts, `results` of sealing them) into every view and
-    /// moves each checkpoint to `head`: only events of a type some view reads are read back.
+    /// Folds a batch just stored into every view and moves each checkpoint to `head`: only the events
+    /// `folded` names (those of a type some view reads) are read back.
     static func foldAppended(
-        types: [String], results: [AppendResult], _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases,
-        head: UInt64
+        seqs folded: [UInt64], _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64
     ) throws {
         guard let views = dbs.views else { return }
-        var folded: [UInt64] = []
-        for (type, result) in zip(types, results) where ViewCatalog.types.contains(type) {
-            if case .appended(let event) = result { folded.append(event.seq) }
-        }
         for projector in ViewCatalog.all {
             guard var meta = try meta(txn, views, projector.name) else { continue }
             if !folded.isEmpty {

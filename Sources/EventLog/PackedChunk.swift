@@ -5,8 +5,8 @@ import Foundation
 /// A run of a batch's drafts validated and laid out as they will be stored, before the write lock: for
 /// each event, its record (seq, recorded time and hashes left zero), its stream and type index keys
 /// (seq left zero) and its canonical envelope's suffix, one after another in one buffer, and beside
-/// them the SHA-256 state over the envelope's head. Storing seals each event, copies its bytes into
-/// LMDB and fills in the blanks: hashes and copies are all that is left for the write transaction.
+/// them the SHA-256 state over the envelope's head. Sealing gives each event its place in the chain;
+/// storing copies its bytes into LMDB and fills in the blanks.
 final class PackedChunk: @unchecked Sendable {
     /// Where one event's parts sit in the buffer, and what sealing needs besides.
     private struct Slot {
@@ -19,9 +19,13 @@ final class PackedChunk: @unchecked Sendable {
         let id: UUID
         let idempotencyKey: String?
         let headHash: SHA256Hasher
+        /// Whether a maintained view reads the event's type.
+        let viewed: Bool
     }
 
     private var slots: [Slot] = []
+    /// Each event's place in the chain after `seal`, or nil when its idempotency key was taken.
+    private var links: [ChainLink?] = []
     private var buffer: UnsafeMutableRawPointer?
     private var capacity = 0
     private var used = 0
@@ -37,26 +41,37 @@ final class PackedChunk: @unchecked Sendable {
 
     deinit { free(buffer) }
 
-    /// Seals every event with `sealer`, in order, and stores each one that takes a new sequence: its
-    /// record, its stream and type index entries, and its idempotency key's entry.
+    /// Seals every event with `sealer`, in order: its place in the chain, or none when its idempotency key
+    /// is held already (by an earlier event of the batch, or by the event `existingSeq` finds in the log).
+    func seal(_ sealer: inout ChainSealer, existingSeq: (String) throws -> UInt64?) throws {
+        links.removeAll(keepingCapacity: true)
+        guard let base = buffer else { return }
+        links.reserveCapacity(slots.count)
+        for slot in slots {
+            let suffix = UnsafeRawBufferPointer(
+                start: base + slot.start + slot.recordCount + slot.streamKeyCount + slot.typeKeyCount,
+                count: slot.suffixCount)
+            links.append(
+                try sealer.seal(
+                    id: slot.id, idempotencyKey: slot.idempotencyKey, headHash: slot.headHash, suffix: suffix,
+                    existingSeq: existingSeq))
+        }
+    }
+
+    /// Stores every event `seal` gave a new sequence: its record, its stream and type index entries, and
+    /// its idempotency key's entry; adds to `viewedSeqs` those of a type a maintained view reads.
     func store(
-        sealing sealer: inout ChainSealer, _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases,
-        existingSeq: (String) throws -> UInt64?
+        recordedAt: Timestamp, _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases,
+        viewedSeqs: inout [UInt64]
     ) throws {
         guard let base = buffer else { return }
-        try slots.withUnsafeBufferPointer { slots in
-            for slot in slots {
-                let event = UnsafeRawBufferPointer(
-                    start: base + slot.start,
-                    count: slot.recordCount + slot.streamKeyCount + slot.typeKeyCount + slot.suffixCount)
-                let suffix = UnsafeRawBufferPointer(rebasing: event[(event.count - slot.suffixCount)...])
-                guard
-                    let link = try sealer.seal(
-                        id: slot.id, idempotencyKey: slot.idempotencyKey, headHash: slot.headHash, suffix: suffix,
-                        existingSeq: existingSeq)
-                else { continue }
-                try Self.store(event, slot, link, recordedAt: sealer.recordedAt, txn, dbs)
-            }
+        for (slot, link) in zip(slots, links) {
+            guard let link else { continue }
+            let event = UnsafeRawBufferPointer(
+                start: base + slot.start,
+                count: slot.recordCount + slot.streamKeyCount + slot.typeKeyCount + slot.suffixCount)
+            try Self.store(event, slot, link, recordedAt: recordedAt, txn, dbs)
+            if slot.viewed { viewedSeqs.append(link.seq) }
         }
     }
 
@@ -113,7 +128,8 @@ final class PackedChunk: @unchecked Sendable {
                 start: used - count, recordCount: recordCount, streamKeyCount: streamKeyCount,
                 typeKeyCount: typeKeyCount, suffixCount: suffixCount,
                 hashesOffset: EnvelopeRecord.hashesOffset(correlated: correlated, caused: caused), id: item.id,
-                idempotencyKey: item.idempotencyKey, headHash: item.headHash))
+                idempotencyKey: item.idempotencyKey, headHash: item.headHash,
+                viewed: ViewCatalog.types.contains(item.type)))
     }
 
     /// The next `count` bytes of the buffer, which grows when full: at first to what `remaining` events

@@ -12,6 +12,8 @@ final class PackingBoard: @unchecked Sendable {
 
     /// How many chunks the batch has.
     let count: Int
+    /// Whether any draft carries an idempotency key.
+    let hasIdempotencyKeys: Bool
     private let drafts: [EventDraft]
     private let condition = NSCondition()
     private var nextUnclaimed = 0
@@ -21,6 +23,7 @@ final class PackingBoard: @unchecked Sendable {
     init(_ drafts: [EventDraft]) {
         self.drafts = drafts
         count = (drafts.count + Self.chunkSize - 1) / Self.chunkSize
+        hasIdempotencyKeys = drafts.contains { $0.idempotencyKey != nil }
         packed = Array(repeating: nil, count: count)
         guard drafts.count >= Self.parallelThreshold else { return }
         let helpers = min(ProcessInfo.processInfo.activeProcessorCount - 1, count - 1, 7)

@@ -135,6 +135,24 @@ private struct LaggingSnapshot: EventSnapshot {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aBatchOfManyChunksIsFoldedAsSmallBatchesAre(kind: StoreKind) async throws {
+        try await kind.withStore(clock: ManualClock()) { store in
+            var mix = ViewEventMix(seed: 11)
+            _ = try await store.append(mix.batch())
+            _ = try await store.append((0..<3_000).map { _ in mix.event() })
+            try await store.withSnapshot { snapshot in
+                let head = try snapshot.lastSequence()
+                #expect(head > 3_000)
+                for projector in ViewCatalog.all {
+                    #expect(try snapshot.storedView(projector.name)?.checkpoint == head)
+                }
+                #expect(try viewDifference(snapshot) == nil)
+                #expect(try AuditTrail.read(snapshot).count > 500, "the batch made audit rows")
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aViewBehindTheLogIsServedWithTheRestFoldedOverIt(kind: StoreKind) async throws {
         try await kind.withStore(clock: ManualClock()) { store in
             var mix = ViewEventMix(seed: 11)
