@@ -20,6 +20,11 @@ import Testing
         #expect(sound.status == 0)
         #expect(sound.stdout.hasPrefix("log sound: 162 events (seq 1…162), 9 streams, 4 types, 162 idempotency keys"))
         #expect(sound.stdout.contains("; views audit, completion, reports equal a fresh fold; at "))
+        let json = try await tool.run(["verify", "--format", "json", "--data", folder.path])
+        #expect(json.status == 0)
+        let summary = try JSONParser.parse(json.stdout)
+        #expect(summary["sound"] == true && summary["events"] == 162 && summary["idempotency_keys"] == 162)
+        #expect(summary["views"] == ["audit", "completion", "reports"])
 
         // Batch 3, position 5 is seq 3 * 27 + 5 + 1 = 87. Flip every stored copy of its key inside event
         // records (where a big-endian length precedes it; the index stores it little-endian), so the live
@@ -42,6 +47,11 @@ import Testing
         let unsound = try await tool.run(["verify", "--data", folder.path])
         #expect(unsound.status == 1)
         #expect(unsound.stderr.contains("seq 87: content does not match its hash"))
+        let unsoundJSON = try await tool.run(["verify", "--format", "json", "--data", folder.path])
+        #expect(unsoundJSON.status == 1)
+        let verdict = try JSONParser.parse(unsoundJSON.stdout)
+        #expect(verdict["sound"] == false)
+        #expect(verdict["problem"]?.stringValue?.contains("seq 87: content does not match its hash") == true)
     }
 
     @Test func verifyExplainsAMissingLog() async throws {
