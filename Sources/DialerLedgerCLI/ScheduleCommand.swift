@@ -68,6 +68,7 @@ struct ScheduleStatusCommand: AsyncParsableCommand, LoggedCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Only this campaign.") var campaign: String?
     @Option(help: ArgumentHelp("Read the log as it was then.", valueName: "seq:N|INSTANT|DATE")) var asOf: String?
+    @Option(help: TabularFormat.help) var format: TabularFormat = .table
 
     func run() async throws {
         try await reportingErrors {
@@ -81,24 +82,26 @@ struct ScheduleStatusCommand: AsyncParsableCommand, LoggedCommand {
             }
             let rows = projection.campaigns.values.filter { campaign == nil || $0.campaignID == campaign }
                 .sorted { $0.campaignID < $1.campaignID }
-            guard !rows.isEmpty else {
-                print(campaign.map { "no scheduling job for \($0) in the log" } ?? "no scheduling jobs in the log")
-                return
-            }
-            let table =
-                [
-                    [
-                        "campaign", "state", "planned", "submitted", "failed", "completed", "expected", "polls",
-                        "webhook", "job",
-                    ]
-                ]
-                + rows.map { row in
+            var table = TabularRows(
+                columns: [
+                    "campaign", "state", "planned", "submitted", "failed", "completed", "expected", "polls", "webhook",
+                    "job",
+                ], none: campaign.map { "no scheduling job for \($0) in the log" } ?? "no scheduling jobs in the log")
+            for row in rows {
+                table.append(
                     [
                         row.campaignID, row.state.rawValue, "\(row.planned)", "\(row.submitted)", "\(row.failed)",
                         "\(Int(row.completed))", "\(row.expected)", "\(row.polls)", row.webhook ?? "-", row.job,
-                    ]
-                }
-            print(textTable(table), terminator: "")
+                    ],
+                    [
+                        "campaign": .string(row.campaignID), "state": .string(row.state.rawValue),
+                        "planned": .int(Int64(row.planned)), "submitted": .int(Int64(row.submitted)),
+                        "failed": .int(Int64(row.failed)), "completed": .double(row.completed),
+                        "expected": .int(Int64(row.expected)), "polls": .int(Int64(row.polls)),
+                        "webhook": row.webhook.map(JSONValue.string) ?? .null, "job": .string(row.job),
+                    ])
+            }
+            print(try table.rendered(format), terminator: "")
         }
     }
 }

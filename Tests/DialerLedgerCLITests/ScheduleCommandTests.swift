@@ -59,6 +59,11 @@ import Testing
         let status = try await tool.run(["schedule", "status", "--data", folder.path, "--campaign", "CAMPAIGN_002"])
         #expect(status.lines.count == 2)
         #expect(words(status.lines.last).prefix(7) == ["CAMPAIGN_002", "completed", "3", "3", "0", "3", "3"])
+        let json = try await tool.run(
+            ["schedule", "status", "--data", folder.path, "--campaign", "CAMPAIGN_002", "--format", "json"])
+        let row = try #require(try JSONParser.parse(json.stdout).arrayValue?.first)
+        #expect(row["state"] == "completed" && row["submitted"] == 3 && row["completed"] == 3.0)
+        #expect(row["job"]?.stringValue?.hasPrefix("sched-CAMPAIGN_002-") == true)
         let before = try await tool.run(["schedule", "status", "--data", folder.path, "--as-of", "seq:2"])
         #expect(
             words(before.lines.last).prefix(9) == ["CAMPAIGN_002", "submitting", "3", "0", "0", "0", "3", "0", "-"])
