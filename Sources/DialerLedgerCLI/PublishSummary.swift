@@ -32,4 +32,39 @@ enum PublishSummary {
         lines += result.unfinished.map { "  unfinished: \($0)" }
         return lines
     }
+
+    /// The publication as `--format json` shows it: where each representation is stored, its links, each
+    /// e-mail's outcome, and what is unfinished.
+    static func json(_ result: PublishResult) -> JSONValue {
+        let stored =
+            [result.stored.map { (ReportFormat.json, $0) }].compactMap { $0 }
+            + ReportFormat.companions.compactMap { format in result.companions[format].map { (format, $0) } }
+        return [
+            "report_id": .string(result.reportID),
+            "stored": .array(
+                stored.map { format, object in
+                    [
+                        "format": .string(format.rawValue), "address": .string("\(object.address)"),
+                        "size": .int(Int64(object.size)), "etag": .string(object.eTag),
+                    ]
+                }),
+            "links": .object(
+                Dictionary(
+                    uniqueKeysWithValues: result.links.map { format, link in
+                        (
+                            format.rawValue,
+                            ["url": .string(link.url), "expires_at": .string(link.expiresAt.rfc3339Seconds)]
+                                as JSONValue
+                        )
+                    })),
+            "emails": .array(
+                result.emails.map { email in
+                    [
+                        "recipient": .string(email.recipient), "message_id": .string(email.messageID),
+                        "result": .string(email.result.rawValue), "reply": .string(email.reply),
+                    ]
+                }),
+            "unfinished": .array(result.unfinished.map(JSONValue.string)),
+        ]
+    }
 }

@@ -29,6 +29,9 @@ struct ReportRunCommand: AsyncParsableCommand, LoggedCommand {
             part of that is unfinished (the next publish or run finishes it).
             Exit 4 when no campaign could be fetched: the run is recorded as failed (ReportRunFailed), no \
             report is written, published or e-mailed, and one line names the cause.
+            With --format json the summary is one object (on standard error when the chart goes to standard \
+            output): report_id, outcome, written, size, sha256, generated_seq, campaigns, failed, hours, and \
+            publications when publishing; a failed run gives report_id, outcome "failed" and reason.
             """)
 
     @OptionGroup var logging: LogOptions
@@ -48,6 +51,7 @@ struct ReportRunCommand: AsyncParsableCommand, LoggedCommand {
     var out: String?
     @Flag(help: "Upload the report, issue its link and e-mail it.") var publish = false
     @Flag(help: "Log retries and progress to standard error.") var verbose = false
+    @Option(help: "table (summary lines) or json (one object).") var format: OutputFormat = .table
 
     func run() async throws {
         try await reportingErrors {
@@ -80,7 +84,15 @@ struct ReportRunCommand: AsyncParsableCommand, LoggedCommand {
                         try await finish(outcome, publisher: publish ? app.publisher() : nil)
                     }
                 } catch let failure as ReportRunFailure {
-                    printError("dialer-ledger: report \(failure.reportID) failed, nothing published: \(failure)")
+                    if format == .json {
+                        say(
+                            try OutputFormat.line([
+                                "report_id": .string(failure.reportID), "outcome": "failed",
+                                "reason": .string("\(failure)"),
+                            ]))
+                    } else {
+                        printError("dialer-ledger: report \(failure.reportID) failed, nothing published: \(failure)")
+                    }
                     throw ExitCode(4)
                 }
             }
@@ -92,16 +104,37 @@ struct ReportRunCommand: AsyncParsableCommand, LoggedCommand {
         let path = out ?? "\(data.folder)/reports/\(outcome.generated.reportID).json"
         try write(outcome.document, to: path)
         let summary = ReportSummary(outcome.run, generated: outcome.generated)
-        let lines =
-            summary.lines + [
-                "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
-                "  recorded in \(data.logDescription) (ReportGenerated at seq \(outcome.generatedSeq)); "
-                    + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
-            ]
-        for line in lines { path == "-" ? printError(line) : print(line) }
-        if let publisher {
-            try await publishAll(publisher, reportID: outcome.generated.reportID, toStandardError: path == "-")
+        guard format == .json else {
+            let lines =
+                summary.lines + [
+                    "  written: \(path == "-" ? "standard output" : path) (\(outcome.generated.size) bytes, sha256 \(outcome.generated.sha256.hex.prefix(16))…)",
+                    "  recorded in \(data.logDescription) (ReportGenerated at seq \(outcome.generatedSeq)); "
+                        + "replay: dialer-ledger replay --report \(outcome.generated.reportID)",
+                ]
+            for line in lines { say(line) }
+            if let publisher {
+                try await publishAll(publisher, reportID: outcome.generated.reportID, toStandardError: path == "-")
+            }
+            return
         }
+        var fields = summary.fields
+        fields["written"] = .string(path)
+        fields["size"] = .int(Int64(outcome.generated.size))
+        fields["sha256"] = .string(outcome.generated.sha256.hex)
+        fields["generated_seq"] = .int(Int64(outcome.generatedSeq))
+        var unfinished = false
+        if let publisher {
+            let results = try await publishedResults(publisher, reportID: outcome.generated.reportID)
+            fields["publications"] = .array(results.map(PublishSummary.json))
+            unfinished = results.contains { !$0.unfinished.isEmpty }
+        }
+        say(try OutputFormat.line(.object(fields)))
+        if unfinished { throw ExitCode(3) }
+    }
+
+    /// Prints a summary line: on standard error when the chart itself goes to standard output.
+    private func say(_ line: String) {
+        out == "-" ? printError(line) : print(line)
     }
 
     /// The start of the current UTC hour.

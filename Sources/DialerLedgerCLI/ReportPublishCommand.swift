@@ -37,12 +37,7 @@ struct ReportPublishCommand: AsyncParsableCommand, LoggedCommand {
 /// Finishes unfinished publications, then publishes `reportID` (when given), printing what each reached and
 /// what is still unfinished and why; exits 3 when something is unfinished.
 func publishAll(_ publisher: ReportPublisher, reportID: String?, toStandardError: Bool) async throws {
-    var results = try await publisher.reconcile()
-    if let reportID, let index = results.firstIndex(where: { $0.reportID == reportID }) {
-        results.append(results.remove(at: index))
-    } else if let reportID {
-        results.append(try await publisher.publish(reportID: reportID))
-    }
+    let results = try await publishedResults(publisher, reportID: reportID)
     let say: (String) -> Void = { toStandardError ? printError($0) : print($0) }
     for result in results {
         let heading = result.unfinished.isEmpty ? "published" : "unfinished"
@@ -55,4 +50,16 @@ func publishAll(_ publisher: ReportPublisher, reportID: String?, toStandardError
         say("\(results.count - unfinished) publication(s) complete, \(unfinished) unfinished")
     }
     if unfinished > 0 { throw ExitCode(3) }
+}
+
+/// Finishes every unfinished publication and publishes `reportID` (when given and not among them); its result
+/// comes last.
+func publishedResults(_ publisher: ReportPublisher, reportID: String?) async throws -> [PublishResult] {
+    var results = try await publisher.reconcile()
+    if let reportID, let index = results.firstIndex(where: { $0.reportID == reportID }) {
+        results.append(results.remove(at: index))
+    } else if let reportID {
+        results.append(try await publisher.publish(reportID: reportID))
+    }
+    return results
 }

@@ -3,6 +3,8 @@ import DialerCore
 /// What a person reads after a report run or replay: campaigns, hours by source and verdict, failures.
 struct ReportSummary {
     let lines: [String]
+    /// The same as `--format json` fields: report_id, outcome, campaigns, failed, hours.
+    let fields: [String: JSONValue]
 
     init(_ run: RecordedRun, generated: ReportGenerated, intervals: [String: [DerivedInterval]]? = nil) {
         let started = run.started
@@ -29,5 +31,22 @@ struct ReportSummary {
             lines.append("  failed: \(campaign): \(run.failures[campaign]?.reason ?? "no page recorded")")
         }
         self.lines = lines
+        var failed: [String: JSONValue] = [:]
+        for campaign in started.campaigns where !run.reportedCampaigns.contains(campaign) {
+            failed[campaign] = .string(run.failures[campaign]?.reason ?? "no page recorded")
+        }
+        fields = [
+            "report_id": .string(generated.reportID), "outcome": failed.isEmpty ? "succeeded" : "partial",
+            "campaigns": .array(run.reportedCampaigns.map(JSONValue.string)), "failed": .object(failed),
+            "window": [
+                "from": .string(started.window.start.rfc3339Seconds), "to": .string(started.window.end.rfc3339Seconds),
+            ],
+            "time_zone": .string(started.timeZone), "rule_set": .string(generated.ruleSet),
+            "hours": [
+                "derived": .int(Int64(hours.count)), "kept": .int(Int64(hours.count - droppedBy.values.reduce(0, +))),
+                "by_source": .object(bySource.mapValues { .int(Int64($0)) }),
+                "dropped_by": .object(droppedBy.mapValues { .int(Int64($0)) }),
+            ],
+        ]
     }
 }

@@ -43,6 +43,37 @@ import Testing
         #expect(publish.status == 0 && publish.stdout.contains("nothing to publish"), "\(publish.stdout)")
     }
 
+    @Test func aRunSaysItsOutcomeAsOneJSONObjectWhenAsked() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let embedded = ["CXONE_BASE_URL": ""]
+        let run = try await tool.run(
+            [
+                "report", "run", "--data", folder.path, "--campaigns", "CAMPAIGN_001,CAMPAIGN_404", "--publish",
+                "--email", "ops@example.com", "--format", "json",
+            ] + window, environment: embedded)
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try JSONParser.parse(run.stdout)
+        let reportID = try #require(summary["report_id"]?.stringValue)
+        #expect(summary["outcome"] == "partial" && summary["campaigns"] == ["CAMPAIGN_001"])
+        #expect(summary["failed"]?["CAMPAIGN_404"]?.stringValue?.contains("HTTP 404") == true)
+        #expect(
+            summary["hours"]?["derived"] == 24 && summary["written"]?.stringValue?.hasSuffix("\(reportID).json") == true
+        )
+        let publication = try #require(summary["publications"]?.arrayValue?.last)
+        #expect(publication["report_id"]?.stringValue == reportID && publication["unfinished"] == [])
+        #expect(publication["emails"]?.arrayValue?.map { $0["result"] } == ["accepted"])
+        let list = try await tool.run(["report", "list", "--data", folder.path, "--format", "jsonl"])
+        #expect(try JSONParser.parse(try #require(list.lines.first))["report_id"]?.stringValue == reportID)
+
+        let failed = try await tool.run(
+            ["report", "run", "--data", folder.path, "--campaigns", "CAMPAIGN_404", "--format", "json"] + window,
+            environment: embedded)
+        #expect(failed.status == 4)
+        let verdict = try JSONParser.parse(failed.stdout)
+        #expect(verdict["outcome"] == "failed" && verdict["reason"]?.stringValue?.contains("HTTP 404") == true)
+    }
+
     @Test func anUnreachableCXoneIsExit4NamingTheSettingToCheck() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
