@@ -26,7 +26,11 @@ import Testing
     }
 
     @Test func anUnreachableServerFailsWithinTheConnectTimeoutNamingHostAndPort() async throws {
-        let port = try Loopback.freePort()  // released: nothing listens there
+        // Bound but not listening for the whole test: connections are refused, and no other test's server
+        // can take the port meanwhile (one that did answered the handshake slowly and made this take 42 s).
+        let closed = try SilentListener(backlog: 0)
+        defer { closed.close() }
+        let port = closed.port
         let store = "postgres://ledger:s3cret@127.0.0.1:\(port)/ledger?sslmode=disable&connect_timeout=1"
         let started = ContinuousClock.now
         let outcome = try await tool.run(["events", "list", "--store", store])
