@@ -5,10 +5,7 @@ import Pipelines
 enum PublishSummary {
     static func lines(_ result: PublishResult) -> [String] {
         var lines: [String] = []
-        let stored =
-            [result.stored.map { (ReportFormat.json, $0) }].compactMap { $0 }
-            + ReportFormat.companions.compactMap { format in result.companions[format].map { (format, $0) } }
-        for (format, object) in stored {
+        for (format, object) in stored(result) {
             lines.append(
                 "  uploaded\(format == .json ? "" : " \(format.noun)"): \(object.address) (\(object.size) bytes, ETag "
                     + "\(object.eTag), confirmed by HEAD)")
@@ -36,13 +33,10 @@ enum PublishSummary {
     /// The publication as `--format json` shows it: where each representation is stored, its links, each
     /// e-mail's outcome, and what is unfinished.
     static func json(_ result: PublishResult) -> JSONValue {
-        let stored =
-            [result.stored.map { (ReportFormat.json, $0) }].compactMap { $0 }
-            + ReportFormat.companions.compactMap { format in result.companions[format].map { (format, $0) } }
-        return [
+        [
             "report_id": .string(result.reportID),
             "stored": .array(
-                stored.map { format, object in
+                stored(result).map { format, object in
                     [
                         "format": .string(format.rawValue), "address": .string("\(object.address)"),
                         "size": .int(Int64(object.size)), "etag": .string(object.eTag),
@@ -66,5 +60,11 @@ enum PublishSummary {
                 }),
             "unfinished": .array(result.unfinished.map(JSONValue.string)),
         ]
+    }
+
+    /// Each representation the publication stored, the chart JSON first.
+    private static func stored(_ result: PublishResult) -> [(ReportFormat, ReportUploaded)] {
+        [result.stored.map { (ReportFormat.json, $0) }].compactMap { $0 }
+            + ReportFormat.companions.compactMap { format in result.companions[format].map { (format, $0) } }
     }
 }

@@ -18,23 +18,23 @@ struct ReportSummary {
         let sources = ["observed", "interpolated", "filled"].compactMap { name in
             bySource[name].map { "\($0) \(name)" }
         }
+        let kept = hours.count - droppedBy.values.reduce(0, +)
         let dropped = droppedBy.keys.sorted().map { "\($0) \(droppedBy[$0]!)" }
         var lines = [
             "report \(generated.reportID): \(run.reportedCampaigns.count) of \(started.campaigns.count) campaigns, "
                 + "\(started.window.start.rfc3339Seconds) → \(started.window.end.rfc3339Seconds), hours labelled in "
                 + "\(started.timeZone), rule set \(generated.ruleSet)",
             "  hours: \(hours.count) derived (\(sources.joined(separator: ", "))), "
-                + "\(hours.count - droppedBy.values.reduce(0, +)) kept"
+                + "\(kept) kept"
                 + (dropped.isEmpty ? "" : ", dropped: \(dropped.joined(separator: ", "))"),
         ]
-        for campaign in started.campaigns where !run.reportedCampaigns.contains(campaign) {
-            lines.append("  failed: \(campaign): \(run.failures[campaign]?.reason ?? "no page recorded")")
-        }
-        self.lines = lines
         var failed: [String: JSONValue] = [:]
         for campaign in started.campaigns where !run.reportedCampaigns.contains(campaign) {
-            failed[campaign] = .string(run.failures[campaign]?.reason ?? "no page recorded")
+            let reason = run.failures[campaign]?.reason ?? "no page recorded"
+            lines.append("  failed: \(campaign): \(reason)")
+            failed[campaign] = .string(reason)
         }
+        self.lines = lines
         fields = [
             "report_id": .string(generated.reportID), "outcome": failed.isEmpty ? "succeeded" : "partial",
             "campaigns": .array(run.reportedCampaigns.map(JSONValue.string)), "failed": .object(failed),
@@ -43,7 +43,7 @@ struct ReportSummary {
             ],
             "time_zone": .string(started.timeZone), "rule_set": .string(generated.ruleSet),
             "hours": [
-                "derived": .int(Int64(hours.count)), "kept": .int(Int64(hours.count - droppedBy.values.reduce(0, +))),
+                "derived": .int(Int64(hours.count)), "kept": .int(Int64(kept)),
                 "by_source": .object(bySource.mapValues { .int(Int64($0)) }),
                 "dropped_by": .object(droppedBy.mapValues { .int(Int64($0)) }),
             ],
