@@ -41,9 +41,12 @@ public final class LoopbackClient: @unchecked Sendable {
         descriptor = -1
     }
 
-    /// Sends `bytes`, all of them; false when the server closed the connection first.
+    /// Sends `bytes`, all of them; false when the server closed the connection first, or stopped reading
+    /// for `wait` (a server that neither reads nor closes fails the test instead of hanging it).
     @discardableResult
-    public func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8], wait: Duration = .seconds(30)) -> Bool {
+        var timeout = Self.timeval(wait)
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var sent = 0
         while sent < bytes.count {
             let count = bytes[sent...].withUnsafeBytes {
@@ -55,6 +58,11 @@ public final class LoopbackClient: @unchecked Sendable {
         return true
     }
 
+    private static func timeval(_ wait: Duration) -> Glibc.timeval {
+        Glibc.timeval(
+            tv_sec: Int(wait.components.seconds), tv_usec: Int(wait.components.attoseconds / 1_000_000_000_000))
+    }
+
     /// Sends `text` as UTF-8.
     @discardableResult
     public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
@@ -62,8 +70,7 @@ public final class LoopbackClient: @unchecked Sendable {
     /// Reads until the server closes the connection, `until` says the bytes so far are enough, or nothing
     /// arrives for `wait`.
     public func read(wait: Duration, until enough: ([UInt8]) -> Bool = { _ in false }) -> Reply {
-        var timeout = timeval(
-            tv_sec: Int(wait.components.seconds), tv_usec: Int(wait.components.attoseconds / 1_000_000_000_000))
+        var timeout = Self.timeval(wait)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)

@@ -80,17 +80,14 @@ extension PostgresEventStore {
     func transaction<R: Sendable>(
         _ begin: PostgresQuery, on connection: PostgresConnection, _ body: (PostgresConnection) async throws -> R
     ) async throws -> R {
-        try await connection.query(begin, logger: logger)
+        try await connection.rows(begin, logger: logger)
         do {
             let result = try await body(connection)
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.rows("COMMIT", logger: logger)
             return result
         } catch {
-            // A lost connection's transaction ended with its session; a ROLLBACK sent to a connection that is
-            // closing is never answered.
-            let mapped = PostgresLogError.from(error, store: url.description, lockTimeoutMilliseconds: 0)
-            if case .connectionLost? = mapped as? PostgresLogError { throw error }
-            try? await connection.query("ROLLBACK", logger: logger)
+            // A lost connection's transaction ended with its session: the ROLLBACK fails at once there.
+            _ = try? await connection.rows("ROLLBACK", logger: logger)
             throw error
         }
     }

@@ -57,7 +57,7 @@ extension PostgresEventStore {
     private func catchUp() async {
         do {
             let head = try await withConnection { [logger] connection in
-                try await connection.query("SELECT seq FROM dialer_ledger.head", logger: logger).decodeFirst(Int64.self)
+                try await connection.rows("SELECT seq FROM dialer_ledger.head", logger: logger).decodeFirst(Int64.self)
             }
             if let head { await watch.advance(to: UInt64(head)) }
         } catch {

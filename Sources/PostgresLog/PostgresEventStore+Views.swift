@@ -40,7 +40,7 @@ extension PostgresEventStore {
             throw PostgresLogError.storage(store: url.description, reason: "no view named \(name)")
         }
         return try await withConnection { connection in
-            let locked = try await connection.query(
+            let locked = try await connection.rows(
                 "SELECT pg_try_advisory_lock(\(Self.rebuildLockKey))", logger: logger
             ).decodeFirst(Bool.self)
             guard locked == true else {
@@ -48,10 +48,10 @@ extension PostgresEventStore {
             }
             do {
                 let rebuilt = try await rebuild(projector, batchSize: batchSize, on: connection, progress: progress)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.rebuildLockKey))", logger: logger)
+                try await connection.rows("SELECT pg_advisory_unlock(\(Self.rebuildLockKey))", logger: logger)
                 return rebuilt
             } catch {
-                try? await connection.query("SELECT pg_advisory_unlock(\(Self.rebuildLockKey))", logger: logger)
+                _ = try? await connection.rows("SELECT pg_advisory_unlock(\(Self.rebuildLockKey))", logger: logger)
                 throw error
             }
         }

@@ -59,7 +59,7 @@ public final class PostgresEventStore: EventStore, Service {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.client.run() }
-            group.addTask { try? await cancelWhenGracefulShutdown { await self.followAppends() } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.followAppends() } }
         }
     }
 
@@ -102,14 +102,14 @@ public final class PostgresEventStore: EventStore, Service {
     /// and folds them into the views (caught up first if behind), in `connection`'s open transaction.
     func store(_ envelopes: [Envelope], after head: LogHead, _ connection: PostgresConnection) async throws {
         if let last = envelopes.last {
-            try await connection.query(EventRow.insert(envelopes), logger: logger)
-            try await connection.query(
+            try await connection.rows(EventRow.insert(envelopes), logger: logger)
+            try await connection.rows(
                 """
                 UPDATE dialer_ledger.head SET seq = \(Int64(last.seq)), hash = \(ByteBuffer(bytes: last.hash.bytes)),
                     recorded_at = 'epoch'::timestamptz + \(last.recordedAt.milliseconds)::bigint * interval '1 millisecond'
                 """, logger: logger)
             // Delivered at commit, to every process listening.
-            try await connection.query("SELECT pg_notify(\(Self.appendsChannel), \(String(last.seq)))", logger: logger)
+            try await connection.rows("SELECT pg_notify(\(Self.appendsChannel), \(String(last.seq)))", logger: logger)
         }
         try await readers.runIfActive { [logger] in
             try PostgresViews(connection: connection, logger: logger).keep(head: head.seq, appended: envelopes)
@@ -119,7 +119,7 @@ public final class PostgresEventStore: EventStore, Service {
     /// Locks the head row for this transaction (waiting at most the lock timeout) and reads it, checking
     /// the schema's version in the same statement.
     func lockHead(_ connection: PostgresConnection) async throws -> LogHead {
-        let row = try await connection.query(
+        let row = try await connection.rows(
             """
             SELECT h.seq, h.hash, (extract(epoch FROM h.recorded_at) * 1000)::bigint, f.version
             FROM dialer_ledger.head h, dialer_ledger.format f FOR UPDATE OF h
@@ -134,10 +134,13 @@ public final class PostgresEventStore: EventStore, Service {
     /// The sequences of those of `keys` already in the log.
     func sequences(forKeys keys: [String], _ connection: PostgresConnection) async throws -> [String: UInt64] {
         var found: [String: UInt64] = [:]
-        let rows = try await connection.query(
+        let rows = try await connection.rows(
             "SELECT idempotency_key, seq FROM dialer_ledger.events WHERE idempotency_key = ANY(\(keys))", logger: logger
         )
-        for try await (key, seq) in rows.decode((String, Int64).self) { found[key] = UInt64(seq) }
+        for row in rows {
+            let (key, seq) = try row.decode((String, Int64).self)
+            found[key] = UInt64(seq)
+        }
         return found
     }
 }

@@ -69,6 +69,9 @@ public enum PostgresLogError: CategorizedError, Equatable {
     /// may hold payloads), a missing table as `noLog`, a lock timeout as `headLocked`, a connection closed
     /// under the operation (or the server shutting down) as `connectionLost`.
     static func from(_ error: any Error, store: String, lockTimeoutMilliseconds: Int64) -> any Error {
+        if error is ConnectionClosedError {
+            return PostgresLogError.connectionLost(store: store, reason: "the server had closed the connection")
+        }
         guard let psql = error as? PSQLError else { return error }
         guard let info = psql.serverInfo else {
             switch psql.code {

@@ -70,16 +70,16 @@ public enum PostgresLogSchema {
     /// Creates the schema or migrates it to `version` inside `connection`'s open transaction, serialised
     /// across processes by an advisory lock; returns the version found (0 for none).
     static func migrate(on connection: PostgresConnection, store: String, logger: Logger) async throws -> Int32 {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(advisoryLockKey))", logger: logger)
-        let exists = try await connection.query(
+        try await connection.rows("SELECT pg_advisory_xact_lock(\(advisoryLockKey))", logger: logger)
+        let exists = try await connection.rows(
             "SELECT to_regclass('dialer_ledger.format') IS NOT NULL", logger: logger
         ).decodeFirst(Bool.self)
         let found = exists == true ? try await foundVersion(on: connection, store: store, logger: logger) : 0
         guard found < version else { return found }
         for step in migrations[Int(found)..<Int(version)] {
-            for statement in step { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            for statement in step { try await connection.rows(PostgresQuery(unsafeSQL: statement), logger: logger) }
         }
-        try await connection.query(
+        try await connection.rows(
             """
             INSERT INTO dialer_ledger.format (name, version) VALUES (\(formatName), \(version))
             ON CONFLICT (singleton) DO UPDATE SET name = excluded.name, version = excluded.version
@@ -90,7 +90,7 @@ public enum PostgresLogSchema {
     /// The version of the schema found (an older one is what `migrate` migrates), refused when foreign or
     /// newer than this program's.
     static func foundVersion(on connection: PostgresConnection, store: String, logger: Logger) async throws -> Int32 {
-        let row = try await connection.query("SELECT name, version FROM dialer_ledger.format", logger: logger)
+        let row = try await connection.rows("SELECT name, version FROM dialer_ledger.format", logger: logger)
             .decodeFirst((String, Int32).self)
         guard let (name, found) = row, name == formatName else { throw PostgresLogError.noLog(store: store) }
         guard found <= version else {
@@ -112,14 +112,4 @@ public enum PostgresLogSchema {
 
     /// The advisory lock that serialises `log init` across processes ("DLGR").
     private static let advisoryLockKey: Int64 = 0x444C_4752
-}
-
-extension PostgresRowSequence {
-    /// The first row decoded as the tuple `type`, or nil when there is none.
-    func decodeFirst<each Column: PostgresDecodable>(_ type: (repeat each Column).Type) async throws
-        -> (repeat each Column)?
-    {
-        for try await row in self { return try row.decode((repeat each Column).self) }
-        return nil
-    }
 }

@@ -15,7 +15,7 @@ extension PostgresEventStore {
     func withPostgresSnapshot<R: Sendable>(_ body: @Sendable (PostgresSnapshot) throws -> R) async throws -> R {
         try Task.checkCancellation()
         return try await inTransaction("START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY") { connection in
-            let version = try await connection.query("SELECT version FROM dialer_ledger.format", logger: logger)
+            let version = try await connection.rows("SELECT version FROM dialer_ledger.format", logger: logger)
                 .decodeFirst(Int32.self)
             _ = try PostgresLogSchema.checked(version ?? 0, store: url.description)
             return try await onReader(connection, body)
@@ -70,7 +70,7 @@ final class PostgresSnapshot: EventSnapshot {
 
     func rows(_ query: PostgresQuery) throws -> PostgresQueryResult {
         guard isOpen else { throw DialerCoreError.snapshotClosed }
-        return try connection.query(query, logger: logger).wait()
+        return try connection.rowsFuture(query, logger: logger).wait()
     }
 
     private func sequence(_ query: PostgresQuery) throws -> UInt64? {

@@ -19,7 +19,7 @@ final class PostgresViewRows: ViewRowReading {
 
     /// Rows read on `connection` in its open transaction, blocking the calling thread (never a cooperative one).
     convenience init(view: String, slot: Int32, connection: PostgresConnection, logger: Logger) {
-        self.init(view: view, slot: slot) { try connection.query($0, logger: logger).wait() }
+        self.init(view: view, slot: slot) { try connection.rowsFuture($0, logger: logger).wait() }
     }
 
     func value(forKey key: [UInt8]) throws -> [UInt8]? {

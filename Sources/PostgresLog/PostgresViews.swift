@@ -18,7 +18,7 @@ struct PostgresViews {
     static let catchUpLimit: UInt64 = 1_024
 
     private func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        try connection.query(query, logger: logger).wait()
+        try connection.rowsFuture(query, logger: logger).wait()
     }
 
     /// The state of every view that has one.

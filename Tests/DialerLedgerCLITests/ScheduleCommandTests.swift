@@ -36,8 +36,11 @@ import Testing
         while Date() < deadline, try await schedulePosts(base) == 0 { try await Task.sleep(for: .milliseconds(20)) }
         kill(first.processIdentifier, SIGKILL)
         while first.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        await #expect(
-            try events(folder).last?.type == "ScheduleSubmissionRequested", "killed with a submission in flight")
+        let atKill = try await events(folder)
+        #expect(atKill.last?.type == "ScheduleSubmissionRequested", "killed with a submission in flight")
+        // On a busy machine the kill may come after an answer or two: the resumed run sends what is left.
+        let postsAtKill = try await schedulePosts(base)
+        let submittedAtKill = atKill.count { $0.type == "ScheduleSubmitted" }
         // Progress is written line by line: what the killed run had said is there, though it never exited.
         let said = try String(contentsOfFile: progress, encoding: .utf8)
         #expect(
@@ -54,7 +57,10 @@ import Testing
         }
         // The simulator numbers the schedules it creates: three windows, three schedules, whatever was resent.
         #expect(Set(ids) == ["sch-000001", "sch-000002", "sch-000003"])
-        #expect(try await schedulePosts(base) == 4, "three windows, one of them sent twice with its key")
+        let posts = try await schedulePosts(base)
+        #expect(
+            posts == postsAtKill + 3 - submittedAtKill, "the unanswered window sent again with its key, the rest once")
+        #expect(posts > 3, "one window sent twice")
 
         let status = try await tool.run(["schedule", "status", "--data", folder.path, "--campaign", "CAMPAIGN_002"])
         #expect(status.lines.count == 2)

@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func verifyNamesADamagedViewRowAndRebuildingMendsIt() async throws {
-        var (folder, store, mix) = try await log(batches: 30, seed: 8)
+        let (folder, store, _) = try await log(batches: 30, seed: 8)
         defer { folder.remove() }
         #expect(try await store.rebuildView("audit").firstDifference == nil)
         var state = try viewState(store)

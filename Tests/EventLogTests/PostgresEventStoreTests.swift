@@ -103,6 +103,26 @@ import Testing
         }
     }
 
+    @Test func aStatementOnASessionTheServerEndedFailsAsALostConnectionInsteadOfWaiting() async throws {
+        try await PostgresTestServer.withDatabase { url in
+            try await PostgresTestServer.withClient(url) { client in
+                try await client.withConnection { connection in
+                    let pid = try #require(
+                        try await connection.rows("SELECT pg_backend_pid()", logger: PostgresTestServer.logger)
+                            .first?.decode(Int32.self))
+                    try await PostgresTestServer.withClient(url) { other in
+                        try await other.query("SELECT pg_terminate_backend(\(pid))")
+                    }
+                    // Between two statements, as a restart ends a transaction's session: the next one is not lost.
+                    try await connection.closeFuture.get()
+                    await #expect(throws: ConnectionClosedError.self) {
+                        try await connection.rows("SELECT 1", logger: PostgresTestServer.logger)
+                    }
+                }
+            }
+        }
+    }
+
     @Test func anAppendWaitsForAHeldHeadOnlyUpToItsLockTimeoutAndLeavesNoGap() async throws {
         try await PostgresTestServer.withDatabase { url in
             let store = Self.store(url, lockTimeout: 100)

@@ -71,13 +71,12 @@ import Testing
 
     /// The sessions of `connection`'s database waiting for a lock.
     private static func waitingForLocks(_ connection: PostgresConnection) async throws -> Int64 {
-        let rows = try await connection.query(
+        let rows = try await connection.rows(
             """
             SELECT count(*)::bigint FROM pg_stat_activity
             WHERE datname = current_database() AND wait_event_type = 'Lock'
             """, logger: PostgresTestServer.logger)
-        for try await count in rows.decode(Int64.self) { return count }
-        return 0
+        return try rows.first?.decode(Int64.self) ?? 0
     }
 
     @Test func writersLiveThroughAServerRestartWithNothingLostOrDuplicated() async throws {
@@ -101,9 +100,9 @@ import Testing
                         try await client.withConnection { holder in
                             // Another session holds the head, so the appends that come next are in flight (each
                             // waiting for the head) when the server goes down.
-                            try await holder.query("BEGIN", logger: PostgresTestServer.logger)
+                            try await holder.rows("BEGIN", logger: PostgresTestServer.logger)
                             do {
-                                try await holder.query(
+                                try await holder.rows(
                                     "SELECT seq FROM dialer_ledger.head FOR UPDATE", logger: PostgresTestServer.logger)
                                 let append = Task {
                                     try await held.append([
@@ -127,7 +126,7 @@ import Testing
                                 return (await append.result, inFlight)
                             } catch {
                                 // Let the writers through, so they stop and the test ends with its failure.
-                                _ = try? await holder.query("ROLLBACK", logger: PostgresTestServer.logger)
+                                _ = try? await holder.rows("ROLLBACK", logger: PostgresTestServer.logger)
                                 throw error
                             }
                         }

@@ -42,6 +42,7 @@ enum PostgresTestServer {
     }
 
     /// Runs `body` with a running client of `url` of its own.
+    @discardableResult
     static func withClient<R: Sendable>(_ url: PostgresStoreURL, _ body: (PostgresClient) async throws -> R)
         async throws -> R
     {
