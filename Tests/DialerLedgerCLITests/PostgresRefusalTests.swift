@@ -44,4 +44,18 @@ import Testing
         // The pool alone would retry for a minute; the connect timeout ends it (with room for a slow machine).
         #expect(took < .seconds(20), "took \(took)")
     }
+
+    @Test func aServerThatAcceptsAndNeverAnswersFailsWithinTheConnectTimeout() async throws {
+        // Listening, so the TCP connection is made, and silent: the startup handshake is never answered.
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let store = "postgres://ledger@127.0.0.1:\(silent.port)/ledger?sslmode=disable&connect_timeout=1"
+        let started = ContinuousClock.now
+        let outcome = try await tool.run(["events", "list", "--store", store])
+        let took = ContinuousClock.now - started
+        #expect(outcome.status == 5, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("no connection within 1 s"), "\(outcome.stderr)")
+        // The listener never gives up: only the handshake's own deadline ends the attempt and the command.
+        #expect(took < .seconds(20), "took \(took)")
+    }
 }
