@@ -58,9 +58,8 @@ import Testing
         // The simulator numbers the schedules it creates: three windows, three schedules, whatever was resent.
         #expect(Set(ids) == ["sch-000001", "sch-000002", "sch-000003"])
         let posts = try await schedulePosts(base)
-        #expect(
-            posts == postsAtKill + 3 - submittedAtKill, "the unanswered window sent again with its key, the rest once")
-        #expect(posts > 3, "one window sent twice")
+        // The window in flight at the kill is sent again with its key (if its POST had left), the rest once.
+        #expect(posts == postsAtKill + 3 - submittedAtKill)
 
         let status = try await tool.run(["schedule", "status", "--data", folder.path, "--campaign", "CAMPAIGN_002"])
         #expect(status.lines.count == 2)
