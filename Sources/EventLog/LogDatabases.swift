@@ -26,20 +26,28 @@ struct LogDatabases: Sendable {
     }
 }
 
-/// The databases of the maintained views: `views` holds each view's slot, version and checkpoint (its
-/// last folded sequence); each view has two slots, `view:NAME:0` and `view:NAME:1`, one serving and one
-/// where `views rebuild` refolds it before the two are swapped.
+/// The databases of the maintained views. Each view's state (slot, version and checkpoint, its last folded
+/// sequence) is the `view_state:NAME` entry of the environment's main database, whose page every append
+/// writes anyway (it holds the named databases' records), so keeping checkpoints adds no page to a commit.
+/// `views` is where programs before that kept the states: an entry there was written by such a program
+/// after this one's last append, and is adopted (moved to the main database) by the next append. Each view
+/// has two slots, `view:NAME:0` and `view:NAME:1`, one serving and one where `views rebuild` refolds it
+/// before the two are swapped.
 struct ViewDatabases: Sendable {
     /// Names in opening order.
     static let names = ["views"] + ViewCatalog.all.flatMap { ["view:\($0.name):0", "view:\($0.name):1"] }
 
-    let meta: MDB_dbi
+    /// The main database, holding each view's `view_state:NAME`.
+    let states: MDB_dbi
+    /// `views`: states written by programs that kept them there.
+    let olderStates: MDB_dbi
     /// Each view's two slots, by view name.
     let slots: [String: [MDB_dbi]]
 
-    init(_ handles: [MDB_dbi]) {
+    init(_ handles: [MDB_dbi], main: MDB_dbi) {
         precondition(handles.count == Self.names.count)
-        meta = handles[0]
+        states = main
+        olderStates = handles[0]
         var slots: [String: [MDB_dbi]] = [:]
         for (index, projector) in ViewCatalog.all.enumerated() {
             slots[projector.name] = [handles[1 + 2 * index], handles[2 + 2 * index]]

@@ -112,7 +112,8 @@ enum LogFolder {
     private static func openViewDatabases(_ env: LMDBEnvironment, access: LMDBEventStore.Access) throws
         -> ViewDatabases?
     {
-        try env.openDatabases(ViewDatabases.names, create: access == .readWrite).map(ViewDatabases.init)
+        guard let handles = try env.openDatabases(ViewDatabases.names, create: access == .readWrite) else { return nil }
+        return ViewDatabases(handles, main: try env.mainDatabase())
     }
 
     private static func checkFormat(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: LogDatabases, path: String)

@@ -5,17 +5,28 @@ import DialerCore
 /// change in the transaction that appends the events they come from, and a view found behind the log
 /// (events appended by a program that keeps no views) or folded by another version is caught up there first.
 enum LogViews {
+    /// View `name`'s state: one an older program left in `views` if any (it appended after this program),
+    /// else its entry in the main database.
     static func meta(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: ViewDatabases, _ name: String) throws
         -> ViewState?
     {
-        try txn.withValue(dbs.meta, key: Array(name.utf8)) { $0.flatMap(ViewState.init(stored:)) }
+        let older = try txn.withValue(dbs.olderStates, key: Array(name.utf8)) { $0.flatMap(ViewState.init(stored:)) }
+        if let older { return older }
+        return try txn.withValue(dbs.states, key: stateKey(name)) { $0.flatMap(ViewState.init(stored:)) }
     }
 
+    /// Records view `name`'s state in the main database, taking over any state an older program left.
     static func putMeta(_ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ name: String, _ meta: ViewState)
         throws
     {
-        try txn.put(dbs.meta, key: Array(name.utf8), value: meta.stored)
+        try txn.put(dbs.states, key: stateKey(name), value: meta.stored)
+        if try txn.contains(dbs.olderStates, key: Array(name.utf8)) {
+            try txn.delete(dbs.olderStates, key: Array(name.utf8))
+        }
     }
+
+    /// View `name`'s key in the main database (named databases are `view:NAME:SLOT`, so the two never meet).
+    static func stateKey(_ name: String) -> [UInt8] { Array("view_state:\(name)".utf8) }
 
     /// Rows of slot `slot` of `name`, open for the length of `body`.
     static func withRows<R>(
@@ -83,7 +94,7 @@ enum LogViews {
 }
 
 extension ViewState {
-    /// A view's record in the `views` database: slot (1 byte), version (4), checkpoint (8), big-endian.
+    /// A view's state as stored: slot (1 byte), version (4), checkpoint (8), big-endian.
     init?(stored bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 13, bytes[0] < 2 else { return nil }
         self.init(
@@ -91,7 +102,7 @@ extension ViewState {
             checkpoint: bytes[5..<13].reduce(0) { $0 << 8 | UInt64($1) })
     }
 
-    /// This state as the `views` database records it.
+    /// This state as stored.
     var stored: [UInt8] {
         [UInt8(slot)] + withUnsafeBytes(of: version.bigEndian, Array.init) + IndexKey.seq(checkpoint)
     }

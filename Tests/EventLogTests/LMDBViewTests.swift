@@ -14,7 +14,7 @@ import Testing
         return try store.environment.read { txn in
             var state: [String: ([UInt8], [[UInt8]: [UInt8]])] = [:]
             for projector in ViewCatalog.all {
-                let meta = try txn.withValue(views.meta, key: Array(projector.name.utf8)) { Array($0!) }
+                let meta = try txn.withValue(views.states, key: LogViews.stateKey(projector.name)) { Array($0!) }
                 let slot = ViewState(stored: meta.withUnsafeBytes { $0 })!.slot
                 var rows: [[UInt8]: [UInt8]] = [:]
                 try LogViews.withRows(txn.txn, views, projector.name, slot: slot, writable: false) { reader in
@@ -38,7 +38,7 @@ import Testing
                 let slot = ViewState(stored: meta.withUnsafeBytes { $0 })!.slot
                 try txn.clear(views.slots[name]![slot])
                 for (key, value) in rows { try txn.put(views.slots[name]![slot], key: key, value: value) }
-                try txn.put(views.meta, key: Array(name.utf8), value: meta)
+                try txn.put(views.states, key: LogViews.stateKey(name), value: meta)
             }
         }
     }
@@ -65,14 +65,32 @@ import Testing
             #expect(try viewDifference(snapshot) == nil)
         }
         _ = try await store.append(mix.batch())
-        try await store.withSnapshot { snapshot in
-            let head = try snapshot.lastSequence()
-            for projector in ViewCatalog.all {
-                let checkpoint = try snapshot.storedView(projector.name)?.checkpoint
-                #expect(checkpoint == head)
+        try await expectViewsKeptThroughTheHead(store)
+        #expect(try await store.verify().problem == nil)
+    }
+
+    @Test func aStateAnOlderProgramLeftInTheViewsDatabaseIsAdoptedNotFoldedAgain() async throws {
+        var (folder, store, mix) = try await log(batches: 20, seed: 13)
+        defer { folder.remove() }
+        let views = try #require(store.databases.views)
+        let before = try viewState(store)
+        for _ in 0..<20 { _ = try await store.append(mix.batch()) }
+        // As if a program that keeps the states in `views` made the last 20 appends: the rows are folded to
+        // the head, its state in `views` says so, and the main database still holds the state from before.
+        let current = try viewState(store)
+        try store.environment.write { txn in
+            for (name, (meta, _)) in current {
+                try txn.put(views.olderStates, key: Array(name.utf8), value: meta)
+                try txn.put(views.states, key: LogViews.stateKey(name), value: before[name]!.0)
             }
-            #expect(try viewDifference(snapshot) == nil)
         }
+        try await store.withSnapshot { (snapshot: any EventSnapshot) throws in
+            #expect(try viewDifference(snapshot) == nil, "readers are served the rows the older program folded")
+        }
+        _ = try await store.append(mix.batch())
+        try await expectViewsKeptThroughTheHead(store)
+        let olderLeft = try store.environment.read { txn in try txn.count(views.olderStates) }
+        #expect(olderLeft == 0, "the adopted states are moved out of `views`")
         #expect(try await store.verify().problem == nil)
     }
 
@@ -81,7 +99,9 @@ import Testing
         defer { folder.remove() }
         let views = try #require(store.databases.views)
         try store.environment.write { txn in
-            try txn.clear(views.meta)
+            for projector in ViewCatalog.all {
+                _ = try txn.delete(views.states, key: LogViews.stateKey(projector.name))
+            }
             for slots in views.slots.values { for dbi in slots { try txn.clear(dbi) } }
         }
         try await store.withSnapshot { (snapshot: any EventSnapshot) throws in
@@ -90,12 +110,7 @@ import Testing
             #expect(try !AuditTrail.read(snapshot).isEmpty)
         }
         _ = try await store.append(mix.batch())
-        try await store.withSnapshot { (snapshot: any EventSnapshot) throws in
-            let head = try snapshot.lastSequence()
-            let checkpoint = try snapshot.storedView("completion")?.checkpoint
-            #expect(checkpoint == head)
-            #expect(try viewDifference(snapshot) == nil)
-        }
+        try await expectViewsKeptThroughTheHead(store)
     }
 
     @Test func verifyNamesADamagedViewRowAndRebuildingMendsIt() async throws {

@@ -83,13 +83,7 @@ import Testing
                     #expect(try viewDifference(snapshot) == nil, "readers fold the views from the log")
                 }
                 _ = try await store.append(mix.batch())
-                try await store.withSnapshot { snapshot in
-                    let head = try snapshot.lastSequence()
-                    for projector in ViewCatalog.all {
-                        #expect(try snapshot.storedView(projector.name)?.checkpoint == head)
-                    }
-                    #expect(try viewDifference(snapshot) == nil)
-                }
+                try await expectViewsKeptThroughTheHead(store)
                 #expect(try await store.verify().problem == nil)
                 #expect(Array(try await store.events().prefix(events.count)) == events)
             }
@@ -118,13 +112,7 @@ import Testing
                 let rebuilt = try await store.rebuildView("audit")
                 #expect(rebuilt.firstDifference == nil)
                 _ = try await store.append(mix.batch())
-                let head = try await store.lastSequence()
-                try await store.withSnapshot { snapshot throws in
-                    for projector in ViewCatalog.all {
-                        #expect(try snapshot.storedView(projector.name)?.checkpoint == head, "\(projector.name)")
-                    }
-                    #expect(try viewDifference(snapshot) == nil)
-                }
+                try await expectViewsKeptThroughTheHead(store)
             }
         }
     }

@@ -89,6 +89,20 @@ func viewDifference(_ snapshot: any EventSnapshot) throws -> String? {
     return nil
 }
 
+/// Expects every view of `store` kept through the log's head and equal to a fresh fold of the log.
+func expectViewsKeptThroughTheHead(
+    _ store: any EventStore, _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    try await store.withSnapshot { (snapshot: any EventSnapshot) throws in
+        let head = try snapshot.lastSequence()
+        for projector in ViewCatalog.all {
+            let checkpoint = try snapshot.storedView(projector.name)?.checkpoint
+            #expect(checkpoint == head, "\(projector.name) \(comment?.rawValue ?? "")", sourceLocation: sourceLocation)
+        }
+        #expect(try viewDifference(snapshot) == nil, comment, sourceLocation: sourceLocation)
+    }
+}
+
 /// A snapshot whose store kept its views only through `checkpoint` (as when a program that keeps no views
 /// appended the rest).
 private struct LaggingSnapshot: EventSnapshot {
@@ -120,14 +134,7 @@ private struct LaggingSnapshot: EventSnapshot {
             for round in 0..<60 {
                 _ = try await store.append(mix.batch())
                 guard round % 10 == 9 else { continue }
-                try await store.withSnapshot { snapshot in
-                    let head = try snapshot.lastSequence()
-                    for projector in ViewCatalog.all {
-                        let checkpoint = try snapshot.storedView(projector.name)?.checkpoint
-                        #expect(checkpoint == head, "\(projector.name)")
-                    }
-                    #expect(try viewDifference(snapshot) == nil, "round \(round)")
-                }
+                try await expectViewsKeptThroughTheHead(store, "round \(round)")
             }
             let rows = try await store.withSnapshot { try AuditTrail.read($0) }
             #expect(rows.count > 20, "the mix made audit rows")

@@ -258,12 +258,20 @@ final class LMDBEnvironment: @unchecked Sendable {
 }
 
 extension LMDBEnvironment {
-    /// Entries in the unnamed main database (one per named database); 0 for a new environment.
+    /// Entries in the unnamed main database (the named databases and the views' states); 0 for a new
+    /// environment.
     func mainDatabaseEntryCount() throws -> Int {
+        let main = try mainDatabase()
+        return try read { txn in try txn.count(main) }
+    }
+
+    /// The handle of the unnamed main database, which holds the named databases' records: every commit that
+    /// changes a named database writes its page.
+    func mainDatabase() throws -> MDB_dbi {
         try read { txn in
             var dbi = MDB_dbi()
             try LMDBStatus.check(mdb_dbi_open(txn.txn, nil, 0, &dbi), "mdb_dbi_open(main)")
-            return try txn.count(dbi)
+            return dbi
         }
     }
 }
