@@ -14,7 +14,7 @@ extension LMDBEventStore: StoredLog {
             try self.translatingErrors {
                 try self.environment.write { txn in
                     let head = try Self.head(txn, dbs)
-                    try LogViews.catchUp(txn, dbs, head: head.seq)
+                    let viewStates = try LogViews.catchUp(txn, dbs, head: head.seq)
                     var walk = ChainWalk(after: head)
                     for e in envelopes {
                         let previous = walk.head
@@ -24,8 +24,8 @@ extension LMDBEventStore: StoredLog {
                         try Self.store(imported: e, after: previous, txn, dbs)
                     }
                     try LogViews.foldAppended(
-                        seqs: envelopes.filter { ViewCatalog.types.contains($0.type) }.map(\.seq), txn, dbs,
-                        head: walk.head.seq)
+                        seqs: envelopes.filter { ViewCatalog.types.contains($0.type) }.map(\.seq), states: viewStates,
+                        txn, dbs, head: walk.head.seq)
                 }
             }
         }

@@ -16,7 +16,7 @@ extension LMDBEventStore {
         guard let views = dbs.views else { throw EventLogError.storage(path: path, reason: "opened read-only") }
         let (spare, head) = try await onWriter { txn in
             let head = try Self.head(txn, dbs).seq
-            try LogViews.catchUp(txn, dbs, head: head)
+            try LogViews.catchUpAndRecord(txn, dbs, head: head)
             let spare = 1 - (try LogViews.meta(txn, views, name)?.slot ?? 0)
             try txn.clear(views.slots[name]![spare])
             return (spare, head)
@@ -33,7 +33,7 @@ extension LMDBEventStore {
         }
         return try await onWriter { txn in
             let last = try Self.head(txn, dbs).seq
-            try LogViews.catchUp(txn, dbs, head: last)
+            try LogViews.catchUpAndRecord(txn, dbs, head: last)
             try LogViews.fold(projector, after: head, through: last, txn, dbs, slot: spare)
             let serving = try LogViews.meta(txn, views, name)!
             let difference = try LogViews.withRows(txn.txn, views, name, slot: serving.slot, writable: false) { old in

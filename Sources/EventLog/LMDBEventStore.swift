@@ -82,7 +82,7 @@ public final class LMDBEventStore: EventStore {
         return try translatingErrors {
             try environment.write { txn in
                 let head = try Self.head(txn, dbs)
-                try LogViews.catchUp(txn, dbs, head: head.seq)
+                let viewStates = try LogViews.catchUp(txn, dbs, head: head.seq)
                 var sealer = ChainSealer(after: head, now: clock(), count: drafts.count)
                 var viewedSeqs: [UInt64] = []
                 if board.count > 1 {
@@ -104,7 +104,7 @@ public final class LMDBEventStore: EventStore {
                     try txn.put(
                         dbs.byTime, key: IndexKey.time(sealer.recordedAt, seq: head.seq + 1), value: [], append: true)
                 }
-                try LogViews.foldAppended(seqs: viewedSeqs, txn, dbs, head: sealer.head.seq)
+                try LogViews.foldAppended(seqs: viewedSeqs, states: viewStates, txn, dbs, head: sealer.head.seq)
                 return sealer.results
             }
         }

@@ -51,31 +51,49 @@ enum LogViews {
         }
     }
 
-    /// Brings every view to `head` before a batch is appended: a view without a record, or folded by another
-    /// version of its projector, is emptied and folded from seq 1; one behind the log folds the rest.
-    static func catchUp(_ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64) throws {
-        guard let views = dbs.views else { return }
-        for projector in ViewCatalog.all {
-            var meta = try meta(txn, views, projector.name) ?? .unfolded
-            guard meta.version != projector.version || meta.checkpoint != head else { continue }
-            if meta.mustRefold(projector, head: head) {
-                try txn.clear(views.slots[projector.name]![meta.slot])
-                meta = meta.emptied(for: projector)
-            }
-            try fold(projector, after: meta.checkpoint, through: head, txn, dbs, slot: meta.slot)
-            meta.checkpoint = head
-            try putMeta(txn, views, projector.name, meta)
-        }
+    /// Every view's state as an append found it, in `ViewCatalog.all`'s order, read once per append.
+    struct AppendStates {
+        var states: [ViewState]
+        /// Whether `views` holds states an older program left (to be taken over when the states are put).
+        let olderPresent: Bool
     }
 
-    /// Folds a batch just stored into every view and moves each checkpoint to `head`: only the events
-    /// `folded` names (those of a type some view reads) are read back.
+    /// Brings every view to `head` before a batch is appended: a view without a record, or folded by another
+    /// version of its projector, is emptied and folded from seq 1; one behind the log folds the rest.
+    /// Returns the states, for `foldAppended`, which records them; nil when the log keeps no views.
+    static func catchUp(_ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64) throws
+        -> AppendStates?
+    {
+        guard let views = dbs.views else { return nil }
+        let olderPresent = try txn.count(views.olderStates) > 0
+        var states: [ViewState] = []
+        states.reserveCapacity(ViewCatalog.all.count)
+        for (index, projector) in ViewCatalog.all.enumerated() {
+            var meta =
+                try (olderPresent ? meta(txn, views, projector.name) : storedState(txn, views, index)) ?? .unfolded
+            if meta.version != projector.version || meta.checkpoint != head {
+                if meta.mustRefold(projector, head: head) {
+                    try txn.clear(views.slots[projector.name]![meta.slot])
+                    meta = meta.emptied(for: projector)
+                }
+                try fold(projector, after: meta.checkpoint, through: head, txn, dbs, slot: meta.slot)
+                meta.checkpoint = head
+            }
+            states.append(meta)
+        }
+        return AppendStates(states: states, olderPresent: olderPresent)
+    }
+
+    /// Folds a batch just stored into every view and records each one's state, `states` (from `catchUp`)
+    /// with the checkpoint at `head`: only the events `folded` names (those of a type some view reads) are
+    /// read back.
     static func foldAppended(
-        seqs folded: [UInt64], _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64
+        seqs folded: [UInt64], states: AppendStates?, _ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases,
+        head: UInt64
     ) throws {
-        guard let views = dbs.views else { return }
-        for projector in ViewCatalog.all {
-            guard var meta = try meta(txn, views, projector.name) else { continue }
+        guard let views = dbs.views, let states else { return }
+        for (index, projector) in ViewCatalog.all.enumerated() {
+            var meta = states.states[index]
             if !folded.isEmpty {
                 try withRows(txn.txn, views, projector.name, slot: meta.slot, writable: true) { rows in
                     for seq in folded {
@@ -88,8 +106,24 @@ enum LogViews {
                 }
             }
             meta.checkpoint = head
-            try putMeta(txn, views, projector.name, meta)
+            try txn.put(views.states, key: stateKeys[index], value: meta.stored)
+            if states.olderPresent { _ = try txn.delete(views.olderStates, key: Array(projector.name.utf8)) }
         }
+    }
+
+    /// Brings every view to `head` and records their states, outside an append.
+    static func catchUpAndRecord(_ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64) throws {
+        try foldAppended(seqs: [], states: try catchUp(txn, dbs, head: head), txn, dbs, head: head)
+    }
+
+    /// Each view's key in the main database, in `ViewCatalog.all`'s order.
+    private static let stateKeys = ViewCatalog.all.map { stateKey($0.name) }
+
+    /// View number `index`'s state in the main database.
+    private static func storedState(_ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ index: Int) throws
+        -> ViewState?
+    {
+        try txn.withValue(dbs.states, key: stateKeys[index]) { $0.flatMap(ViewState.init(stored:)) }
     }
 }
 
@@ -104,6 +138,10 @@ extension ViewState {
 
     /// This state as stored.
     var stored: [UInt8] {
-        [UInt8(slot)] + withUnsafeBytes(of: version.bigEndian, Array.init) + IndexKey.seq(checkpoint)
+        var bytes = [UInt8](repeating: 0, count: 13)
+        bytes[0] = UInt8(slot)
+        for index in 0..<4 { bytes[1 + index] = UInt8(truncatingIfNeeded: version >> (24 - 8 * index)) }
+        for index in 0..<8 { bytes[5 + index] = UInt8(truncatingIfNeeded: checkpoint >> (56 - 8 * index)) }
+        return bytes
     }
 }
