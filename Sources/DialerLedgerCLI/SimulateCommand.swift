@@ -58,6 +58,8 @@ struct SimulateCommand: AsyncParsableCommand, LoggedCommand {
     func run() async throws {
         try await reportingErrors {
             let simulator = try await CXoneSimulator.start(try simulatorConfiguration())
+            // Trapped before the address is printed: a launcher may send SIGTERM as soon as it reads it.
+            let stopSignals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
             print("CXone simulator listening on \(simulator.baseURL) (seed \(seed)); Ctrl-C stops it")
             let secret = clientSecret == SimulatorConfiguration.defaultClientSecret ? clientSecret : "…"
             switch profile {
@@ -73,7 +75,7 @@ struct SimulateCommand: AsyncParsableCommand, LoggedCommand {
                         + "CXONE_ACCESS_KEY_SECRET=\(simulated.accessKeySecret)")
             }
             fflush(nil)  // launchers read the address from a pipe
-            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) { break }
+            for await _ in stopSignals { break }
             await simulator.stop()
             print("CXone simulator stopped")
         }
