@@ -32,6 +32,9 @@ public struct CommandLineTool: Sendable {
         public let signalled: Bool
         public let stdout: String
         public let stderr: String
+        /// From starting the process to seeing it end, timed on the thread that waits for it (so a test task
+        /// resumed late on a busy machine does not add its own wait).
+        public let ranFor: Duration
         /// Standard output split into non-empty lines.
         public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
@@ -72,13 +75,15 @@ public struct CommandLineTool: Sendable {
         }
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
+        let started = ContinuousClock.now
         try process.run()
         // Polled: Foundation's waitUntilExit spins a core when called off the main thread.
         while process.isRunning { usleep(5_000) }
+        let ranFor = ContinuousClock.now - started
         return Outcome(
             status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
             stdout: try String(contentsOf: outFile, encoding: .utf8),
-            stderr: try String(contentsOf: errFile, encoding: .utf8))
+            stderr: try String(contentsOf: errFile, encoding: .utf8), ranFor: ranFor)
     }
 
     /// Starts the tool with `arguments` (and `environment` over the test's) and returns the running process;

@@ -32,9 +32,7 @@ import Testing
         defer { closed.close() }
         let port = closed.port
         let store = "postgres://ledger:s3cret@127.0.0.1:\(port)/ledger?sslmode=disable&connect_timeout=1"
-        let started = ContinuousClock.now
         let outcome = try await tool.run(["events", "list", "--store", store])
-        let took = ContinuousClock.now - started
         #expect(outcome.status == 5, "\(outcome.stderr)")
         #expect(
             outcome.stderr
@@ -42,7 +40,7 @@ import Testing
         )
         #expect(!outcome.stderr.contains("s3cret"))
         // The pool alone would retry for a minute; the connect timeout ends it (with room for a slow machine).
-        #expect(took < .seconds(20), "took \(took)")
+        #expect(outcome.ranFor < .seconds(20), "ran for \(outcome.ranFor)")
     }
 
     @Test func aServerThatAcceptsAndNeverAnswersFailsWithinTheConnectTimeout() async throws {
@@ -50,12 +48,10 @@ import Testing
         let silent = try SilentListener()
         defer { silent.close() }
         let store = "postgres://ledger@127.0.0.1:\(silent.port)/ledger?sslmode=disable&connect_timeout=1"
-        let started = ContinuousClock.now
         let outcome = try await tool.run(["events", "list", "--store", store])
-        let took = ContinuousClock.now - started
         #expect(outcome.status == 5, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("no connection within 1 s"), "\(outcome.stderr)")
         // The listener never gives up: only the handshake's own deadline ends the attempt and the command.
-        #expect(took < .seconds(20), "took \(took)")
+        #expect(outcome.ranFor < .seconds(20), "ran for \(outcome.ranFor)")
     }
 }
