@@ -26,7 +26,7 @@ struct VerifyCommand: AsyncParsableCommand, LoggedCommand {
         var postgres = false
         try reportingErrors { postgres = try data.postgresStore() != nil }
         // PostgreSQL's rows come over a connection: no mapped page can fault, so no child is needed.
-        guard postgres || walk else { return try walkInChild() }
+        guard postgres || walk else { return try await walkInChild() }
         var verification = LogVerification()
         try await reportingErrors {
             verification = try await data.withStoredLog(access: .readOnly) { try await $0.verify() }
@@ -55,16 +55,23 @@ struct VerifyCommand: AsyncParsableCommand, LoggedCommand {
     /// LMDB has no page checksums: a damaged page can send it outside the map, where the process dies
     /// by a signal. The walk runs in a child sharing this command's output, so such a fault is reported
     /// as an unsound log instead of ending `verify` by a signal.
-    private func walkInChild() throws {
+    private func walkInChild() async throws {
         let child = Process()
         child.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         child.arguments = ["verify", "--data", data.folder, "--walk", "--format", format.rawValue]
         // A crash is an expected outcome here: no backtrace, no core file.
         child.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
         Self.inheritNoCoreFiles()
-        try reportingErrors { try child.run() }
-        // Polled: Foundation's waitUntilExit spins a core off the main thread.
-        while child.isRunning { usleep(2_000) }
+        // Waited for without holding a thread: Foundation calls the handler on a thread of its own.
+        try await withCheckedThrowingContinuation { (ended: CheckedContinuation<Void, any Error>) in
+            child.terminationHandler = { _ in ended.resume() }
+            do {
+                try reportingErrors { try child.run() }
+            } catch {
+                child.terminationHandler = nil
+                ended.resume(throwing: error)
+            }
+        }
         let status = child.terminationStatus
         if child.terminationReason == .uncaughtSignal {
             try unsound(

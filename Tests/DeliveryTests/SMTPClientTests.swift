@@ -85,7 +85,7 @@ import Testing
         let ended = Process()
         ended.executableURL = URL(fileURLWithPath: "/bin/true")
         try ended.run()
-        ended.waitUntilExit()
+        try await waitForExit(ended)
         let abandoned = folder.path + "/.old-message.\(ended.processIdentifier).partial"
         let live = folder.path + "/.other-message.\(getpid()).partial"
         for file in [abandoned, live] { FileManager.default.createFile(atPath: file, contents: Data("half".utf8)) }

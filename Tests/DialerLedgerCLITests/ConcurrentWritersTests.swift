@@ -43,7 +43,7 @@ import Testing
             try tool.start(["sample", "--data", folder.path, "--tag", $0, "--batches", "150", "--batch-size", "20"])
         }
         for writer in writers {
-            while writer.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+            try await waitForExit(writer)
             #expect(writer.terminationStatus == 0)
         }
         let store = try LMDBEventStore(path: folder.appending("log"), access: .readOnly)
@@ -84,7 +84,7 @@ import Testing
             }
             try await Task.sleep(for: .microseconds(Int.random(in: 0...40_000, using: &generator)))
             kill(writer.processIdentifier, SIGKILL)
-            while writer.isRunning { try await Task.sleep(for: .milliseconds(2)) }
+            try await waitForExit(writer)
             #expect(writer.terminationReason == .uncaughtSignal, "round \(round): the writer finished before the kill")
 
             let store = try LMDBEventStore(path: logPath, access: .readOnly)
@@ -126,7 +126,7 @@ import Testing
             while await !committed() && writers.last!.isRunning { try await Task.sleep(for: .milliseconds(2)) }
         }
         for (tag, writer) in zip(tags, writers) {
-            while writer.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+            try await waitForExit(writer)
             #expect(writer.terminationReason == .exit && writer.terminationStatus == 0, "\(tag) failed")
         }
         let store = try LMDBEventStore(path: logPath, access: .readOnly)

@@ -35,7 +35,7 @@ import Testing
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, try await schedulePosts(base) == 0 { try await Task.sleep(for: .milliseconds(20)) }
         kill(first.processIdentifier, SIGKILL)
-        while first.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForExit(first)
         let atKill = try await events(folder)
         #expect(atKill.last?.type == "ScheduleSubmissionRequested", "killed with a submission in flight")
         // On a busy machine the kill may come after an answer or two: the resumed run sends what is left.
@@ -73,7 +73,7 @@ import Testing
         #expect(
             words(before.lines.last).prefix(9) == ["CAMPAIGN_002", "submitting", "3", "0", "0", "0", "3", "0", "-"])
         kill(simulator.process.processIdentifier, SIGTERM)
-        while simulator.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForExit(simulator.process)
     }
 
     /// Writes `csv` as `contacts.csv` in `folder` and returns its path.

@@ -68,7 +68,7 @@ import Testing
         #expect(try await get(altered).status == 403)
 
         kill(server.processIdentifier, SIGTERM)
-        while server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await waitForExit(server)
         #expect(server.terminationStatus == 0)
         let log = try String(contentsOfFile: stderr, encoding: .utf8)
         #expect(log.contains("job every-2s: @every 2s"))

@@ -28,7 +28,7 @@ import Testing
         #expect(printed.contains("CXone simulator listening on http://127.0.0.1:"))
         #expect(printed.contains("(seed 3)"))
         kill(process.processIdentifier, SIGTERM)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForExit(process)
         #expect(process.terminationStatus == 0)
         #expect(try String(contentsOf: output, encoding: .utf8).hasSuffix("CXone simulator stopped\n"))
     }

@@ -155,7 +155,7 @@ import Testing
             }, "\(printed)")
         #expect(follower.isRunning, "it follows until stopped")
         follower.terminate()
-        follower.waitUntilExit()
+        try await waitForExit(follower)
         let refused = try await tool.run(["events", "tail", "--follow", "--format", "json", "--data", folder.path])
         #expect(refused.status == 64 || refused.status == 2)
         #expect(refused.stderr.contains("--follow: an array never ends; use --format jsonl"))
