@@ -53,7 +53,7 @@ enum LogViews {
 
     /// Every view's state as an append found it, in `ViewCatalog.all`'s order, read once per append.
     struct AppendStates {
-        var states: [ViewState]
+        let states: [ViewState]
         /// Whether `views` holds states an older program left (to be taken over when the states are put).
         let olderPresent: Bool
     }
