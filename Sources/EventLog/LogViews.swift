@@ -6,27 +6,36 @@ import DialerCore
 /// (events appended by a program that keeps no views) or folded by another version is caught up there first.
 enum LogViews {
     /// View `name`'s state: one an older program left in `views` if any (it appended after this program),
-    /// else its entry in the main database.
-    static func meta(_ txn: borrowing some LMDBReading & ~Copyable, _ dbs: ViewDatabases, _ name: String) throws
-        -> ViewState?
-    {
-        let older = try txn.withValue(dbs.olderStates, key: Array(name.utf8)) { $0.flatMap(ViewState.init(stored:)) }
-        if let older { return older }
+    /// else its entry in the main database. `olderPresent: false` (the caller found `views` empty) skips
+    /// looking in `views`.
+    static func meta(
+        _ txn: borrowing some LMDBReading & ~Copyable, _ dbs: ViewDatabases, _ name: String, olderPresent: Bool = true
+    ) throws -> ViewState? {
+        if olderPresent {
+            let older = try txn.withValue(dbs.olderStates, key: Array(name.utf8)) {
+                $0.flatMap(ViewState.init(stored:))
+            }
+            if let older { return older }
+        }
         return try txn.withValue(dbs.states, key: stateKey(name)) { $0.flatMap(ViewState.init(stored:)) }
     }
 
-    /// Records view `name`'s state in the main database, taking over any state an older program left.
-    static func putMeta(_ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ name: String, _ meta: ViewState)
-        throws
-    {
+    /// Records view `name`'s state in the main database, taking over any state an older program left (none
+    /// to take over when `olderPresent` is false).
+    static func putMeta(
+        _ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ name: String, _ meta: ViewState,
+        olderPresent: Bool = true
+    ) throws {
         try txn.put(dbs.states, key: stateKey(name), value: meta.stored)
-        if try txn.contains(dbs.olderStates, key: Array(name.utf8)) {
-            try txn.delete(dbs.olderStates, key: Array(name.utf8))
-        }
+        if olderPresent { try txn.delete(dbs.olderStates, key: Array(name.utf8)) }
     }
 
-    /// View `name`'s key in the main database (named databases are `view:NAME:SLOT`, so the two never meet).
-    static func stateKey(_ name: String) -> [UInt8] { Array("view_state:\(name)".utf8) }
+    /// View `name`'s key in the main database (named databases are `view:NAME:SLOT`, so the two never meet);
+    /// made once for the catalogue's views.
+    static func stateKey(_ name: String) -> [UInt8] { stateKeys[name] ?? Array("view_state:\(name)".utf8) }
+
+    private static let stateKeys = Dictionary(
+        uniqueKeysWithValues: ViewCatalog.all.map { ($0.name, Array("view_state:\($0.name)".utf8)) })
 
     /// Rows of slot `slot` of `name`, open for the length of `body`.
     static func withRows<R>(
@@ -68,9 +77,8 @@ enum LogViews {
         let olderPresent = try txn.count(views.olderStates) > 0
         var states: [ViewState] = []
         states.reserveCapacity(ViewCatalog.all.count)
-        for (index, projector) in ViewCatalog.all.enumerated() {
-            var meta =
-                try (olderPresent ? meta(txn, views, projector.name) : storedState(txn, views, index)) ?? .unfolded
+        for projector in ViewCatalog.all {
+            var meta = try meta(txn, views, projector.name, olderPresent: olderPresent) ?? .unfolded
             if meta.version != projector.version || meta.checkpoint != head {
                 if meta.mustRefold(projector, head: head) {
                     try txn.clear(views.slots[projector.name]![meta.slot])
@@ -106,24 +114,13 @@ enum LogViews {
                 }
             }
             meta.checkpoint = head
-            try txn.put(views.states, key: stateKeys[index], value: meta.stored)
-            if states.olderPresent { _ = try txn.delete(views.olderStates, key: Array(projector.name.utf8)) }
+            try putMeta(txn, views, projector.name, meta, olderPresent: states.olderPresent)
         }
     }
 
     /// Brings every view to `head` and records their states, outside an append.
     static func catchUpAndRecord(_ txn: borrowing LMDBWriteTransaction, _ dbs: LogDatabases, head: UInt64) throws {
         try foldAppended(seqs: [], states: try catchUp(txn, dbs, head: head), txn, dbs, head: head)
-    }
-
-    /// Each view's key in the main database, in `ViewCatalog.all`'s order.
-    private static let stateKeys = ViewCatalog.all.map { stateKey($0.name) }
-
-    /// View number `index`'s state in the main database.
-    private static func storedState(_ txn: borrowing LMDBWriteTransaction, _ dbs: ViewDatabases, _ index: Int) throws
-        -> ViewState?
-    {
-        try txn.withValue(dbs.states, key: stateKeys[index]) { $0.flatMap(ViewState.init(stored:)) }
     }
 }
 
