@@ -2,10 +2,10 @@ import Foundation
 
 /// A one-way gate for threads that are not Swift's cooperative ones (a store's own threads, a clock
 /// called on them): `wait` blocks until `open`, which lets every waiter through for good. Never wait
-/// on a cooperative thread.
+/// on a cooperative thread; a task asks `isOpen` instead (with `eventually`).
 public final class Gate: @unchecked Sendable {
     private let condition = NSCondition()
-    private var isOpen = false
+    private var opened = false
 
     /// A closed gate.
     public init() {}
@@ -13,7 +13,7 @@ public final class Gate: @unchecked Sendable {
     /// Opens the gate for every waiter, now and later.
     public func open() {
         condition.lock()
-        isOpen = true
+        opened = true
         condition.broadcast()
         condition.unlock()
     }
@@ -21,7 +21,14 @@ public final class Gate: @unchecked Sendable {
     /// Blocks the calling thread until the gate is open.
     public func wait() {
         condition.lock()
-        while !isOpen { condition.wait() }
+        while !opened { condition.wait() }
         condition.unlock()
+    }
+
+    /// Whether the gate has been opened.
+    public var isOpen: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return opened
     }
 }

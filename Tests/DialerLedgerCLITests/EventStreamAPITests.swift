@@ -19,9 +19,10 @@ import Testing
         var comment: String?
     }
 
-    /// Reads `url`'s event stream until `until` says enough, and returns the messages read.
+    /// Reads `url`'s event stream until `until` says enough, and returns the messages read; opens `opened`
+    /// once the server's first line (a comment saying where the stream starts) has arrived.
     static func read(
-        _ url: String, lastEventID: String? = nil, until: ([Message]) -> Bool
+        _ url: String, lastEventID: String? = nil, opened: Gate? = nil, until: ([Message]) -> Bool
     ) async throws -> (status: UInt, contentType: String?, messages: [Message]) {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(ServedAPI.reader)")
@@ -41,6 +42,7 @@ import Testing
                     if line.hasPrefix("data: ") { message.data = String(line.dropFirst(6)) }
                 }
                 messages.append(message)
+                opened?.open()
                 pending.removeSubrange(..<end.upperBound)
             }
             if until(messages) { break }
@@ -56,9 +58,10 @@ import Testing
         let url = api.root + "/api/v1/events/stream"
         let body =
             #"{"campaign_ids":["CAMPAIGN_001"],"start_date":"2026-11-29T00:00:00Z","end_date":"2026-11-30T00:00:00Z"}"#
-        // Listening from an empty log; the ad-hoc run appends while the stream is open.
-        async let live = Self.read(url) { $0.contains { $0.event == ReportEvent.generated } }
-        try await Task.sleep(for: .milliseconds(300))
+        // Listening from an empty log; the ad-hoc run appends once the stream is open.
+        let listening = Gate()
+        async let live = Self.read(url, opened: listening) { $0.contains { $0.event == ReportEvent.generated } }
+        #expect(try await eventually { listening.isOpen })
         let run = try await api.post("/api/v1/reports/dialer", body, key: ServedAPI.runner)
         #expect(run.status == 200, "\(run.body)")
         let streamed = try await live
@@ -90,8 +93,9 @@ import Testing
         #expect(try await api.get("/api/v1/events/stream").status == 401)
 
         // An open stream does not hold up a graceful shutdown.
-        async let open = Self.read(url + "?type=Nothing") { _ in false }
-        try await Task.sleep(for: .milliseconds(300))
+        let streaming = Gate()
+        async let open = Self.read(url + "?type=Nothing", opened: streaming) { _ in false }
+        #expect(try await eventually { streaming.isOpen })
         #expect(try await api.stop() == 0)
         _ = try? await open
     }

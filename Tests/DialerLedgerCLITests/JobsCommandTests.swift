@@ -258,10 +258,9 @@ import Testing
             let text = (try? String(contentsOfFile: stderr, encoding: .utf8)) ?? ""
             return text.split(separator: "\n").map(String.init).first { $0.hasSuffix("job succeeded") }
         }
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, outcomeLine() == nil { try await Task.sleep(for: .milliseconds(100)) }
+        _ = try await eventually(timeout: .seconds(60), poll: .milliseconds(100)) { outcomeLine() != nil }
         kill(server.processIdentifier, SIGTERM)
-        while server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await waitForExit(server)
         let log = try String(contentsOfFile: stderr, encoding: .utf8)
         let line = try #require(outcomeLine(), "no job outcome logged: \(log)")
         for field in ["job=every-1s", "outcome=succeeded", "report_id=rpt-", "scheduled_at=", "trigger=cron"] {

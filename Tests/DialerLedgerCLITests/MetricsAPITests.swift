@@ -84,11 +84,10 @@ import Testing
         #expect(try await api.get("/healthz").status == 401, "closed by the config")
         // Readiness asks the (embedded) CXone for a token within 1.5 s, which a machine busy with the other
         // tests may miss once: the key is accepted (never 401) and the server gets ready.
-        var ready = try await api.get("/readyz", key: scraper).status
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ready == 503, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(200))
+        var ready: UInt = 0
+        _ = try await eventually(timeout: .seconds(60), poll: .milliseconds(200)) {
             ready = try await api.get("/readyz", key: scraper).status
+            return ready != 503
         }
         #expect(ready == 200)
         #expect(try await api.get("/api/v1/reports", key: scraper).status == 200, "the file's key")
@@ -179,8 +178,9 @@ import Testing
             }
             return (try? await store.events(EventQuery(type: "ReportEmailed")).isEmpty) == false
         }
-        for _ in 0..<1200 where await !emailed() { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(await emailed(), "no job run was published")
+        #expect(
+            try await eventually(timeout: .seconds(60), poll: .milliseconds(50)) { await emailed() },
+            "no job run was published")
 
         let first = try await parsed(try await api.get("/metrics", key: ServedAPI.reader).body, in: folder)
         // Retries are labelled by the status that caused them, so they appear with the first one.

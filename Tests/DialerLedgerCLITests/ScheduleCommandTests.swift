@@ -32,8 +32,7 @@ import Testing
         let progress = folder.appending("first.out")
         let first = try tool.start(arguments, environment: environment, standardOutput: progress)
         // Killed once CXone has the first schedule and before its answer (3 s late) can be recorded.
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, try await schedulePosts(base) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await eventually(timeout: .seconds(60), poll: .milliseconds(20)) { try await schedulePosts(base) > 0 }
         kill(first.processIdentifier, SIGKILL)
         try await waitForExit(first)
         let atKill = try await events(folder)

@@ -33,16 +33,15 @@ import Testing
         let server = try tool.start(
             ["serve", "--data", folder.path], environment: ["CXONE_BASE_URL": ""], standardError: stderr)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        let deadline = Date().addingTimeInterval(60)
         func emailed() async -> Bool {
             guard let store = try? LMDBEventStore(path: folder.appending("log"), access: .readOnly) else {
                 return false
             }
             return (try? await store.events(EventQuery(type: "ReportEmailed")).isEmpty) == false
         }
-        while Date() < deadline, await !emailed() { try await Task.sleep(for: .milliseconds(100)) }
         #expect(
-            await emailed(), "no job run was published: \((try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")"
+            try await eventually(timeout: .seconds(60), poll: .milliseconds(100)) { await emailed() },
+            "no job run was published: \((try? String(contentsOfFile: stderr, encoding: .utf8)) ?? "")"
         )
 
         let mail = try FileManager.default.contentsOfDirectory(atPath: folder.appending("mail"))

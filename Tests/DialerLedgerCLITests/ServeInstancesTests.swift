@@ -32,16 +32,6 @@ struct ServeInstancesTests {
         return try listed.lines.map { try JSONParser.parse(Array($0.utf8))["payload"] ?? .null }
     }
 
-    /// Waits, bounded by `seconds`, until `condition` holds; whether it did.
-    private func eventually(seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return try await condition()
-    }
-
     @Test func twoServeInstancesRunEachTickOnceAndStreamEachOthersEvents() async throws {
         let store = try await newStore()
         let config = #"{"jobs": [{"id": "every-5s", "cron": "@every 5s", "campaigns": ["CAMPAIGN_001"]}]}"#
@@ -56,10 +46,11 @@ struct ServeInstancesTests {
         }
         // An ad-hoc run on the second instance reaches a stream open on the first.
         let streamURL = instances[0].root + "/api/v1/events/stream?type=ReportRunStarted"
-        async let streamed = EventStreamAPITests.read(streamURL) { messages in
+        let listening = Gate()
+        async let streamed = EventStreamAPITests.read(streamURL, opened: listening) { messages in
             messages.contains { $0.data?.contains(#""trigger":"adhoc""#) == true }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await eventually { listening.isOpen })
         let body =
             #"{"campaign_ids":["CAMPAIGN_001"],"start_date":"2026-11-29T00:00:00Z","end_date":"2026-11-30T00:00:00Z"}"#
         let run = try await instances[1].post("/api/v1/reports/dialer", body, key: ServedAPI.runner)
@@ -67,7 +58,7 @@ struct ServeInstancesTests {
         #expect(try await streamed.messages.contains { $0.event == ReportEvent.runStarted })
 
         // Both instances tick; wait until four ticks ran, then stop both.
-        let ticked = try await eventually(seconds: 60) {
+        let ticked = try await eventually(timeout: .seconds(60), poll: .milliseconds(200)) {
             try await payloads(store, type: CronTickHandled.storedType).count >= 4
         }
         #expect(ticked, "four ticks were not handled within 60 s")
@@ -95,7 +86,7 @@ struct ServeInstancesTests {
                 "sample", "--store", store, "--data", folder.path, "--tag", "kill\(round)", "--batches", "1000000",
                 "--batch-size", "200",
             ])
-            _ = try await eventually(seconds: 30) {
+            _ = try await eventually(timeout: .seconds(30), poll: .milliseconds(200)) {
                 try await payloads(store, type: "ReportRunStarted").count > before || !writer.isRunning
             }
             kill(writer.processIdentifier, SIGKILL)

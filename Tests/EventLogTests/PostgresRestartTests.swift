@@ -28,16 +28,11 @@ import Testing
         return PostgresEventStore(url: patient, maximumConnections: 4, logger: PostgresTestServer.logger)
     }
 
-    /// Waits until `condition` holds, at most `seconds`.
-    private static func eventually(
-        _ what: String, seconds: Double = 120, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
+    /// Waits until `condition` holds, at most 120 s; throws naming `what` if it does not.
+    private static func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
+        guard try await eventually(timeout: .seconds(120), condition) else {
+            throw PostgresLogError.storage(store: "test", reason: "\(what) did not happen within 120 s")
         }
-        throw PostgresLogError.storage(store: "test", reason: "\(what) did not happen within \(seconds) s")
     }
 
     /// Appends one keyed event after another until stopped (waiting while paused), each retried with its key
@@ -93,9 +88,9 @@ import Testing
                             group.addTask { try await Self.write(store, as: "w\(index)\(writer)", writers) }
                         }
                     }
-                    try await Self.eventually("60 appends") { writers.acknowledged >= 60 }
+                    try await Self.waitFor("60 appends") { writers.acknowledged >= 60 }
                     writers.paused.store(true, ordering: .relaxed)
-                    try await Self.eventually("the writers pausing") { writers.appending.load(ordering: .relaxed) == 0 }
+                    try await Self.waitFor("the writers pausing") { writers.appending.load(ordering: .relaxed) == 0 }
                     let (outcome, inFlight) = try await PostgresTestServer.withClient(cluster.url) { client in
                         try await client.withConnection { holder in
                             // Another session holds the head, so the appends that come next are in flight (each
@@ -109,18 +104,18 @@ import Testing
                                         EventDraft(type: "Noted", stream: "held", payload: [:], idempotencyKey: "held")
                                     ])
                                 }
-                                try await Self.eventually("the held append waiting") {
+                                try await Self.waitFor("the held append waiting") {
                                     try await Self.waitingForLocks(holder) == 1
                                 }
                                 writers.paused.store(false, ordering: .relaxed)
-                                try await Self.eventually("writers' appends waiting behind it") {
+                                try await Self.waitFor("writers' appends waiting behind it") {
                                     try await Self.waitingForLocks(holder) >= 3
                                 }
                                 let inFlight = try await Self.waitingForLocks(holder)
                                 let before = writers.acknowledged
                                 try await cluster.restart("fast")
                                 // The writers reconnect by themselves and carry on.
-                                try await Self.eventually("60 appends after the restart") {
+                                try await Self.waitFor("60 appends after the restart") {
                                     writers.acknowledged >= before + 60
                                 }
                                 return (await append.result, inFlight)

@@ -172,7 +172,8 @@ import Testing
             try await first.tick()  // claims the tick until 09:01:01 and starts the run
             clock.withLock { $0 = scheduled.adding(.seconds(50)) }
             beats.give()  // a third of the lease has passed: renewed until 09:01:50
-            try await eventually { try await renewals(h).map(\.claimedUntil) == [scheduled.adding(.seconds(110))] }
+            #expect(
+                try await eventually { try await renewals(h).map(\.claimedUntil) == [scheduled.adding(.seconds(110))] })
             clock.withLock { $0 = scheduled.adding(.seconds(90)) }
             try await second.tick()  // past the first lease, within the renewed one
             #expect(try await ticks(h).map { "\($0.outcome.rawValue) \($0.attempt)" } == ["run 1"], "not taken over")
@@ -220,18 +221,6 @@ import Testing
                 return true
             }
             return renewals
-        }
-    }
-
-    /// Waits until `condition` holds, at most 10 s.
-    private func eventually(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("the condition did not hold within 10 s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(10))
         }
     }
 
