@@ -131,7 +131,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
         }
         kill(running.processIdentifier, SIGKILL)
-        while running.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitForExit(running)
         await #expect(try types(folder).last == "ReportEmailAttempted", "killed between the claim and its outcome")
 
         // The next publish (mail now to the folder) sees the claimant gone, records the outcome as unknown and

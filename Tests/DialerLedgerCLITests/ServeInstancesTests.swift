@@ -90,7 +90,7 @@ struct ServeInstancesTests {
                 try await payloads(store, type: "ReportRunStarted").count > before || !writer.isRunning
             }
             kill(writer.processIdentifier, SIGKILL)
-            while writer.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+            try await waitForExit(writer)
             #expect(writer.terminationReason == .uncaughtSignal, "round \(round): the writer ended before the kill")
         }
         // The server rolled back the killed transactions: the head is free, the sequence gap-free, the chain

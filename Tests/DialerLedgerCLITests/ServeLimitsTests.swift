@@ -85,7 +85,7 @@ import Testing
         held[1].0.close()
         #expect(answered.text.hasPrefix("HTTP/1.1 200"), "served once a held connection closed: \(answered.text)")
         kill(server.processIdentifier, SIGTERM)
-        while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitForExit(server)
         #expect(server.terminationStatus == 0)
     }
 

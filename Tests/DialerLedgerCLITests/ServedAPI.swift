@@ -113,7 +113,7 @@ struct ServedAPI {
     /// Sends SIGTERM and waits for the exit; returns the exit status.
     func stop() async throws -> Int32 {
         kill(process.processIdentifier, SIGTERM)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitForExit(process)
         return process.terminationStatus
     }
 

@@ -37,7 +37,7 @@ import Testing
             ])
         }
         for writer in writers {
-            while writer.isRunning { try await Task.sleep(for: .milliseconds(5)) }
+            try await waitForExit(writer)
             #expect(writer.terminationStatus == 0)
         }
         try await expectViewsEqualAFreshFold(folder.appending("log"), "two writers")
@@ -69,7 +69,7 @@ import Testing
             }
             try await Task.sleep(for: .microseconds(Int.random(in: 0...20_000, using: &generator)))
             kill(writer.processIdentifier, SIGKILL)
-            while writer.isRunning { try await Task.sleep(for: .milliseconds(2)) }
+            try await waitForExit(writer)
             #expect(writer.terminationReason == .uncaughtSignal, "round \(round)")
             try await expectViewsEqualAFreshFold(logPath, "round \(round)")
         }
