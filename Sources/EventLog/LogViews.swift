@@ -135,10 +135,10 @@ extension ViewState {
 
     /// This state as stored.
     var stored: [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: 13)
-        bytes[0] = UInt8(slot)
-        for index in 0..<4 { bytes[1 + index] = UInt8(truncatingIfNeeded: version >> (24 - 8 * index)) }
-        for index in 0..<8 { bytes[5 + index] = UInt8(truncatingIfNeeded: checkpoint >> (56 - 8 * index)) }
+        var bytes = [UInt8(slot)]
+        bytes.reserveCapacity(13)
+        withUnsafeBytes(of: version.bigEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: checkpoint.bigEndian) { bytes.append(contentsOf: $0) }
         return bytes
     }
 }
